@@ -1,0 +1,95 @@
+"""The two kinds of dataset the engine learns from, and the task: a training pool plus a test set.
+
+A dataset is plain arrays and lists, so anyone can build one in a notebook. `compare` and `sweep`
+draw their labeled examples from `Task.pool` and always score on `Task.test`.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+
+
+@dataclass
+class ImageDataset:
+    images: np.ndarray        # uint8, shape (n, height, width, 3)
+    labels: np.ndarray        # int, shape (n,), indexes into classes
+    classes: list[str]
+    name: str = "images"
+    kind: str = field(default="image", init=False)
+
+    def __post_init__(self):
+        self.images, self.labels = np.asarray(self.images), np.asarray(self.labels, dtype=np.int64)
+        if self.images.ndim != 4 or self.images.shape[-1] != 3 or self.images.dtype != np.uint8:
+            raise ValueError(f"images must be uint8 of shape (n, height, width, 3), got "
+                             f"{self.images.dtype} {self.images.shape}")
+        _check_labels(self.labels, len(self.images), self.classes)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def subset(self, index) -> "ImageDataset":
+        return ImageDataset(self.images[index], self.labels[index], self.classes, self.name)
+
+
+@dataclass
+class TextDataset:
+    texts: list[str]
+    labels: np.ndarray
+    classes: list[str]
+    name: str = "texts"
+    kind: str = field(default="text", init=False)
+
+    def __post_init__(self):
+        self.texts, self.labels = list(self.texts), np.asarray(self.labels, dtype=np.int64)
+        _check_labels(self.labels, len(self.texts), self.classes)
+
+    def __len__(self):
+        return len(self.labels)
+
+    def subset(self, index) -> "TextDataset":
+        return TextDataset([self.texts[i] for i in np.asarray(index)], self.labels[index],
+                           self.classes, self.name)
+
+
+@dataclass
+class Task:
+    """What an experiment runs on: labeled examples are drawn from `pool`, scored on `test`."""
+    name: str
+    pool: ImageDataset | TextDataset
+    test: ImageDataset | TextDataset
+    description: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.pool.kind
+
+    @property
+    def classes(self) -> list[str]:
+        return self.pool.classes
+
+    def max_per_class(self) -> int:
+        """The largest n_per_class every class of the pool can supply."""
+        return int(np.bincount(self.pool.labels, minlength=len(self.classes)).min())
+
+
+def _check_labels(labels, n, classes):
+    if len(labels) != n:
+        raise ValueError(f"got {n} examples but {len(labels)} labels")
+    if len(classes) < 2:
+        raise ValueError(f"need at least 2 classes, got {len(classes)}: {classes}")
+    if n and (labels.min() < 0 or labels.max() >= len(classes)):
+        raise ValueError(f"labels must lie in 0..{len(classes) - 1} (one per class), "
+                         f"got {labels.min()}..{labels.max()}")
+
+
+def split_task(dataset, test_fraction: float = 0.25, seed: int = 0, name: str | None = None) -> Task:
+    """Hold out a stratified test split of a user's dataset; the rest is the labeled pool."""
+    from sklearn.model_selection import train_test_split
+    counts = np.bincount(dataset.labels, minlength=len(dataset.classes))
+    if counts.min() < 2:
+        small = [c for c, k in zip(dataset.classes, counts) if k < 2]
+        raise ValueError(f"every class needs at least 2 examples (one to train, one to test); "
+                         f"too few in: {', '.join(small)}")
+    pool_idx, test_idx = train_test_split(np.arange(len(dataset)), test_size=test_fraction,
+                                          stratify=dataset.labels, random_state=seed)
+    return Task(name or dataset.name, dataset.subset(np.sort(pool_idx)),
+                dataset.subset(np.sort(test_idx)), "your data")

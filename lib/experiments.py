@@ -1,0 +1,73 @@
+"""What the pages call: `compare` (one labeled draw, every way side by side) and `sweep`
+(test accuracy over labeled sizes and seeds, for learning curves).
+
+A task is "dress", "sentiment", a `Task`, or a dataset from `lib.data.load_images` /
+`lib.data.load_texts` (then a stratified quarter is held out as its test set).
+"""
+import numpy as np
+import pandas as pd
+
+from .data.datasets import ImageDataset, Task, TextDataset, split_task
+from .runs import Comparison, draw
+
+TASKS = ("dress", "sentiment")
+
+
+def resolve_task(task, **options) -> Task:
+    """A task name, Task or dataset -> Task."""
+    if isinstance(task, Task):
+        return task
+    if isinstance(task, (ImageDataset, TextDataset)):
+        return split_task(task)
+    if task == "dress":
+        from .data.dress import dress_task
+        return dress_task()
+    if task == "sentiment":
+        from .data.reviews import sentiment_task
+        return sentiment_task()
+    raise ValueError(f"task must be one of {TASKS}, a Task, or a dataset from lib.data.load_images"
+                     f"/load_texts; got {task!r}")
+
+
+def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **options) -> Comparison:
+    """Learn the same `n_per_class` labeled examples per class every way, side by side.
+
+    options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
+    "mobilenet_v3_large"), control=False. For text, see lib.text_ways.
+    progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
+    """
+    t = resolve_task(task)
+    if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
+        raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
+    train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+    if t.kind == "image":
+        from .image_ways import image_runs as ways
+    else:
+        from .text_ways import text_runs as ways
+    runs, backbone, notices = ways(t, train_index, val_index, seed, progress=progress, stop=stop, **options)
+    return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
+                      val_index, t.test.labels, notices, dict(options))
+
+
+def sweep(task, sizes, seeds, progress=None, **options) -> pd.DataFrame:
+    """Test accuracy of every way for each labeled size x seed.
+
+    Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy).
+    progress(done, total) is called after each compare().
+    """
+    t = resolve_task(task)
+    sizes, seeds = [int(s) for s in sizes], [int(s) for s in seeds]
+    if not sizes or not seeds:
+        raise ValueError("sweep needs at least one size and one seed")
+    too_big = [s for s in sizes if s > t.max_per_class()]
+    if too_big:
+        raise ValueError(f"sizes {too_big} need more examples per class than the pool has "
+                         f"({t.max_per_class()})")
+    rows, total = [], len(sizes) * len(seeds)
+    for i, (n, seed) in enumerate((n, s) for n in sizes for s in seeds):
+        c = compare(t, n, seed, **options)
+        rows += [(r.method, n, seed, r.test_accuracy, r.label, r.train_accuracy) for r in c.runs.values()]
+        if progress:
+            progress(i + 1, total)
+    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy", "label",
+                                       "train_accuracy"])

@@ -1,0 +1,124 @@
+"""What one way of learning produced (`Run`), what a side-by-side produced (`Comparison`), and the
+small steps every way shares: drawing the labeled examples, training, scoring with an interval.
+"""
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import torch
+from scipy.stats import binomtest
+
+from .models import count_params
+from .train import TrainConfig, fit, predict_proba
+
+VALIDATION_FRACTION = 0.2
+
+
+@dataclass
+class Run:
+    method: str                 # "scratch", "transfer", "control", or an extra way such as "bow"
+    label: str                  # in words, for the page
+    test_accuracy: float
+    train_accuracy: float
+    trainable_params: int
+    total_params: int
+    history: pd.DataFrame       # epoch, split, loss, accuracy
+    train_seconds: float
+    test_interval: tuple        # 95% Wilson interval of test_accuracy
+    n_test: int
+    test_pred: np.ndarray       # predicted class of every test example
+    train_pred: np.ndarray      # predicted class of every labeled example (train then validation)
+    formula: str = ""           # how trainable_params was counted, written out
+    extra_tests: dict = field(default_factory=dict)  # name -> accuracy on another test set
+
+
+@dataclass
+class Comparison:
+    task: str
+    n_per_class: int
+    seed: int
+    classes: list
+    runs: dict                  # method -> Run, scratch first, transfer second
+    backbone: str               # which pretrained model, and what it was pretrained on
+    train_index: np.ndarray     # positions in the task's pool used to train...
+    val_index: np.ndarray       # ...and to validate (early stopping), drawn with `seed`
+    test_labels: np.ndarray
+    notices: list = field(default_factory=list)  # fallbacks and other things the page must say
+    settings: dict = field(default_factory=dict)
+
+    @property
+    def scratch(self) -> Run:
+        return self.runs["scratch"]
+
+    @property
+    def transfer(self) -> Run:
+        return self.runs["transfer"]
+
+    @property
+    def control(self) -> Run | None:
+        return self.runs.get("control")
+
+
+def validation_count(n_per_class: int) -> int:
+    """How many of each class's labeled examples are held back for early stopping."""
+    return 0 if n_per_class < 2 else max(1, round(VALIDATION_FRACTION * n_per_class))
+
+
+def draw(labels: np.ndarray, n_per_class: int, seed: int):
+    """Pick n_per_class examples of each class; return (train_index, val_index).
+
+    Each class is shuffled by (seed, class) and its first n taken, so for one seed a smaller
+    draw is part of a larger one: a learning curve adds data instead of swapping it.
+    """
+    counts = np.bincount(labels)
+    if n_per_class < 1:
+        raise ValueError(f"n_per_class must be at least 1, got {n_per_class}")
+    if n_per_class > counts.min():
+        raise ValueError(f"n_per_class={n_per_class} is more than the smallest class has "
+                         f"({counts.min()}); choose at most {counts.min()}")
+    train, val = [], []
+    n_val = validation_count(n_per_class)
+    for c in range(len(counts)):
+        mine = np.flatnonzero(labels == c)
+        picked = np.random.default_rng([seed, c]).permutation(mine)[:n_per_class]
+        val.extend(picked[:n_val])
+        train.extend(picked[n_val:])
+    return np.array(train, dtype=np.int64), np.array(val, dtype=np.int64)
+
+
+def accuracy_interval(correct: int, n: int, level: float = 0.95) -> tuple:
+    """Wilson score interval for a proportion: honest even at 0 % or 100 % on few examples."""
+    if n == 0:
+        return (0.0, 1.0)
+    ci = binomtest(int(correct), int(n)).proportion_ci(confidence_level=level, method="wilson")
+    return (float(ci.low), float(ci.high))
+
+
+def standardise(train: np.ndarray, *others: np.ndarray):
+    """z-score features with the training examples' statistics only (never the test set's).
+
+    Frozen features differ wildly in scale between backbones (a random network's are ~1e-9);
+    putting them on one scale lets one learning rate mean the same thing for every head.
+    """
+    mean, std = train.mean(0), train.std(0)
+    std[std < 1e-12 * max(float(np.abs(train).max()), 1e-30)] = 1.0
+    return [((a - mean) / std).astype(np.float32) for a in (train, *others)]
+
+
+def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
+                    seed, frozen_params=0, formula="", config=TrainConfig(), stop=None) -> Run:
+    """Train `model` on x[train_index] (early stopping on x[val_index]) and score it on the test set."""
+    as_t = lambda a: a if isinstance(a, torch.Tensor) else torch.as_tensor(a)
+    x, x_test = as_t(x), as_t(x_test)
+    y, y_test = torch.as_tensor(y, dtype=torch.long), torch.as_tensor(y_test, dtype=torch.long)
+    model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index],
+                                  y[val_index], config=config, seed=seed, stop=stop)
+    test_pred = predict_proba(model, x_test).argmax(1)
+    labeled = np.concatenate([train_index, val_index])
+    train_pred = predict_proba(model, x[labeled]).argmax(1)
+    correct = int((test_pred == y_test.numpy()).sum())
+    trainable = count_params(model, trainable_only=True)
+    return Run(method, label, correct / len(y_test),
+               float((train_pred[:len(train_index)] == y[train_index].numpy()).mean()),
+               trainable, trainable + frozen_params, history, seconds,
+               accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula)
