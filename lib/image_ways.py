@@ -42,7 +42,8 @@ def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0"
     """Run every way on one labeled draw; returns (runs, backbone description, notices)."""
     say = progress or (lambda *a: None)
     say("Loading the pretrained backbone", 0.05)
-    bb = get_backbone(backbone, True)
+    bb = get_backbone(backbone, True, progress=lambda done, total: say(
+        f"Downloading {backbone} weights ({done / 1e6:.0f} of {total / 1e6:.0f} MB), once", 0.05))
     feature_progress = lambda done, total: say(f"Computing {bb.label} features once "
                                                f"({done}/{total} images)", 0.1 + 0.5 * done / total)
     torch.manual_seed(seed)

@@ -1,0 +1,21 @@
+"""Transfer Lab: `streamlit run app.py`. Page config, navigation, and the shared sidebar."""
+import streamlit as st
+
+st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
+
+# (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
+PAGES = [
+    ("pages/home.py", "Why transfer learning", "🚀"),
+    ("pages/dress_colour.py", "The dress", "👗"),
+    ("pages/sentiment.py", "Movie reviews", "🎬"),
+    ("pages/learning_curves.py", "Learning curves", "📈"),
+    ("pages/overfitting.py", "Overfitting", "🧠"),
+    ("pages/parameters.py", "Parameters", "🔢"),
+    ("pages/your_data.py", "Your own data", "📂"),
+]
+
+page = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))
+                      for i, (path, title, icon) in enumerate(PAGES)])
+st.sidebar.caption("Every number in Transfer Lab is computed live, or read from a cache the "
+                   "same code filled.")
+page.run()

@@ -1,0 +1,185 @@
+"""The only Streamlit-aware module in lib: URL-synced settings, progress, side-by-side results.
+
+Pages stay thin scripts by calling these. Every setting that defines a result is read from and
+written to the URL (`st.query_params`), so a copied link reproduces the view.
+"""
+import pandas as pd
+import streamlit as st
+
+from . import charts
+from .backbones import CHOICES
+from .experiments import compare
+from .train import TrainConfig
+
+
+# ---------------------------------------------------------------- settings that live in the URL
+
+def _from_url(key, parse, default):
+    try:
+        return parse(st.query_params[key]) if key in st.query_params else default
+    except (ValueError, TypeError):
+        return default  # a hand-edited link with junk in it falls back to the default
+
+
+def url_int(key: str, default: int, lo: int, hi: int) -> int:
+    """An int setting: session state first, then the URL, then the default; clamped to [lo, hi]."""
+    if key not in st.session_state:
+        st.session_state[key] = min(max(_from_url(key, int, default), lo), hi)
+    return st.session_state[key]
+
+
+def url_choice(key: str, default: str, options) -> str:
+    if key not in st.session_state:
+        value = _from_url(key, str, default)
+        st.session_state[key] = value if value in options else default
+    return st.session_state[key]
+
+
+def url_bool(key: str, default: bool = False) -> bool:
+    if key not in st.session_state:
+        st.session_state[key] = _from_url(key, lambda v: v.lower() in {"1", "true", "yes"}, default)
+    return st.session_state[key]
+
+
+def remember(**settings) -> None:
+    """Write settings into the URL (only the ones that changed, to avoid needless reruns)."""
+    for key, value in settings.items():
+        text = str(int(value)) if isinstance(value, bool) else str(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
+
+
+def n_per_class_slider(default: int, hi: int, label="Labeled examples per class", lo: int = 1) -> int:
+    url_int("n_per_class", default, lo, hi)
+    n = st.slider(label, lo, hi, key="n_per_class",
+                  help="How many labeled examples of each class both ways get to learn from.")
+    remember(n_per_class=n)
+    return n
+
+
+def seed_input() -> int:
+    url_int("seed", 0, 0, 10_000)
+    seed = st.sidebar.number_input("Seed", 0, 10_000, key="seed", step=1,
+                                   help="Which random draw of labeled examples and initial weights. "
+                                        "The same seed always gives the same numbers.")
+    remember(seed=seed)
+    return int(seed)
+
+
+def backbone_select() -> str:
+    url_choice("backbone", "efficientnet_lite0", list(CHOICES))
+    name = st.sidebar.selectbox(
+        "Pretrained backbone", list(CHOICES), key="backbone",
+        format_func=lambda k: CHOICES[k][0] + (" (ships with the app, offline)" if k == "efficientnet_lite0"
+                                               else " (downloaded once)"),
+        help="The frozen network whose features the transfer head learns from. All were "
+             "pretrained on ImageNet. Downloaded ones fall back to EfficientNet-Lite0 offline.")
+    remember(backbone=name)
+    return name
+
+
+def control_toggle() -> bool:
+    url_bool("control", False)
+    on = st.sidebar.toggle("Show the control (random frozen backbone)", key="control",
+                           help="The same architecture and head, with random weights instead of "
+                                "pretrained ones: shows whether the gain comes from pretraining "
+                                "or merely from freezing.")
+    remember(control=on)
+    return on
+
+
+# ---------------------------------------------------------------- running, with progress and caches
+
+class Progress:
+    """A progress bar that engine code can drive through a plain callback(message, fraction)."""
+
+    def __init__(self, text="Working…"):
+        self.bar = st.progress(0.0, text=text)
+
+    def __call__(self, message, fraction=None):
+        if isinstance(fraction, (int, float)):
+            self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+    def done(self):
+        self.bar.empty()
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def cached_compare(task, n_per_class: int, seed: int, _progress=None, **options):
+    """compare(), remembered per settings: a slider moved back is instant."""
+    return compare(task, n_per_class, seed, progress=_progress, **options)
+
+
+def run_compare(task, n_per_class, seed, **options):
+    """cached_compare with a progress bar that disappears when done; None (and an st.error) on failure."""
+    bar = Progress("Training both ways…")
+    try:
+        return cached_compare(task, n_per_class, seed, _progress=bar, **options)
+    except ValueError as err:
+        st.error(f"Could not train: {err}")
+        return None
+    finally:
+        bar.done()
+
+
+# ---------------------------------------------------------------- showing results
+
+def percent(x: float) -> str:
+    return f"{100 * x:.1f} %"
+
+
+def run_card(run, n_train: int) -> None:
+    """One way's numbers: accuracy with its interval, parameters, time."""
+    colour = charts.COLOURS.get(run.method, "#000")
+    st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
+    low, high = run.test_interval
+    st.metric("Test accuracy", percent(run.test_accuracy),
+              help=f"On {run.n_test} held-out test examples. 95% interval "
+                   f"{percent(low)} – {percent(high)} (Wilson): the test set is finite.")
+    st.caption(f"95% interval {percent(low)} – {percent(high)} on {run.n_test} test examples · "
+               f"train accuracy {percent(run.train_accuracy)} on {n_train} examples")
+    frozen = run.total_params - run.trainable_params
+    st.metric("Trained weights", f"{run.trainable_params:,}")
+    if frozen:
+        st.caption(f"Head: {run.formula} trained, on top of {frozen:,} frozen weights")
+    else:
+        st.caption("Every weight starts random and is learned from the labeled examples")
+    st.caption(f"Training took {run.train_seconds:.2f} s for {int(run.history.epoch.max())} epochs")
+
+
+def side_by_side(comparison) -> None:
+    """The runs in columns, one per way, scratch first."""
+    n_train = len(comparison.train_index)
+    for col, run in zip(st.columns(len(comparison.runs)), comparison.runs.values()):
+        with col:
+            run_card(run, n_train)
+
+
+def histories(comparison) -> pd.DataFrame:
+    """All runs' per-epoch histories in one long DataFrame with a method column."""
+    return pd.concat([r.history.assign(method=m) for m, r in comparison.runs.items()], ignore_index=True)
+
+
+def show_notices(comparison) -> None:
+    for notice in comparison.notices:
+        st.warning(notice, icon="⚠️")
+
+
+def training_settings_expander(extra: dict | None = None) -> None:
+    """Disclose the hyperparameters, fixed before any result was seen, the same for every way."""
+    with st.expander("How both ways are trained (fixed before looking at any result)"):
+        cfg = TrainConfig()
+        rows = {
+            "Optimiser": f"Adam, learning rate {cfg.lr}, weight decay {cfg.weight_decay}",
+            "Mini-batch": f"{cfg.batch_size} examples",
+            "Epochs": f"at most {cfg.max_epochs}; early stopping after {cfg.patience} epochs "
+                      f"without a better validation loss, keeping the best epoch's weights",
+            "Validation split": "20% of each class's labeled examples (at least 1 when there are 2 "
+                                "or more), taken from the labeled draw, never from the test set; "
+                                "with 1 example per class there is none and all epochs run",
+            "Transfer head inputs": "frozen features, standardised with the training examples' "
+                                    "mean and spread",
+            "Accuracy interval": "95% Wilson score interval over the test examples",
+        }
+        rows.update(extra or {})
+        st.table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}).set_index("setting"))
