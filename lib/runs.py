@@ -122,3 +122,29 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
                float((train_pred[:len(train_index)] == y[train_index].numpy()).mean()),
                trainable, trainable + frozen_params, history, seconds,
                accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula)
+
+
+def paired_difference(a: Run, b: Run, y_true: np.ndarray) -> tuple:
+    """(accuracy of a minus b, two-sided p-value) on the same test examples.
+
+    McNemar's exact test: only the examples one way gets right and the other wrong carry
+    information about which is better, and under "no difference" each is a fair coin.
+    """
+    a_right, b_right = a.test_pred == y_true, b.test_pred == y_true
+    only_a, only_b = int((a_right & ~b_right).sum()), int((b_right & ~a_right).sum())
+    p = 1.0 if only_a + only_b == 0 else binomtest(only_a, only_a + only_b).pvalue
+    return a.test_accuracy - b.test_accuracy, float(p)
+
+
+def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
+    """One computed sentence comparing two ways on this draw, honest about uncertainty."""
+    ra, rb = comparison.runs[a], comparison.runs[b]
+    diff, p = paired_difference(ra, rb, comparison.test_labels)
+    n = comparison.n_per_class
+    lead = f"With {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
+    if p >= 0.05:
+        return (lead + f"{100 * ra.test_accuracy:.1f} % and **{rb.label}** {100 * rb.test_accuracy:.1f} %: "
+                f"on {ra.n_test} test examples that difference could be chance (McNemar p = {p:.2f}).")
+    word = "ahead of" if diff > 0 else "behind"
+    return lead + (f"{100 * abs(diff):.1f} points {word} **{rb.label}** "
+                   f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %, McNemar p = {p:.2g}).")

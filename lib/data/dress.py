@@ -11,10 +11,12 @@ Every setting below was fixed from the physics of the photo before any model was
 and is not tuned to favour either way of learning. Image i of a set depends only on (seed, i).
 """
 from functools import lru_cache
+from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
+from .. import cache
 from .datasets import ImageDataset, Task
 
 CLASSES = ["blue/black", "white/gold"]
@@ -114,11 +116,18 @@ def render(label: int, rng: np.random.Generator) -> np.ndarray:
 
 
 def generate(n_per_class: int, seed: int) -> ImageDataset:
-    """A balanced set: image i has label i % 2 and depends only on (seed, i)."""
+    """A balanced set: image i has label i % 2 and depends only on (seed, i).
+
+    Cached on disk, keyed by this file's source: editing the generator renders afresh.
+    """
     if n_per_class < 1:
         raise ValueError(f"n_per_class must be at least 1, got {n_per_class}")
     labels = np.arange(2 * n_per_class) % 2
-    images = np.stack([render(int(y), np.random.default_rng([seed, i])) for i, y in enumerate(labels)])
+    path = cache.cache_dir("dress") / f"{cache.key(Path(__file__).read_text(), n_per_class, seed)}.npy"
+    images = cache.load_array(path)
+    if images is None or images.shape != (len(labels), SIZE, SIZE, 3):
+        images = np.stack([render(int(y), np.random.default_rng([seed, i])) for i, y in enumerate(labels)])
+        cache.save_array(path, images)
     return ImageDataset(images, labels, list(CLASSES), name="dress")
 
 

@@ -1,0 +1,56 @@
+"""Home: why deep learning needs data, and the two ways of learning the app compares."""
+import streamlit as st
+
+from lib.models import count_params, head_formula
+
+
+@st.cache_resource(show_spinner=False)
+def resnet50_count() -> int:
+    """Built without weights: counting needs the architecture, not a download."""
+    import torchvision
+    return count_params(torchvision.models.resnet50(weights=None))
+
+
+st.title("🚀 Transfer Lab")
+st.markdown(
+    "#### Why does transfer learning work when you only have a few labeled examples?\n"
+    "Andrew Ng's analogy: a deep model is a rocket **engine** and data is its **fuel**. A huge "
+    "engine with a little fuel never reaches orbit; a tiny engine with a lot of fuel never lifts "
+    "off. The number of weights a model must learn sets how much labeled data it needs.")
+
+resnet50 = resnet50_count()
+left, right = st.columns(2)
+with left:
+    st.markdown("### 🔴 From scratch")
+    st.markdown("Every weight starts random and must be learned from **your few labeled "
+                f"examples**. A ResNet-50 has **{resnet50:,}** of them (counted from the real "
+                "torchvision model on this machine).")
+with right:
+    st.markdown("### 🔵 Transfer")
+    st.markdown("Borrow an engine already fuelled: a network **pretrained** on a large, different "
+                "task (ImageNet's 1.28 million labeled photos) is **frozen**, and only a small head "
+                f"is trained on its features. For 2,048 features and 2 classes: "
+                f"**{head_formula(2048, 2)}** weights to learn, "
+                f"{resnet50 / ((2048 + 1) * 2):,.0f}× fewer.")
+
+st.markdown(
+    "The early and middle layers of a network trained on millions of photos respond to edges, "
+    "textures and shapes that are useful for almost any picture; only the last decisions are "
+    "specific to the original task. Whether the borrowed features fit **your** task is exactly what "
+    "the pages below measure, live, side by side, with no number typed in by hand.")
+
+st.divider()
+st.markdown("### Where to go")
+cols = st.columns(3)
+links = [
+    ("pages/dress_colour.py", "👗 The dress", "Blue/black or white/gold? Both ways on the same photos."),
+    ("pages/sentiment.py", "🎬 Movie reviews", "Word vectors pretrained on unlabeled reviews."),
+    ("pages/learning_curves.py", "📈 Learning curves", "Accuracy as labeled data grows, over seeds."),
+    ("pages/overfitting.py", "🧠 Overfitting", "Memorising instead of learning, epoch by epoch."),
+    ("pages/parameters.py", "🔢 Parameters", "How many weights each way has to learn."),
+    ("pages/your_data.py", "📂 Your own data", "Bring photos or texts and compare both ways."),
+]
+for i, (path, title, blurb) in enumerate(links):
+    with cols[i % 3]:
+        st.page_link(path, label=title)
+        st.caption(blurb)
