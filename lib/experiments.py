@@ -33,7 +33,8 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
     """Learn the same `n_per_class` labeled examples per class every way, side by side.
 
     options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
-    "mobilenet_v3_large"), control=False. For text, see lib.text_ways.
+    "mobilenet_v3_large"), control=False, epochs=None (an int: run exactly that many epochs,
+    no early stopping, keep the last weights). For text, see lib.text_ways.
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
     """
     t = resolve_task(task)

@@ -21,7 +21,8 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-4
     batch_size: int = 32
-    patience: int = 10  # epochs without a better validation loss before stopping
+    patience: int | None = 10  # epochs without a better validation loss before stopping;
+    # None: no early stopping, every epoch runs and the last epoch's weights are kept
 
     def describe(self) -> dict:
         return asdict(self)
@@ -86,11 +87,11 @@ def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
                 best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
             else:
                 since_best += 1
-                if since_best >= config.patience:
+                if config.patience is not None and since_best >= config.patience:
                     break
         if stop is not None and stop():
             break
-    if best_state is not None:
+    if best_state is not None and config.patience is not None:
         model.load_state_dict(best_state)
     seconds = time.perf_counter() - start
     history = pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
