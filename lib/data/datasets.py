@@ -81,15 +81,32 @@ def _check_labels(labels, n, classes):
                          f"got {labels.min()}..{labels.max()}")
 
 
+def split_indices(labels: np.ndarray, n_classes: int, test_fraction: float = 0.25, seed: int = 0):
+    """(pool_index, test_index), stratified by hand so every class lands on both sides.
+
+    Each class of n examples gives max(1, round(test_fraction * n)) to the test set (never all of
+    them), shuffled by (seed, class): scikit-learn's splitter can leave a rare class out of the
+    test set, or refuse a small dataset with a message about test_size that says nothing to a user.
+    """
+    counts = np.bincount(labels, minlength=n_classes)
+    if counts.min() < 2:
+        raise ValueError(f"every class needs at least 2 examples (one to train, one to test); "
+                         f"too few in class {int(counts.argmin())}")
+    pool, test = [], []
+    for c in range(n_classes):
+        mine = np.random.default_rng([seed, c]).permutation(np.flatnonzero(labels == c))
+        k = min(max(1, round(test_fraction * len(mine))), len(mine) - 1)
+        test.extend(mine[:k])
+        pool.extend(mine[k:])
+    return np.sort(np.array(pool, dtype=np.int64)), np.sort(np.array(test, dtype=np.int64))
+
+
 def split_task(dataset, test_fraction: float = 0.25, seed: int = 0, name: str | None = None) -> Task:
     """Hold out a stratified test split of a user's dataset; the rest is the labeled pool."""
-    from sklearn.model_selection import train_test_split
     counts = np.bincount(dataset.labels, minlength=len(dataset.classes))
     if counts.min() < 2:
         small = [c for c, k in zip(dataset.classes, counts) if k < 2]
         raise ValueError(f"every class needs at least 2 examples (one to train, one to test); "
                          f"too few in: {', '.join(small)}")
-    pool_idx, test_idx = train_test_split(np.arange(len(dataset)), test_size=test_fraction,
-                                          stratify=dataset.labels, random_state=seed)
-    return Task(name or dataset.name, dataset.subset(np.sort(pool_idx)),
-                dataset.subset(np.sort(test_idx)), "your data")
+    pool_idx, test_idx = split_indices(dataset.labels, len(dataset.classes), test_fraction, seed)
+    return Task(name or dataset.name, dataset.subset(pool_idx), dataset.subset(test_idx), "your data")
