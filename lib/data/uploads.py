@@ -65,6 +65,7 @@ def decode_image(data: bytes, name: str) -> np.ndarray:
             if width * height > MAX_PIXELS:
                 raise UploadError(f"{name} is {width:,} × {height:,} pixels; one image may have at "
                                   f"most {MAX_PIXELS / 1e6:.0f} million. Use a smaller copy of it.")
+            # (Pillow refuses far larger ones itself, inside open(): see below)
             img.draft("RGB", (IMAGE_SIZE * 2, IMAGE_SIZE * 2))  # JPEG: decode at a reduced scale
             img.load()
             img = ImageOps.exif_transpose(img)           # phones store portraits sideways
@@ -72,8 +73,9 @@ def decode_image(data: bytes, name: str) -> np.ndarray:
         except UploadError:
             raise
         except (Image.DecompressionBombError, Image.DecompressionBombWarning):
-            raise UploadError(f"{name} declares more pixels than Pillow will safely decode "
-                              f"(a decompression bomb?). Use a smaller copy of it.") from None
+            raise UploadError(f"{name} declares far more than {MAX_PIXELS / 1e6:.0f} million pixels, "
+                              f"the most one image may have (a decompression bomb?). Use a smaller "
+                              f"copy of it.") from None
         except Image.UnidentifiedImageError:
             raise UploadError(f"{name} is not an image Pillow can read (is it another kind of file "
                               f"renamed?). Use a JPEG, PNG, GIF, BMP, WebP or TIFF file.") from None
@@ -154,7 +156,7 @@ def _read_entry(zf, info, name) -> bytes:
                 out += chunk
                 if len(out) > limit:
                     raise UploadError(f"{name} was refused: entry '{info.filename}' unpacks to more "
-                                      f"than it declares or than {_mb(MAX_IMAGE_BYTES)}.")
+                                      f"than {_mb(MAX_IMAGE_BYTES)}, the most one file may be.")
     except UploadError:
         raise
     except RuntimeError:  # encrypted
@@ -394,7 +396,7 @@ def read_texts(data: bytes, name: str = "texts.csv", text_column: str | None = N
     rows = csv.reader(io.StringIO(text), dialect)
     try:
         header = [h.strip() for h in next(rows, [])]
-        kept, n_rows, empty = _sample_rows(rows, len(header), max_rows, seed)
+        kept, n_rows, empty, wide = _sample_rows(rows, len(header), max_rows, seed)
     except csv.Error:
         raise UploadError(f"{name} could not be read as CSV (a field is too long or its quotes "
                           f"do not close). Check its quotes, or save it again as CSV.") from None
@@ -416,6 +418,9 @@ def read_texts(data: bytes, name: str = "texts.csv", text_column: str | None = N
                      f"is used so training stays quick.")
     if empty or blank:
         notes.append(f"Skipped {empty + blank:,} empty or incomplete rows.")
+    if wide:
+        notes.append(f"{wide:,} rows have more fields than the header (a comma inside an unquoted "
+                     f"text?); their extra fields were ignored. Put such texts in double quotes.")
     long = sum(1 for t, _ in pairs if len(t) > MAX_TEXT_CHARS)
     if long:
         notes.append(f"{long:,} texts were longer than {MAX_TEXT_CHARS:,} characters and were cut.")
@@ -442,18 +447,19 @@ def read_texts(data: bytes, name: str = "texts.csv", text_column: str | None = N
 
 def _sample_rows(rows, width, max_rows, seed):
     """Reservoir-sample at most max_rows non-empty rows (memory stays bounded), in file order."""
-    rng, kept, n, empty = random.Random(seed), [], 0, 0
+    rng, kept, n, empty, wide = random.Random(seed), [], 0, 0, 0
     for row in rows:
         if not any(cell.strip() for cell in row):
             empty += 1
             continue
+        wide += len(row) > width
         row = (row + [""] * width)[:width]
         if n < max_rows:
             kept.append((n, row))
         elif (j := rng.randrange(n + 1)) < max_rows:
             kept[j] = (n, row)
         n += 1
-    return [r for _, r in sorted(kept)], n, empty
+    return [r for _, r in sorted(kept)], n, empty, wide
 
 
 def _pick_columns(header, rows, text_column, label_column, name):
