@@ -56,3 +56,20 @@ def accuracy_bars(runs: pd.DataFrame, height: int = 200) -> alt.Chart:
     chance = alt.Chart(pd.DataFrame({"x": [runs.attrs.get("chance", 0.5)]})).mark_rule(
         strokeDash=[4, 4], color="#444").encode(x="x:Q")
     return (bars + whiskers + chance).properties(height=height)
+
+
+def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
+    """Confusion matrix heatmap: rows the true class, columns the predicted one, counts written
+    in each cell. `cells` has columns true, predicted, count (one row per pair, zeros included);
+    an optional `method` column picks the colour, so each way keeps its own."""
+    method = cells["method"].iloc[0] if "method" in cells and len(cells) else "transfer"
+    order = list(dict.fromkeys(cells["true"]))
+    base = alt.Chart(cells).encode(
+        x=alt.X("predicted:N", sort=order, title="predicted class"),
+        y=alt.Y("true:N", sort=order, title="true class"))
+    heat = base.mark_rect().encode(
+        color=alt.Color("count:Q", scale=alt.Scale(range=["#FFFFFF", COLOURS.get(method, "#444")]),
+                        legend=None),
+        tooltip=["true", "predicted", alt.Tooltip("count:Q", title="test examples")])
+    text = base.mark_text(fontSize=14).encode(text="count:Q")
+    return (heat + text).properties(height=height)
