@@ -1,0 +1,352 @@
+"""The "your data" page's Streamlit pieces: adding files, training on them, showing the results.
+
+Everything a user uploads lives in *their* session state, in memory (zips are read, never
+extracted). Results are kept per session, not in the process-wide st.cache_data that the
+example pages use, so one user's data never outlives their session in another user's cache.
+The only thing written to disk is the backbone features of their images (lib.backbones caches
+them by content); `SessionTrace` deletes those when the session is dropped.
+"""
+import importlib.util
+import weakref
+
+import numpy as np
+import pandas as pd
+import streamlit as st
+from sklearn.metrics import confusion_matrix
+
+from . import backbones, cache, charts, ui
+from .data.datasets import split_indices, split_task
+from .data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
+                           TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
+from .experiments import compare, sweep
+from .export import USAGE, bundle, load_head, train_head
+from .image_ways import get_backbone
+
+SHOWN_MESSAGES = 8        # a zip with 300 bad files should not bury the page
+THUMBNAILS = 40           # per class; the count says how many there are in all
+CURVE_SEEDS = (0, 1, 2)
+
+
+# ---------------------------------------------------------------- session state
+
+class SessionTrace:
+    """Feature-cache files computed from this session's data; deleted when the session goes."""
+
+    def __init__(self):
+        self.paths: set = set()
+        weakref.finalize(self, SessionTrace.forget, self.paths)
+
+    def note(self, task, backbone: str) -> None:
+        bb = get_backbone(backbone)
+        for images in (task.pool.images, task.test.images):
+            k = cache.key(bb.name, bb.weights, backbones.INPUT_SIZE, bb.mean, bb.std,
+                          cache.fingerprint(images))  # the key lib.backbones.features uses
+            self.paths.add(str(cache.cache_dir("features") / f"{k}.npy"))
+
+    @staticmethod
+    def forget(paths) -> None:
+        from pathlib import Path
+        for p in list(paths):
+            Path(p).unlink(missing_ok=True)
+            backbones._memory.pop(Path(p).stem, None)
+        paths.clear()
+
+
+def session():
+    """This session's collections, created on first use."""
+    s = st.session_state
+    s.setdefault("images", ImageCollection(["class 1", "class 2"]))
+    s.setdefault("texts", TextCollection())
+    s.setdefault("messages", [])
+    s.setdefault("gen", 0)          # bumped after each upload, so the uploaders come back empty
+    s.setdefault("trace", SessionTrace())
+    return s
+
+
+def say(msgs: list[Message]) -> None:
+    """Remember messages to show on this run (a callback runs before the page draws)."""
+    st.session_state["messages"] = list(msgs)
+    st.session_state["gen"] += 1
+
+
+def show_messages() -> None:
+    msgs = st.session_state.get("messages", [])
+    for m in msgs[:SHOWN_MESSAGES]:
+        {"error": st.error, "warning": st.warning}.get(m.level, st.info)(m.text)
+    if len(msgs) > SHOWN_MESSAGES:
+        st.error(f"… and {len(msgs) - SHOWN_MESSAGES} more files with problems.")
+
+
+# ---------------------------------------------------------------- adding images
+
+def _add_files(slot: int, key: str) -> None:
+    files = st.session_state.get(key) or []
+    files = files if isinstance(files, list) else [files]
+    say(st.session_state["images"].add_files(slot, [(f.name, f.getvalue()) for f in files]))
+
+
+def _add_zip(key: str) -> None:
+    f = st.session_state.get(key)
+    if f is not None:
+        say(st.session_state["images"].add_zip(f.getvalue(), f.name))
+
+
+def _add_camera(key: str) -> None:
+    f = st.session_state.get(key)
+    col: ImageCollection = st.session_state["images"]
+    slot = col.names.index(st.session_state["camera_class"])
+    if f is not None:
+        say(col.add_files(slot, [(f"snapshot-{len(col.pictures[slot]) + 1}.jpg", f.getvalue())]))
+
+
+def _rename(slot: int) -> None:
+    st.session_state["images"].names[slot] = st.session_state[f"name_{slot}"].strip()
+
+
+def _remove(slot: int) -> None:
+    gone = st.session_state["images"].remove(slot, st.session_state.get(f"remove_{slot}", []))
+    say([Message("info", f"Removed {gone} image{'s' * (gone != 1)}.")])
+
+
+def _new_class() -> None:
+    col: ImageCollection = st.session_state["images"]
+    try:
+        col.add_class(f"class {len(col.names) + 1}")
+    except UploadError as err:
+        say([Message("error", str(err))])
+
+
+def image_inputs() -> ImageCollection:
+    """Per-class name, uploader, thumbnails and remove; then a zip and the camera."""
+    col, gen = st.session_state["images"], st.session_state["gen"]
+    st.caption(f"2 to {MAX_CLASSES} classes, at least 2 images each, at most {MAX_FILES_PER_CLASS} "
+               f"per class and {MAX_TOTAL_BYTES // MB} MB in all. Now: {sum(col.counts())} images, "
+               f"{col.total_bytes() / MB:.1f} MB.")
+    for slot, name in enumerate(col.names):
+        with st.container(border=True):
+            left, right = st.columns([1, 2])
+            st.session_state.setdefault(f"name_{slot}", name)
+            left.text_input("Class name", key=f"name_{slot}", on_change=_rename, args=(slot,))
+            n = len(col.pictures[slot])
+            left.markdown(f"**{n}** image{'s' * (n != 1)}")
+            right.file_uploader(f"Images of '{name}'", type=IMAGE_TYPES, accept_multiple_files=True,
+                                key=f"files_{slot}_{gen}", on_change=_add_files,
+                                args=(slot, f"files_{slot}_{gen}"))
+            if n:
+                pics = col.pictures[slot][:THUMBNAILS]
+                st.image([p.pixels for p in pics], width=56, caption=[p.name[-14:] for p in pics])
+                if n > THUMBNAILS:
+                    st.caption(f"… and {n - THUMBNAILS} more")
+                a, b = st.columns([3, 1], vertical_alignment="bottom")
+                a.multiselect("Remove images", [p.name for p in col.pictures[slot]], key=f"remove_{slot}")
+                b.button("Remove", key=f"remove_btn_{slot}", on_click=_remove, args=(slot,))
+    st.button("➕ Add a class", key="add_class", on_click=_new_class,
+              disabled=len(col.names) >= MAX_CLASSES)
+    with st.expander("…or upload one zip with a folder per class"):
+        st.file_uploader("Zip of class folders (e.g. cats/1.jpg, dogs/1.jpg)", type=["zip"],
+                         key=f"zip_{gen}", on_change=_add_zip, args=(f"zip_{gen}",))
+    if st.toggle("Take snapshots with the camera", key="camera_on"):
+        st.selectbox("Snapshots go to class", col.names, key="camera_class")
+        st.camera_input("Snapshot", key=f"camera_{gen}", on_change=_add_camera, args=(f"camera_{gen}",))
+    return col
+
+
+# ---------------------------------------------------------------- adding texts
+
+def _add_csv(key: str) -> None:
+    f = st.session_state.get(key)
+    if f is not None:
+        say(st.session_state["texts"].use(f.getvalue(), f.name))
+
+
+def _use_paste() -> None:
+    text = st.session_state.get("paste", "")
+    say(st.session_state["texts"].use(text.encode("utf-8"), "pasted lines"))
+
+
+def _repick() -> None:
+    say(st.session_state["texts"].repick(st.session_state["text_col"], st.session_state["label_col"]))
+
+
+def text_inputs() -> TextCollection:
+    texts, gen = st.session_state["texts"], st.session_state["gen"]
+    st.file_uploader("A CSV with a header row, a text column and a label column", type=TEXT_TYPES,
+                     key=f"csv_{gen}", on_change=_add_csv, args=(f"csv_{gen}",))
+    with st.expander("…or paste lines"):
+        st.text_area("CSV lines, header first", key="paste", height=160,
+                     placeholder="text,label\nI loved it,pos\nWhat a waste of time,neg\n…")
+        st.button("Use these lines", key="use_paste", on_click=_use_paste)
+    if texts.table is not None:
+        t = texts.table
+        st.session_state["text_col"], st.session_state["label_col"] = t.text_column, t.label_column
+        a, b = st.columns(2)
+        a.selectbox("Text column", t.columns, key="text_col", on_change=_repick)
+        b.selectbox("Label column", t.columns, key="label_col", on_change=_repick)
+        counts = np.bincount(t.dataset.labels, minlength=len(t.dataset.classes))
+        st.caption(f"{texts.name}: {len(t.dataset):,} texts; " +
+                   ", ".join(f"'{c}' {k:,}" for c, k in zip(t.dataset.classes, counts)))
+        st.dataframe(pd.DataFrame({"text": t.dataset.texts[:5],
+                                   "label": [t.dataset.classes[i] for i in t.dataset.labels[:5]]}),
+                     hide_index=True)
+    return texts
+
+
+def text_training_available() -> bool:
+    return importlib.util.find_spec("lib.text_ways") is not None
+
+
+# ---------------------------------------------------------------- training
+
+def train(dataset, names, n_per_class: int, seed: int, **options):
+    """compare() on the user's data with a progress bar; a result dict, or None after an st.error."""
+    task = split_task(dataset)
+    _, test_index = split_indices(dataset.labels, len(dataset.classes))  # which files are test
+    bar = ui.Progress("Training both ways on your data…")
+    try:
+        if dataset.kind == "image":
+            st.session_state["trace"].note(task, options["backbone"])
+        c = compare(task, n_per_class, seed, progress=bar, **options)
+        head = train_head(task, c, options["backbone"]) if dataset.kind == "image" else None
+    except (UploadError, ValueError) as err:
+        st.error(f"Could not train: {err}")
+        return None
+    finally:
+        bar.done()
+    return {"comparison": c, "task": task, "test_names": [names[i] for i in test_index],
+            "head": head, "options": options}
+
+
+def learning_curve(result) -> pd.DataFrame | None:
+    """sweep() over the sizes this data allows, a few seeds; None (and an st.error) on failure."""
+    task, hi = result["task"], result["task"].max_per_class()
+    sizes = sorted({min(2 ** i, hi) for i in range(hi.bit_length() + 1)} | {hi})
+    bar = ui.Progress("Drawing the learning curve…")
+    try:
+        return sweep(task, sizes, CURVE_SEEDS, progress=lambda done, total: bar(
+            f"Learning curve: {done} of {total} runs", done / total), **result["options"])
+    except ValueError as err:
+        st.error(f"Could not draw the learning curve: {err}")
+        return None
+    finally:
+        bar.done()
+
+
+# ---------------------------------------------------------------- results
+
+def per_class(result) -> pd.DataFrame:
+    c = result["comparison"]
+    rows = {"class": c.classes, "test examples": np.bincount(c.test_labels, minlength=len(c.classes))}
+    for m, run in c.runs.items():
+        rows[charts.NAMES.get(m, m)] = [
+            ui.percent(float((run.test_pred[c.test_labels == k] == k).mean())) for k in range(len(c.classes))]
+    return pd.DataFrame(rows)
+
+
+def confusion(run, c) -> pd.DataFrame:
+    m = confusion_matrix(c.test_labels, run.test_pred, labels=range(len(c.classes)))
+    return pd.DataFrame([(run.method, c.classes[i], c.classes[j], int(m[i, j]))
+                         for i in range(len(c.classes)) for j in range(len(c.classes))],
+                        columns=["method", "true", "predicted", "count"])
+
+
+def mistakes(run, result) -> None:
+    """Each off-diagonal cell of the confusion matrix, with the test examples in it."""
+    c, test = result["comparison"], result["task"].test
+    wrong = np.flatnonzero(run.test_pred != c.test_labels)
+    if not len(wrong):
+        st.caption("No test example was misclassified.")
+    for i, j in sorted({(int(c.test_labels[k]), int(run.test_pred[k])) for k in wrong}):
+        idx = [k for k in wrong if c.test_labels[k] == i and run.test_pred[k] == j]
+        st.markdown(f"**{c.classes[i]}** taken for **{c.classes[j]}**: {len(idx)}")
+        if test.kind == "image":
+            st.image([test.images[k] for k in idx], width=64,
+                     caption=[result["test_names"][k][-14:] for k in idx])
+        else:
+            st.dataframe(pd.DataFrame({"text": [test.texts[k] for k in idx]}), hide_index=True)
+
+
+def curve_chart(frame: pd.DataFrame):
+    import altair as alt
+    f = frame.groupby(["method", "n_per_class"]).test_accuracy.agg(["mean", "min", "max"]).reset_index()
+    colour = alt.Color("method:N", scale=charts.method_scale(f["method"].unique()), title="way")
+    x = alt.X("n_per_class:Q", title="labeled examples per class", scale=alt.Scale(type="log", base=2))
+    band = alt.Chart(f).mark_area(opacity=0.2).encode(x=x, y="min:Q", y2="max:Q", color=colour)
+    line = alt.Chart(f).mark_line(point=True).encode(
+        x=x, y=alt.Y("mean:Q", scale=charts.ACCURACY_SCALE, axis=alt.Axis(format="%", title="test accuracy")),
+        color=colour, tooltip=["method", "n_per_class", alt.Tooltip("mean:Q", format=".1%")])
+    return (band + line).properties(height=280)
+
+
+def show_result(result) -> None:
+    c = result["comparison"]
+    ui.show_notices(c)
+    st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index)} of your examples "
+               f"(+ {len(c.val_index)} for validation), tested on {len(c.test_labels)} held out "
+               f"(a stratified quarter of each class), seed {c.seed}.")
+    ui.side_by_side(c)
+    st.subheader("Train vs validation, epoch by epoch")
+    st.altair_chart(charts.history_chart(ui.histories(c)), width="stretch")
+    st.subheader("Per class")
+    st.dataframe(per_class(result), hide_index=True)
+    st.subheader("Confusion matrices: what was taken for what")
+    for col, (m, run) in zip(st.columns(len(c.runs)), c.runs.items()):
+        with col:
+            st.markdown(f"**{run.label}**")
+            st.altair_chart(charts.confusion_chart(confusion(run, c)), width="stretch")
+            with st.expander("The misclassified test examples"):
+                mistakes(run, result)
+
+
+def show_curve(result) -> None:
+    st.subheader("Learning curve on your data")
+    st.caption(f"Test accuracy as the labeled examples per class grow, {len(CURVE_SEEDS)} seeds "
+               f"each (line: mean, band: lowest to highest).")
+    if st.button("Draw the learning curve", key="curve"):
+        result["curve"] = learning_curve(result)
+    if result.get("curve") is not None:
+        st.altair_chart(curve_chart(result["curve"]), width="stretch")
+
+
+# ---------------------------------------------------------------- the head: download, load back
+
+def _load_head(key: str) -> None:
+    f = st.session_state.get(key)
+    if f is None:
+        return
+    try:
+        st.session_state["loaded_head"] = load_head(f.getvalue(), f.name)
+        say([Message("info", f"Loaded {f.name}: classes {', '.join(st.session_state['loaded_head'].classes)}.")])
+    except UploadError as err:
+        say([Message("error", f"{err}" + (" The head loaded before is kept."
+                                          if "loaded_head" in st.session_state else ""))])
+
+
+def head_section(result) -> None:
+    st.subheader("Take the transfer head with you")
+    head = result.get("head")
+    if head is not None:
+        st.caption(f"A zip with head.pt (the {head.linear.weight.numel() + head.linear.bias.numel():,} "
+                   f"trained weights), head.json (classes, backbone, preprocessing and the feature "
+                   f"mean and spread the head expects) and a README.")
+        st.download_button("⬇️ Download the transfer head", bundle(head), "transfer-head.zip",
+                           "application/zip", key="download_head")
+        st.code(USAGE.format(file="transfer-head.zip"), language="python")
+    gen = st.session_state["gen"]
+    st.file_uploader("Load a downloaded head back", type=["zip"], key=f"head_{gen}",
+                     on_change=_load_head, args=(f"head_{gen}",))
+    loaded = st.session_state.get("loaded_head")
+    if loaded is None:
+        return
+    photo = st.file_uploader(f"Classify a new image with the loaded head ({', '.join(loaded.classes)})",
+                             type=IMAGE_TYPES, key="classify")
+    if photo is not None:
+        try:
+            probs = loaded.predict_files({photo.name: photo.getvalue()})[photo.name]
+        except UploadError as err:
+            st.error(str(err))
+            return
+        best = max(probs, key=probs.get)
+        st.markdown(f"**{best}** ({ui.percent(probs[best])})")
+        st.dataframe(pd.DataFrame({"class": list(probs), "probability": list(probs.values())}),
+                     hide_index=True, column_config={"probability": st.column_config.ProgressColumn(
+                         format="percent", min_value=0.0, max_value=1.0)})

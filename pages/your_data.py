@@ -1,0 +1,60 @@
+"""Your own data: bring photos or texts, and watch both ways learn them side by side."""
+import streamlit as st
+
+from lib import ui, ui_upload as up
+from lib.data import split_task
+from lib.data.uploads import UploadError
+
+st.title("📂 Your own data")
+st.markdown(
+    "Does it work on *your* data? Name a few classes, add examples of each, and the same two ways "
+    "learn them: a small network **from scratch**, and a small head on a **pretrained** network. "
+    "A quarter of each class is held out to test on. This is the teaching version of a service "
+    "that builds a classifier from your uploads on top of pretrained models, tests it in a web "
+    "page, and hands it to you to use elsewhere. Your files stay in this browser session's "
+    "memory and are gone when you leave.")
+
+s = up.session()
+kind = st.radio("What are you teaching?", ["Images", "Texts"], key="kind", horizontal=True)
+seed = ui.seed_input()
+up.show_messages()
+
+if kind == "Images":
+    backbone = ui.backbone_select()
+    collection = up.image_inputs()
+    problems, options = collection.problems(), {"backbone": backbone}
+    dataset = None if problems else collection.dataset()
+    names = collection.file_names()
+else:
+    texts = up.text_inputs()
+    problems = [] if texts.table else ["Upload a CSV or paste lines to begin."]
+    if texts.table and not up.text_training_available():
+        problems = ["Training on texts is not available in this version of the app."]
+    dataset, options = (texts.table.dataset if texts.table else None), {}
+    names = [t[:40] for t in dataset.texts] if dataset is not None else []
+
+st.header("Train both ways")
+for p in problems:
+    st.warning(p)
+if dataset is not None and not problems:
+    hi = split_task(dataset).max_per_class()
+    if st.session_state.get("n_per_class", hi) > hi:
+        st.session_state["n_per_class"] = hi  # fewer images now than when the slider was set
+    n = ui.n_per_class_slider(default=hi, hi=hi, lo=1) if hi > 1 else 1
+    if st.button("Train both ways", key="train", type="primary"):
+        try:
+            s[f"result_{kind}"] = up.train(dataset, names, n, seed, **options)
+        except UploadError as err:
+            st.error(str(err))
+
+result = s.get(f"result_{kind}")
+if result is not None:
+    up.show_result(result)
+    up.show_curve(result)
+if kind == "Images":
+    up.head_section(result or {})
+    ui.training_settings_expander({
+        "Your images": "centre-cropped to a square and resized to 64 × 64 px (the backbone sees "
+                       "them at 128 × 128)",
+        "Test set": "a quarter of each class (at least one), drawn with seed 0, never trained on",
+    })

@@ -1,0 +1,114 @@
+"""The "your data" page through AppTest. Streamlit 1.67's AppTest *can* drive st.file_uploader
+(FileUploader.set_value registers the bytes), so real files go through the page's own widgets."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib.export import bundle, load_head
+from upload_files import blue, class_zip, red, reviews, zipped
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "your_data.py")
+
+
+def uploader(at, prefix):
+    """The uploader whose key starts with `prefix` (keys carry a generation, bumped per upload)."""
+    return next(u for u in at.file_uploader if u.key.startswith(prefix))
+
+
+def texts(elements):
+    return [e.value for e in elements]
+
+
+@pytest.fixture
+def at():
+    return AppTest.from_file(PAGE, default_timeout=900).run()
+
+
+def add(at, slot, files):
+    uploader(at, f"files_{slot}_").set_value([(n, b, "image/png") for n, b in files]).run()
+    assert not at.exception
+    return at
+
+
+def test_images_good_and_bad_then_train_and_download(at):
+    add(at, 0, [(f"r{i}.png", red(i)) for i in range(6)] + [("empty.png", b"")])
+    assert texts(at.error) == ["empty.png is empty (0 bytes). Upload the image file again."]
+    assert texts(at.warning) == ["Add images to at least 2 classes (now 1 with images)."]
+    assert "train" not in [b.key for b in at.button]
+    add(at, 1, [(f"b{i}.png", blue(i)) for i in range(6)] + [("copy.png", red(0))])
+    assert texts(at.warning) == ["copy.png was not added to 'class 2': the same file is already in "
+                                 "'class 1' (as r0.png). One photo cannot teach two classes; if it "
+                                 "belongs in 'class 2', remove it from 'class 1' first."]
+    assert at.session_state["images"].counts() == [6, 6]
+    assert at.slider(key="n_per_class").max == 4       # 6 per class, a quarter (2) held out
+
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    metrics = texts(at.metric)
+    assert len(metrics) == 4 and metrics[1] != metrics[3]  # trained weights differ per way
+    c = at.session_state["result_Images"]["comparison"]
+    assert len(c.test_labels) == 4 and set(c.classes) == {"class 1", "class 2"}
+    assert len(at.dataframe) >= 1                       # per-class table
+
+    trained = at.session_state["result_Images"]["head"]
+    assert load_head(bundle(trained)).classes == ["class 1", "class 2"]
+
+    # a bad head upload keeps nothing broken; a good one classifies a new image
+    uploader(at, "head_").set_value(("head.zip", class_zip(2), "application/zip")).run()
+    assert texts(at.error) == ["head.zip holds no head.json and head.pt; upload the zip this page downloaded."]
+    uploader(at, "head_").set_value(("transfer-head.zip", bundle(trained), "application/zip")).run()
+    at.file_uploader(key="classify").set_value(("new.png", red(50), "image/png")).run()
+    assert not at.exception
+    assert any(m.value.startswith("**class 1**") for m in at.markdown)
+
+
+def test_bad_zip_keeps_earlier_images_and_good_zip_merges(at):
+    add(at, 0, [(f"r{i}.png", red(10 + i)) for i in range(3)])
+    uploader(at, "zip_").set_value(("evil.zip", zipped({"a/x.png": red(9), "../evil.png": red(8)}),
+                                    "application/zip")).run()
+    assert texts(at.error) == ["evil.zip was refused: entry '../evil.png' points outside the zip (..). "
+                               "Zip your class folders with relative paths."]
+    assert at.session_state["images"].counts() == [3, 0]
+    uploader(at, "zip_").set_value(("pets.zip", class_zip(3), "application/zip")).run()
+    assert not at.error and not at.info
+    assert at.session_state["images"].names == ["class 1", "class 2", "blue", "red"]
+    assert at.session_state["images"].counts() == [3, 0, 3, 3]
+
+
+def test_rename_and_remove_keep_the_rest(at):
+    add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])
+    at.text_input(key="name_0").input("apples").run()
+    assert at.session_state["images"].names[0] == "apples"
+    at.multiselect(key="remove_0").select("r1.png").run()
+    at.button(key="remove_btn_0").click().run()
+    assert [p.name for p in at.session_state["images"].pictures[0]] == ["r0.png", "r2.png"]
+    assert texts(at.info) == ["Removed 1 image."]
+
+
+def test_texts_csv_paste_and_bad_csv_keeps_the_table(at):
+    at.radio(key="kind").set_value("Texts").run()
+    uploader(at, "csv_").set_value(("reviews.csv", reviews(), "text/csv")).run()
+    assert not at.exception and not at.error
+    assert at.selectbox(key="text_col").value == "text" and at.selectbox(key="label_col").value == "label"
+    uploader(at, "csv_").set_value(("old.csv", "text,label\ncafé,pos\n".encode("latin-1"), "text/csv")).run()
+    assert texts(at.error) == ["old.csv is not UTF-8 text (byte 0xe9 at position 14). Save it as 'CSV "
+                               "UTF-8' and upload it again. Your earlier texts are kept."]
+    assert at.session_state["texts"].name == "reviews.csv"
+    at.text_area(key="paste").input("text,label\nlovely,pos\ngreat,pos\nawful,neg\nbad,neg\n").run()
+    at.button(key="use_paste").click().run()
+    assert at.session_state["texts"].name == "pasted lines"
+    assert at.session_state["texts"].table.dataset.classes == ["neg", "pos"]
+
+
+def test_session_trace_deletes_this_sessions_features(at, tmp_path):
+    from lib import cache
+    add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])
+    add(at, 1, [(f"b{i}.png", blue(i)) for i in range(3)])
+    at.button(key="train").click().run()
+    trace = at.session_state["trace"]
+    paths = [Path(p) for p in trace.paths]
+    assert len(paths) == 2 and all(p.exists() for p in paths)  # the engine wrote what we noted
+    trace.forget(trace.paths)
+    assert not any(p.exists() for p in paths)
+    assert Path(cache.cache_dir("features")).exists()
