@@ -1,6 +1,8 @@
 """Transfer Lab: `streamlit run app.py`. Page config, navigation, and the shared sidebar."""
 import streamlit as st
 
+from lib import presenter
+
 st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
@@ -18,4 +20,10 @@ page = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))
                       for i, (path, title, icon) in enumerate(PAGES)])
 st.sidebar.caption("Every number in Transfer Lab is computed live, or read from a cache the "
                    "same code filled.")
+if presenter.sidebar_toggle():  # ?present=1: big type, sidebar tucked away, a guided path
+    st.set_page_config(initial_sidebar_state="collapsed")
+presenter.apply_css()
+presenter.share_and_reset()
+presenter.guided_path(page.url_path)
 page.run()
+presenter.guided_path(page.url_path)

@@ -1,0 +1,273 @@
+"""Presenter mode: the guided path through the story, talking points computed from what is on
+screen, and larger type for the back of a room.
+
+The talking points are plain functions (a Comparison or a sweep DataFrame in, a paragraph out)
+so they can be tested without Streamlit; only the functions at the bottom draw anything, and
+they import Streamlit when called, so this module stays importable by the engine's tests.
+"""
+from dataclasses import dataclass
+
+import pandas as pd
+
+from .runs import paired_difference
+
+
+@dataclass(frozen=True)
+class Step:
+    name: str    # the page's URL path (its file stem)
+    file: str    # what st.page_link / st.switch_page take
+    title: str
+
+
+STEPS = [
+    Step("home", "pages/home.py", "The problem: engine and fuel"),
+    Step("dress_colour", "pages/dress_colour.py", "The dress"),
+    Step("sentiment", "pages/sentiment.py", "Movie reviews"),
+    Step("learning_curves", "pages/learning_curves.py", "Learning curves"),
+    Step("overfitting", "pages/overfitting.py", "Overfitting"),
+    Step("parameters", "pages/parameters.py", "Parameters"),
+    Step("your_data", "pages/your_data.py", "Your own data"),
+]
+STEP_NAMES = [s.name for s in STEPS]
+
+
+def step_index(url_path: str) -> int:
+    """Position of a page in the guided path; the default page's URL path is ""."""
+    name = url_path.strip("/") or "home"
+    if name not in STEP_NAMES:
+        raise ValueError(f"unknown step {url_path!r}; the steps are {', '.join(STEP_NAMES)}")
+    return STEP_NAMES.index(name)
+
+
+def neighbours(url_path: str) -> tuple:
+    """(previous Step or None, this Step, next Step or None)."""
+    i = step_index(url_path)
+    return (STEPS[i - 1] if i > 0 else None, STEPS[i], STEPS[i + 1] if i + 1 < len(STEPS) else None)
+
+
+# ---------------------------------------------------------------- talking points
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _versus(c, noun: str) -> str:
+    """Both ways' accuracies on this draw, what the difference means, and how much each learned."""
+    s, t = c.scratch, c.transfer
+    n_train = len(c.train_index) + len(c.val_index)
+    diff, p = paired_difference(t, s, c.test_labels)
+    if p >= 0.05:
+        judged = (f"On {t.n_test} test {noun}s that gap could be chance (McNemar p = {p:.2f}): "
+                  f"ask the room how many more {noun}s it would take to tell.")
+    else:
+        judged = (f"{'Transfer' if diff > 0 else 'From scratch'} is ahead by {100 * abs(diff):.0f} "
+                  f"points, more than chance explains on {t.n_test} test {noun}s (p = {p:.2g}).")
+    frozen = t.total_params - t.trainable_params
+    return (f"With {c.n_per_class} labeled {noun}{'s' if c.n_per_class > 1 else ''} per class, "
+            f"from scratch scores {pct(s.test_accuracy)} and transfer {pct(t.test_accuracy)}. "
+            f"{judged} From scratch had to learn {s.trainable_params:,} weights from {n_train} "
+            f"{noun}s; transfer learned {t.trainable_params:,} on top of {frozen:,} frozen ones.")
+
+
+def _control(c) -> str:
+    if c.control is None:
+        return ""
+    diff, p = paired_difference(c.transfer, c.control, c.test_labels)
+    if p >= 0.05:
+        return (f" The control (same network, random frozen weights) scores "
+                f"{pct(c.control.test_accuracy)}: indistinguishable here, so pretraining is not "
+                f"what helps on this task.")
+    return (f" The control (same network, random frozen weights) scores "
+            f"{pct(c.control.test_accuracy)}: " +
+            ("pretraining, not merely freezing, is what helps." if diff > 0 else
+             "random frozen features beat the pretrained ones, which do not fit this task."))
+
+
+def _home(comparison=None, **_):
+    text = ("Andrew Ng's rocket: the model is the engine, labeled data the fuel. A big engine "
+            "with little fuel never reaches orbit. Transfer learning borrows an engine that was "
+            "fuelled elsewhere and only trains a small new part on our few examples.")
+    if comparison is not None:
+        t = comparison.transfer
+        text += (f" Here that new part has {t.trainable_params:,} weights against "
+                 f"{t.total_params - t.trainable_params:,} borrowed ones.")
+    return text
+
+
+def _dress(comparison=None, **_):
+    if comparison is None:
+        return "Move the slider: how many labeled photos per class does each way need?"
+    return _versus(comparison, "photo") + _control(comparison)
+
+
+def _sentiment(comparison=None, **_):
+    if comparison is None:
+        return "Text this time: word vectors pretrained on unlabeled reviews, a few labeled ones."
+    return _versus(comparison, "review") + _control(comparison)
+
+
+def _learning_curves(sweep: pd.DataFrame | None = None, **_):
+    """From a sweep: each way's mean over seeds at the smallest size, and where scratch catches up."""
+    if sweep is None or sweep.empty:
+        return "Accuracy against the amount of labeled data, both ways, over several seeds."
+    mean = sweep.groupby(["method", "n_per_class"])["test_accuracy"].mean().unstack("method")
+    if not {"scratch", "transfer"} <= set(mean.columns):
+        return "Accuracy against the amount of labeled data, over several seeds."
+    seeds, small = sweep["seed"].nunique(), mean.index.min()
+    target = mean.loc[small, "transfer"]
+    caught = mean.index[mean["scratch"] >= target]
+    text = (f"Averaged over {seeds} seed{'s' if seeds > 1 else ''}, with {small} labeled "
+            f"example{'s' if small > 1 else ''} per class transfer scores "
+            f"{pct(target)} and from scratch {pct(mean.loc[small, 'scratch'])}. ")
+    if len(caught) and caught.min() > small:
+        text += (f"From scratch first reaches that with {caught.min()} per class: "
+                 f"{caught.min() / small:.0f}× the labeled data.")
+    elif len(caught):
+        text += "From scratch is already level at the smallest size: pretraining brings little here."
+    else:
+        text += (f"Even with {mean.index.max()} per class, the largest size measured, from scratch "
+                 f"stays below it ({pct(mean.loc[mean.index.max(), 'scratch'])}).")
+    return text
+
+
+def _overfitting(comparison=None, **_):
+    """The gap between train and validation accuracy at the last epoch each way ran."""
+    if comparison is None:
+        return "Watch train and validation accuracy part: memorising instead of learning."
+    parts = []
+    for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
+        last = run.history[run.history.epoch == run.history.epoch.max()].set_index("split")["accuracy"]
+        if "validation" not in last:
+            parts.append(f"{name} has no validation examples to check against at this size")
+            continue
+        gap = last["train"] - last["validation"]
+        parts.append(f"{name} ends at {pct(last['train'])} on its training examples and "
+                     f"{pct(last['validation'])} on validation, a gap of {100 * gap:.0f} points")
+    return "; ".join(parts).capitalize() + ". A wide gap is memorising, not learning."
+
+
+def _parameters(comparison=None, **_):
+    if comparison is None:
+        return "How many weights each way must learn sets how much labeled data it needs."
+    s, t = comparison.scratch, comparison.transfer
+    n = len(comparison.train_index)
+    return (f"From scratch learns {s.trainable_params:,} weights, {s.trainable_params / n:,.0f} "
+            f"per training example; transfer learns {t.formula or f'{t.trainable_params:,}'}, "
+            f"{t.trainable_params / n:,.0f} per example, and borrows "
+            f"{t.total_params - t.trainable_params:,} frozen ones.")
+
+
+def _your_data(comparison=None, **_):
+    if comparison is None:
+        return "Bring a few labeled photos or texts: the same two ways, on your own data."
+    return _versus(comparison, "example") + _control(comparison)
+
+
+POINTS = {"home": _home, "dress_colour": _dress, "sentiment": _sentiment,
+          "learning_curves": _learning_curves, "overfitting": _overfitting,
+          "parameters": _parameters, "your_data": _your_data}
+
+
+def talking_point(step: str, **on_screen) -> str:
+    """One paragraph for `step`, computed from what the page shows (comparison=, sweep=)."""
+    if step not in POINTS:
+        raise ValueError(f"unknown step {step!r}; the steps are {', '.join(POINTS)}")
+    return POINTS[step](**on_screen)
+
+
+# ---------------------------------------------------------------- drawing (Streamlit)
+
+# Sized for a 1920 x 1080 projector read from the back. Streamlit sizes text and widgets in rem,
+# so a larger root font scales them all. (CSS zoom would scale charts too, but Streamlit measures
+# chart widths in zoomed pixels and the charts then overflow the page.)
+CSS = """
+<style>
+html { font-size: 22px; }
+[data-testid="stMain"] .block-container { max-width: 100%; padding: 3.5rem 3rem 2rem; }
+[data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
+[data-testid="stCaptionContainer"] { color: #222; }
+</style>
+"""
+PRESENT_KEY = "present"  # session key of the sidebar toggle; mirrored in the URL as ?present=1
+
+
+def is_on() -> bool:
+    import streamlit as st
+    return bool(st.session_state.get(PRESENT_KEY, st.query_params.get(PRESENT_KEY) == "1"))
+
+
+def sidebar_toggle() -> bool:
+    """The toggle, seeded from ?present=1, and the URL kept in step with it."""
+    import streamlit as st
+    if PRESENT_KEY not in st.session_state:
+        st.session_state[PRESENT_KEY] = st.query_params.get(PRESENT_KEY) == "1"
+    on = st.sidebar.toggle("Presenter mode", key=PRESENT_KEY,
+                           help="Larger type, the settings tucked away, and a guided path "
+                                "through the story with a talking point per step.")
+    if on and st.query_params.get(PRESENT_KEY) != "1":
+        st.query_params[PRESENT_KEY] = "1"
+    elif not on and PRESENT_KEY in st.query_params:
+        del st.query_params[PRESENT_KEY]
+    return on
+
+
+def apply_css() -> None:
+    import streamlit as st
+    if is_on():
+        st.html(CSS)
+
+
+def show(text: str) -> None:
+    """A talking point, drawn only in presenter mode."""
+    import streamlit as st
+    if is_on():
+        st.info(text, icon="🎤")
+
+
+def say(step: str, **on_screen) -> None:
+    """show(talking_point(...)), computed only when presenter mode is on: the one line pages add."""
+    if is_on():
+        show(talking_point(step, **on_screen))
+
+
+def guided_path(url_path: str) -> None:
+    """Previous / step k of n / next, as links that keep presenter mode on."""
+    import streamlit as st
+    if not is_on() or (url_path.strip("/") or "home") not in STEP_NAMES:
+        return
+    prev, here, nxt = neighbours(url_path)
+    left, mid, right = st.columns([2, 3, 2], vertical_alignment="center")
+    keep = {PRESENT_KEY: "1"}
+    if prev:
+        left.page_link(prev.file, label=f"Previous: {prev.title}", icon="⬅️", query_params=keep)
+    mid.markdown(f"<div style='text-align:center;font-size:1.1rem'>Step {step_index(url_path) + 1} "
+                 f"of {len(STEPS)}: <b>{here.title}</b></div>", unsafe_allow_html=True)
+    if nxt:
+        right.page_link(nxt.file, label=f"Next: {nxt.title}", icon="➡️", query_params=keep)
+
+
+def share_url() -> str:
+    """This view's link: the page's address plus every setting in the URL (seed included)."""
+    import streamlit as st
+    from urllib.parse import urlencode
+    base = (st.context.url or "").split("?")[0]
+    query = urlencode(sorted(st.query_params.to_dict().items()))
+    return base + ("?" + query if query else "")
+
+
+def _reset() -> None:
+    import streamlit as st
+    for key in list(st.query_params):
+        if key != PRESENT_KEY:
+            st.session_state.pop(key, None)  # URL settings are the settings: forget both
+            del st.query_params[key]
+
+
+def share_and_reset() -> None:
+    """Sidebar: a copyable link to this exact view, and a way back to the defaults."""
+    import streamlit as st
+    with st.sidebar.expander("Share or reset this view"):
+        st.caption("This link reproduces what is on screen, seed included (copy icon on the right):")
+        st.code(share_url(), language=None, wrap_lines=True)
+        st.button("Reset to defaults", key="reset_defaults", on_click=_reset,
+                  help="Clear every setting on this page and in the link.")

@@ -1,0 +1,151 @@
+"""Presenter mode: the guided path matches the app's pages, talking points say what is on screen,
+the mode follows ?present=1, reset clears the settings, and the two colours survive a projector
+and colour-blind eyes."""
+import re
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import charts, presenter
+from lib.runs import Comparison, Run
+
+
+def run(method, correct, n_test=100, trainable=1000, total=1000, history=None):
+    pred = np.r_[np.ones(correct, int), np.zeros(n_test - correct, int)]  # truth is all 1
+    history = history if history is not None else pd.DataFrame(
+        [(1, "train", 0.5, 0.9), (1, "validation", 0.6, 0.7)], columns=["epoch", "split", "loss", "accuracy"])
+    return Run(method, method, correct / n_test, 0.9, trainable, total, history, 0.1, (0, 1), n_test,
+               pred, pred[:4], formula="(10 + 1) × 2 = 22" if method == "transfer" else "")
+
+
+def comparison(scratch_correct, transfer_correct, **kw):
+    runs = {"scratch": run("scratch", scratch_correct, trainable=23_714, total=23_714),
+            "transfer": run("transfer", transfer_correct, trainable=22, total=3_000_022, **kw)}
+    return Comparison("dress", 3, 0, ["a", "b"], runs, "a backbone", np.arange(4), np.arange(4, 6),
+                      np.ones(100, int))
+
+
+# ---------------------------------------------------------------- the guided path
+
+def test_steps_are_the_app_pages_in_story_order():
+    listed = re.findall(r'"(pages/\w+\.py)"', Path("app.py").read_text())
+    assert [s.file for s in presenter.STEPS] == listed
+
+
+def test_neighbours_at_both_ends_and_unknown_pages():
+    prev, here, nxt = presenter.neighbours("")  # the default page's URL path
+    assert prev is None and here.name == "home" and nxt.name == "dress_colour"
+    prev, here, nxt = presenter.neighbours("/your_data")
+    assert prev.name == "parameters" and nxt is None
+    with pytest.raises(ValueError, match="unknown step"):
+        presenter.neighbours("nope")
+
+
+# ---------------------------------------------------------------- talking points
+
+def test_dress_point_quotes_the_runs_and_calls_a_clear_gap_clear():
+    text = presenter.talking_point("dress_colour", comparison=comparison(50, 80))
+    assert "from scratch scores 50 %" in text and "transfer 80 %" in text
+    assert "Transfer is ahead by 30 points" in text
+    assert "23,714 weights from 6 photos" in text and "3,000,000 frozen" in text
+
+
+def test_dress_point_says_a_small_gap_could_be_chance():
+    text = presenter.talking_point("dress_colour", comparison=comparison(70, 72))
+    assert "could be chance" in text and "ahead" not in text
+
+
+def test_learning_curves_point_finds_where_scratch_catches_up():
+    rows = [("scratch", 2, 0.5), ("scratch", 8, 0.6), ("scratch", 32, 0.8), ("transfer", 2, 0.75),
+            ("transfer", 8, 0.8), ("transfer", 32, 0.9)]
+    sweep = pd.DataFrame([(m, n, seed, a) for m, n, a in rows for seed in (0, 1)],
+                         columns=["method", "n_per_class", "seed", "test_accuracy"])
+    text = presenter.talking_point("learning_curves", sweep=sweep)
+    assert "over 2 seeds" in text and "first reaches that with 32 per class: 16×" in text
+    never = sweep.assign(test_accuracy=np.where(sweep.method == "scratch", 0.5, 0.9))
+    assert "stays below" in presenter.talking_point("learning_curves", sweep=never)
+
+
+def test_overfitting_point_reports_the_gap_or_its_absence():
+    only_train = pd.DataFrame([(1, "train", 0.1, 1.0)], columns=["epoch", "split", "loss", "accuracy"])
+    text = presenter.talking_point("overfitting", comparison=comparison(50, 80, history=only_train))
+    assert "gap of 20 points" in text  # scratch: 90 % train vs 70 % validation
+    assert "transfer has no validation examples" in text
+
+
+def test_every_step_has_a_point_even_before_results_exist():
+    for step in presenter.STEP_NAMES:
+        assert len(presenter.talking_point(step)) > 20
+    with pytest.raises(ValueError):
+        presenter.talking_point("nope")
+
+
+# ---------------------------------------------------------------- in a running script
+
+def _script():
+    import streamlit as st
+    from lib import presenter
+    st.number_input("Seed", key="seed")
+    presenter.sidebar_toggle()
+    presenter.say("home")
+    presenter.share_and_reset()
+
+
+def test_present_in_the_url_turns_the_mode_on_and_shows_the_point():
+    at = AppTest.from_function(_script)
+    at.query_params["present"] = "1"
+    at.run()
+    assert at.sidebar.toggle(key="present").value is True
+    assert any("rocket" in i.value for i in at.info)
+    off = AppTest.from_function(_script).run()
+    assert not off.info and "present" not in off.query_params
+
+
+def test_reset_clears_the_settings_but_stays_in_presenter_mode():
+    at = AppTest.from_function(_script)
+    at.query_params.update({"present": "1", "seed": "7"})
+    at.session_state["seed"] = 7
+    at.run()
+    at.button(key="reset_defaults").click().run()
+    assert "seed" not in at.query_params and at.query_params["present"] == "1"
+    assert at.number_input(key="seed").value == 0
+
+
+# ---------------------------------------------------------------- colours for a room
+
+def _linear(hex_colour):
+    rgb = np.array([int(hex_colour[i:i + 2], 16) for i in (1, 3, 5)]) / 255
+    return np.where(rgb <= 0.04045, rgb / 12.92, ((rgb + 0.055) / 1.055) ** 2.4)
+
+
+def _contrast(a, b):
+    la, lb = (float(_linear(c) @ [0.2126, 0.7152, 0.0722]) for c in (a, b))
+    return (max(la, lb) + 0.05) / (min(la, lb) + 0.05)
+
+
+# Machado et al. (2009) full-severity simulations, in linear RGB
+CVD = {"protan": [[0.152, 1.053, -0.205], [0.115, 0.786, 0.099], [-0.004, -0.048, 1.052]],
+       "deutan": [[0.367, 0.861, -0.228], [0.280, 0.673, 0.047], [-0.012, 0.043, 0.969]],
+       "tritan": [[1.256, -0.077, -0.179], [-0.078, 0.931, 0.148], [0.005, 0.691, 0.304]]}
+
+
+def _lightness(linear_rgb):
+    y = float(np.clip(linear_rgb, 0, 1) @ [0.2126, 0.7152, 0.0722])
+    return 116 * y ** (1 / 3) - 16 if y > 0.008856 else 903.3 * y
+
+
+def test_scratch_and_transfer_read_on_white_from_the_back_of_a_room():
+    for method in ("scratch", "transfer"):
+        assert _contrast(charts.COLOURS[method], "#FFFFFF") >= 3.0, method  # WCAG for graphics
+
+
+def test_scratch_and_transfer_stay_apart_for_colour_blind_viewers():
+    a, b = _linear(charts.COLOURS["scratch"]), _linear(charts.COLOURS["transfer"])
+    for kind, m in CVD.items():
+        sa, sb = np.array(m) @ a, np.array(m) @ b
+        # hue can collapse; a difference in lightness or in the blue-yellow axis must survive
+        apart = abs(_lightness(sa) - _lightness(sb)) + 100 * abs((sa[2] - sa[0]) - (sb[2] - sb[0]))
+        assert apart > 20, f"{kind}: {apart:.1f}"
