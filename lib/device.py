@@ -1,0 +1,33 @@
+"""Where training runs, and how much of the machine one training may take.
+
+- `device()`: CUDA when it is there, else the CPU. Nothing requires a GPU.
+- `training_slot()`: one training at a time per process. torch has a single, process-wide
+  random generator; two sessions training at once in one `streamlit run` server would draw from
+  it in turn and get different numbers for the same seed. Holding the slot keeps every result
+  reproducible, and a queue of trainings that each use all cores finishes sooner on a small CPU
+  than the same trainings fighting over it (see benchmarks/load_test.py).
+"""
+import threading
+from contextlib import contextmanager
+
+import torch
+
+_slot = threading.RLock()  # re-entrant: sweep() -> compare() -> training may nest
+
+
+def device() -> torch.device:
+    """cuda if a GPU is available, else cpu."""
+    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+
+
+@contextmanager
+def training_slot(waiting=None):
+    """Hold the process's one training slot; `waiting()` is called first if someone else has it."""
+    if not _slot.acquire(blocking=False):
+        if waiting:
+            waiting()
+        _slot.acquire()
+    try:
+        yield
+    finally:
+        _slot.release()
