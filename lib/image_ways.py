@@ -5,6 +5,7 @@ import numpy as np
 import torch
 
 from . import backbones
+from .device import training_slot
 from .models import ScratchCNN, head_formula, linear_head
 from .runs import standardise, train_and_score
 from .train import TrainConfig
@@ -13,9 +14,15 @@ _loaded: dict = {}
 
 
 def get_backbone(name: str, pretrained: bool = True, progress=None) -> backbones.Backbone:
-    """Load each backbone once per process: the networks are read-only, so sharing is safe."""
+    """Load each backbone once per process: the networks are read-only, so sharing is safe.
+
+    The first load holds the training slot: two sessions asking at once load it once, and its
+    torch.manual_seed(0) cannot reseed another session's training halfway.
+    """
     if (name, pretrained) not in _loaded:
-        _loaded[name, pretrained] = backbones.load_backbone(name, pretrained, progress)
+        with training_slot():
+            if (name, pretrained) not in _loaded:
+                _loaded[name, pretrained] = backbones.load_backbone(name, pretrained, progress)
     return _loaded[name, pretrained]
 
 
@@ -39,8 +46,15 @@ def head_run(method, backbone, task, train_index, val_index, seed, progress=None
                            formula=head_formula(backbone.feature_dim, k), stop=stop, config=config)
 
 
-def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0", control=False,
-               progress=None, stop=None, epochs=None):
+def image_runs(*args, progress=None, **kwargs):
+    """_image_runs, one at a time per process: torch's random generator is shared by all sessions."""
+    wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
+    with training_slot(wait):
+        return _image_runs(*args, progress=progress, **kwargs)
+
+
+def _image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0", control=False,
+                progress=None, stop=None, epochs=None):
     """Run every way on one labeled draw; returns (runs, backbone description, notices).
 
     epochs=None trains with early stopping; epochs=E runs exactly E epochs and keeps the last
