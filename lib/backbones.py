@@ -154,7 +154,7 @@ def cached_weights(name: str) -> Path | None:
     return path if path.exists() else None
 
 
-def fetch_weights(name: str, progress=None, timeout: float = DOWNLOAD_TIMEOUT_S) -> Path:
+def fetch_weights(name: str, progress=None, timeout: float | None = None) -> Path:
     """The cached weights file, downloading it first if needed. Raises WeightsUnavailable."""
     if (path := cached_weights(name)) is not None:
         return path
@@ -166,7 +166,7 @@ def fetch_weights(name: str, progress=None, timeout: float = DOWNLOAD_TIMEOUT_S)
     url = weights_url(name)
     path = cache.cache_dir("weights") / url.rsplit("/", 1)[1]
     try:
-        _download(url, path, timeout, progress)
+        _download(url, path, timeout or DOWNLOAD_TIMEOUT_S, progress)
     except WeightsUnavailable:
         raise
     except Exception as err:

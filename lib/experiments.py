@@ -50,25 +50,13 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
                       val_index, t.test.labels, notices, dict(options))
 
 
-def sweep(task, sizes, seeds, progress=None, **options) -> pd.DataFrame:
-    """Test accuracy of every way for each labeled size x seed.
+def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **options) -> pd.DataFrame:
+    """Test accuracy of every way for each labeled size x seed, each cell cached on disk.
 
-    Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy).
-    progress(done, total) is called after each compare().
+    Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy,
+    backbone). progress(done, total) is called as cells finish; stop() -> True ends the sweep
+    between cells. See lib.sweeps for the cache, the worker pool and the frame's attrs.
     """
-    t = resolve_task(task)
-    sizes, seeds = [int(s) for s in sizes], [int(s) for s in seeds]
-    if not sizes or not seeds:
-        raise ValueError("sweep needs at least one size and one seed")
-    too_big = [s for s in sizes if s > t.max_per_class()]
-    if too_big:
-        raise ValueError(f"sizes {too_big} need more examples per class than the pool has "
-                         f"({t.max_per_class()})")
-    rows, total = [], len(sizes) * len(seeds)
-    for i, (n, seed) in enumerate((n, s) for n in sizes for s in seeds):
-        c = compare(t, n, seed, **options)
-        rows += [(r.method, n, seed, r.test_accuracy, r.label, r.train_accuracy) for r in c.runs.values()]
-        if progress:
-            progress(i + 1, total)
-    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy", "label",
-                                       "train_accuracy"])
+    from .sweeps import run_sweep
+    say = (lambda done, total, note: progress(done, total)) if progress else None
+    return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)

@@ -107,7 +107,14 @@ def standardise(train: np.ndarray, *others: np.ndarray):
 
 def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
                     seed, frozen_params=0, formula="", config=TrainConfig(), stop=None) -> Run:
-    """Train `model` on x[train_index] (early stopping on x[val_index]) and score it on the test set."""
+    """Train `model` on x[train_index] (early stopping on x[val_index]) and score it on the test set.
+
+    Pass `model` as a zero-argument factory (e.g. `lambda: ScratchCNN(2)`) so that its initial
+    weights are drawn under `seed` and depend on nothing that ran before.
+    """
+    if not isinstance(model, torch.nn.Module):
+        torch.manual_seed(seed)
+        model = model()
     as_t = lambda a: a if isinstance(a, torch.Tensor) else torch.as_tensor(a)
     x, x_test = as_t(x), as_t(x_test)
     y, y_test = torch.as_tensor(y, dtype=torch.long), torch.as_tensor(y_test, dtype=torch.long)

@@ -1,0 +1,165 @@
+"""Learning-curve sweeps: every (labeled size, seed) cell trained once and kept on disk as CSV.
+
+A cell is one `compare()`; its file is keyed by the task, the cell, the options and a hash of the
+engine's source (lib/ and assets/), so a changed line of code trains afresh while an unchanged app
+answers a second visit, or a link opened later, from disk. Cells rather than whole sweeps: a sweep
+that was stopped keeps what it finished, and a sweep with one more seed reuses the rest.
+
+Cells can run in a pool of worker processes (one torch thread each); benchmarks/sweep_speed.py
+measures whether that beats one process using every core.
+"""
+import hashlib
+import multiprocessing
+import os
+from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
+from pathlib import Path
+
+import pandas as pd
+import torch
+
+from . import cache
+
+COLUMNS = ["method", "n_per_class", "seed", "test_accuracy", "label", "train_accuracy", "backbone"]
+DEFAULT_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+DEFAULT_SEEDS = tuple(range(5))
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def code_version() -> str:
+    """Hash of every engine source and asset file: results from other code are never reused."""
+    h = hashlib.sha256()
+    files = sorted((ROOT / "lib").rglob("*.py")) + sorted(p for p in (ROOT / "assets").rglob("*") if p.is_file())
+    for path in files:
+        h.update(str(path.relative_to(ROOT)).encode())
+        h.update(path.read_bytes())
+    return h.hexdigest()[:16]
+
+
+def task_identity(task) -> str:
+    """A named task is defined by the code (hashed above); anything else by its content."""
+    if isinstance(task, str):
+        return task
+    data = [task.pool, task.test] if hasattr(task, "pool") else [task]
+    parts = [(d.name, d.classes, cache.fingerprint(d.labels),
+              cache.fingerprint(d.images) if d.kind == "image" else cache.key(d.texts)) for d in data]
+    return cache.key(parts)
+
+
+def cell_path(identity: str, n: int, seed: int, options: dict, version: str) -> Path:
+    return cache.cache_dir("sweeps") / f"{cache.key(identity, int(n), int(seed), options, version)}.csv"
+
+
+def read_cell(path: Path) -> pd.DataFrame | None:
+    """A stored cell, or None when missing or unreadable (an unreadable file is removed)."""
+    if not path.exists():
+        return None
+    try:
+        frame = pd.read_csv(path)
+        if list(frame.columns) != COLUMNS or frame.empty:
+            raise ValueError("unexpected columns")
+        return frame
+    except Exception:
+        path.unlink(missing_ok=True)
+        return None
+
+
+def write_cell(path: Path, frame: pd.DataFrame) -> None:
+    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
+    frame.to_csv(tmp, index=False)
+    os.replace(tmp, path)  # atomic: a reader never sees half a file
+
+
+def train_cell(task, n: int, seed: int, options: dict):
+    """One compare() as rows of the sweep's table, plus any notices (e.g. a backbone fallback)."""
+    from .experiments import compare
+    c = compare(task, int(n), int(seed), **options)
+    rows = [(r.method, int(n), int(seed), r.test_accuracy, r.label, r.train_accuracy, c.backbone)
+            for r in c.runs.values()]
+    return pd.DataFrame(rows, columns=COLUMNS), list(c.notices)
+
+
+_worker_task = None
+
+
+def _worker_start(task, threads: int):
+    global _worker_task
+    _worker_task = task
+    torch.set_num_threads(threads)
+
+
+def _worker_cell(n, seed, options):
+    return train_cell(_worker_task, n, seed, options)
+
+
+def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, stop=None,
+              workers: int = 1, cached_only: bool = False, **options) -> pd.DataFrame:
+    """Test accuracy of every way for each size x seed: columns COLUMNS, one row per run.
+
+    progress(done, total, note) is called as cells finish (note says what was trained);
+    stop() -> True ends the sweep between cells (a cell is never cut short, so nothing stored is
+    partial). cached_only=True trains nothing and returns the cells already on disk.
+    frame.attrs: "complete" (every cell present), "notices" (fallbacks seen), "trained" (cells run now).
+    """
+    sizes, seeds = [int(s) for s in sizes], [int(s) for s in seeds]
+    if not sizes or not seeds:
+        raise ValueError("a sweep needs at least one size and one seed")
+    if min(sizes) < 1:
+        raise ValueError(f"sizes must be at least 1 example per class, got {min(sizes)}")
+    identity, version = task_identity(task), code_version()
+    cells = [(n, s) for n in sizes for s in seeds]
+    paths = {c: cell_path(identity, *c, options, version) for c in cells}
+    found = {c: f for c in cells if (f := read_cell(paths[c])) is not None}
+    todo = [c for c in cells if c not in found]
+    notices, trained = [], []
+    say = progress or (lambda *a: None)
+    say(len(found), len(cells), f"{len(found)} of {len(cells)} runs read from the cache")
+    if todo and not cached_only:
+        from .experiments import resolve_task
+        t = resolve_task(task)
+        too_big = sorted({n for n, _ in todo if n > t.max_per_class()})
+        if too_big:
+            raise ValueError(f"sizes {too_big} need more examples per class than the pool has "
+                             f"({t.max_per_class()})")
+        todo.sort(key=lambda c: -c[0])  # the slowest cells first, so workers finish together
+
+        def keep(cell, frame, cell_notices):
+            notices.extend(m for m in cell_notices if m not in notices)
+            found[cell] = frame
+            trained.append(cell)
+            if not cell_notices:  # a fallback result must not be stored under the asked-for settings
+                write_cell(paths[cell], frame)
+            say(len(found), len(cells), f"trained {cell[0]} per class, seed {cell[1]}")
+
+        # The first cell runs here: it loads the backbone and features that workers then inherit.
+        first = todo.pop(0)
+        say(len(found), len(cells), f"training {first[0]} per class, seed {first[1]} (and loading the backbone)")
+        keep(first, *train_cell(t, *first, options))
+        if workers > 1 and len(todo) > 1:
+            _in_pool(t, todo, options, workers, keep, stop)
+        else:
+            for cell in todo:
+                if stop is not None and stop():
+                    break
+                say(len(found), len(cells), f"training {cell[0]} per class, seed {cell[1]}")
+                keep(cell, *train_cell(t, *cell, options))
+    frames = [found[c] for c in cells if c in found]
+    out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
+    out.attrs.update(complete=len(found) == len(cells), notices=notices, trained=len(trained))
+    return out
+
+
+def _in_pool(task, todo, options, workers, keep, stop):
+    """Run cells in `workers` processes with one torch thread each; the parent stores results."""
+    context = multiprocessing.get_context("fork")  # children inherit the loaded task and features
+    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
+                               initargs=(task, 1))
+    try:
+        pending = {pool.submit(_worker_cell, *cell, options): cell for cell in todo}
+        while pending:
+            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                keep(pending.pop(future), *future.result())
+            if stop is not None and stop():
+                break
+    finally:
+        pool.shutdown(wait=False, cancel_futures=True)

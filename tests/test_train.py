@@ -1,0 +1,64 @@
+"""The training loop: history contract, early stopping, determinism, input checks."""
+import numpy as np
+import pytest
+import torch
+from torch import nn
+
+from lib.train import TrainConfig, fit
+
+
+def _blobs(n, seed=0):
+    g = torch.Generator().manual_seed(seed)
+    x = torch.randn(n, 5, generator=g)
+    return x, (x[:, 0] > 0).long()
+
+
+def test_history_has_contract_columns_and_learns_a_separable_problem():
+    x, y = _blobs(80)
+    model, history, seconds = fit(nn.Linear(5, 2), x[:60], y[:60], x[60:], y[60:],
+                                  TrainConfig(lr=0.05, max_epochs=30, patience=100))
+    assert list(history.columns) == ["epoch", "split", "loss", "accuracy"]
+    assert set(history.split) == {"train", "validation"}
+    assert history[history.split == "validation"].accuracy.iloc[-1] > 0.85
+    assert seconds > 0
+
+
+def test_early_stopping_stops_before_max_epochs_and_restores_best_weights():
+    x, y = _blobs(40)
+    y_val = 1 - y[20:]  # validation labels flipped: validation loss only gets worse
+    model, history, _ = fit(nn.Linear(5, 2), x[:20], y[:20], x[20:], y_val,
+                            TrainConfig(lr=0.05, max_epochs=200, patience=5))
+    assert history.epoch.max() < 200
+    val = history[history.split == "validation"]
+    best = val.loss.min()
+    final = nn.functional.cross_entropy(model(x[20:]), y_val).item()
+    assert final == pytest.approx(best, rel=1e-4)
+
+
+def test_without_validation_runs_all_epochs_and_records_train_only():
+    x, y = _blobs(10)
+    _, history, _ = fit(nn.Linear(5, 2), x, y, config=TrainConfig(max_epochs=7))
+    assert history.epoch.max() == 7 and set(history.split) == {"train"}
+
+
+def test_same_seed_same_history():
+    x, y = _blobs(30)
+    def run():
+        torch.manual_seed(3)  # the initial weights, as lib.runs.train_and_score draws them
+        return fit(nn.Sequential(nn.Dropout(0.3), nn.Linear(5, 2)), x, y, seed=3,
+                   config=TrainConfig(max_epochs=5))[1]
+    runs = [run(), run()]
+    assert np.array_equal(runs[0].loss.values, runs[1].loss.values)
+
+
+def test_stop_callback_ends_training():
+    x, y = _blobs(10)
+    _, history, _ = fit(nn.Linear(5, 2), x, y, config=TrainConfig(max_epochs=50), stop=lambda: True)
+    assert history.epoch.max() == 1
+
+
+def test_input_checks_say_what_was_wrong():
+    with pytest.raises(ValueError, match="at least one training example"):
+        fit(nn.Linear(5, 2), torch.zeros(0, 5), torch.zeros(0, dtype=torch.long))
+    with pytest.raises(ValueError, match="3 rows but y_train has 2"):
+        fit(nn.Linear(5, 2), torch.zeros(3, 5), torch.zeros(2, dtype=torch.long))
