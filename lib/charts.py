@@ -73,3 +73,62 @@ def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
         tooltip=["true", "predicted", alt.Tooltip("count:Q", title="test examples")])
     text = base.mark_text(fontSize=14).encode(text="count:Q")
     return (heat + text).properties(height=height)
+
+
+def learning_curve_chart(summary: pd.DataFrame, height: int = 340) -> alt.Chart:
+    """Mean test accuracy against labeled examples per class (log axis), a band per method.
+
+    `summary` has columns method, n_per_class, mean, low, high, seeds (see lib.curves.summarise).
+    """
+    scale = method_scale(summary["method"].unique())
+    x = alt.X("n_per_class:Q", scale=alt.Scale(type="log", base=2),
+              axis=alt.Axis(title="labeled examples per class (log scale)", values=sorted(
+                  summary["n_per_class"].unique().tolist())))
+    base = alt.Chart(summary).encode(x=x, color=alt.Color("method:N", scale=scale, title="way"))
+    tips = ["method", alt.Tooltip("n_per_class:Q", title="per class"),
+            alt.Tooltip("mean:Q", format=".1%", title="mean accuracy"),
+            alt.Tooltip("low:Q", format=".1%", title="95% low"),
+            alt.Tooltip("high:Q", format=".1%", title="95% high"), alt.Tooltip("seeds:Q")]
+    band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", scale=ACCURACY_SCALE, axis=PERCENT),
+                                               y2="high:Q", fill=alt.Fill("method:N", scale=scale,
+                                                                          legend=None))
+    line = base.mark_line(point=alt.OverlayMarkDef(size=50)).encode(
+        y=alt.Y("mean:Q", scale=ACCURACY_SCALE, axis=PERCENT), tooltip=tips)
+    return (band + line).properties(height=height)
+
+
+def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 280) -> alt.Chart:
+    """Train (dashed) and validation (solid) per epoch for each method, the gap between shaded.
+
+    `history` has columns method, epoch, split, loss, accuracy.
+    """
+    scale = method_scale(history["method"].unique())
+    wide = history.pivot_table(index=["method", "epoch"], columns="split", values=metric).reset_index()
+    accuracy = metric == "accuracy"
+    y_axis = dict(scale=ACCURACY_SCALE, axis=PERCENT) if accuracy else dict(title="cross-entropy loss")
+    lines = history_chart(history, metric, height)
+    if "validation" not in wide:
+        return lines
+    gap = alt.Chart(wide).mark_area(opacity=0.15).encode(
+        x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="validation:Q",
+        fill=alt.Fill("method:N", scale=scale, legend=None),
+        tooltip=["method", "epoch", alt.Tooltip("train:Q", format=".1%" if accuracy else ".3f"),
+                 alt.Tooltip("validation:Q", format=".1%" if accuracy else ".3f")])
+    return (gap + lines).properties(height=height)
+
+
+def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
+    """Weights per model on a log axis, one bar per part (all trained / frozen / trained head).
+
+    `parts` has columns model, part, count; parts keep their order and colours below.
+    """
+    colours = {"trained from scratch": COLOURS["scratch"], "frozen backbone": COLOURS["control"],
+               "trained head (transfer)": COLOURS["transfer"]}
+    return alt.Chart(parts).mark_bar().encode(
+        y=alt.Y("model:N", title=None, sort=list(dict.fromkeys(parts["model"]))),
+        yOffset=alt.YOffset("part:N", sort=list(colours)),
+        x=alt.X("count:Q", scale=alt.Scale(type="log"), title="weights (log scale)"),
+        color=alt.Color("part:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+                        title=None, legend=alt.Legend(orient="bottom")),
+        tooltip=["model", "part", alt.Tooltip("count:Q", format=",")],
+    ).properties(height=height)

@@ -150,11 +150,15 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
 
 def _in_pool(task, todo, options, workers, keep, stop):
     """Run cells in `workers` processes with one torch thread each; the parent stores results."""
+    from .device import training_slot
     context = multiprocessing.get_context("fork")  # children inherit the loaded task and features
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
                                initargs=(task, 1))
     try:
-        pending = {pool.submit(_worker_cell, *cell, options): cell for cell in todo}
+        # Fork while holding the training slot: a child must not inherit it locked by another
+        # session's thread, which does not exist in the child and would never release it.
+        with training_slot():
+            pending = {pool.submit(_worker_cell, *cell, options): cell for cell in todo}
         while pending:
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:

@@ -1,0 +1,50 @@
+"""What a trained way got right and wrong: confusion matrix, per-class accuracy, and a one-line
+reading of its train-vs-validation history (the overfitting page).
+"""
+import numpy as np
+import pandas as pd
+
+
+def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
+    """counts[i, j] = examples of true class i predicted as class j (zeros included)."""
+    y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
+    if y_true.shape != y_pred.shape:
+        raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
+    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
+    np.add.at(counts, (y_true, y_pred), 1)
+    return counts
+
+
+def confusion_cells(y_true, y_pred, classes, method: str | None = None) -> pd.DataFrame:
+    """The matrix as long rows (true, predicted, count), what charts.confusion_chart draws."""
+    counts = confusion_matrix(y_true, y_pred, len(classes))
+    rows = [(classes[i], classes[j], int(counts[i, j])) for i in range(len(classes))
+            for j in range(len(classes))]
+    cells = pd.DataFrame(rows, columns=["true", "predicted", "count"])
+    return cells.assign(method=method) if method else cells
+
+
+def per_class_accuracy(y_true, y_pred, classes) -> pd.DataFrame:
+    """Share of each true class predicted right (recall), with the counts behind it."""
+    counts = confusion_matrix(y_true, y_pred, len(classes))
+    total = counts.sum(1)
+    right = np.diag(counts)
+    acc = np.divide(right, total, out=np.full(len(classes), np.nan), where=total > 0)
+    return pd.DataFrame({"class": list(classes), "correct": right, "examples": total, "accuracy": acc})
+
+
+def overfitting_reading(history: pd.DataFrame, n_train: int, name: str, unit: str = "examples") -> str:
+    """One computed line on how far training and validation accuracy came apart."""
+    train = history[history.split == "train"].sort_values("epoch")
+    val = history[history.split == "validation"].sort_values("epoch")
+    top = float(train.accuracy.max())
+    reached = int(train.epoch[train.accuracy >= top - 1e-9].iloc[0])
+    line = f"{name} reaches {100 * top:.0f} % on its {n_train} training {unit} by epoch {reached}"
+    if val.empty:
+        return line + "; with one example per class none is held back, so nothing measures overfitting."
+    best = val.loc[val.accuracy.idxmax()]
+    last = float(val.accuracy.iloc[-1])
+    gap = float(train.accuracy.iloc[-1]) - last
+    return (line + f", while validation stalls at {100 * best.accuracy:.0f} % (its best, epoch "
+            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: a gap of {100 * gap:.0f} points "
+            f"after {int(train.epoch.max())} epochs.")
