@@ -32,7 +32,8 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
     """
     y = (alt.Y("accuracy:Q", scale=ACCURACY_SCALE, axis=PERCENT) if metric == "accuracy"
          else alt.Y("loss:Q", title="cross-entropy loss"))
-    return alt.Chart(history).mark_line(point=alt.OverlayMarkDef(size=18)).encode(
+    # Plain lines (no point markers) so the legend shows the dash pattern of each split.
+    return alt.Chart(history).mark_line(strokeWidth=2.5).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way"),
