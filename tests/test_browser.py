@@ -1,0 +1,159 @@
+"""End to end in a real headless Chromium: every page of `streamlit run app.py`, offline, renders
+with no exception and no browser console error; on the dress page, moving the slider with the
+keyboard changes the accuracies shown.
+
+Needs Debian's `chromium` and `chromium-driver` (installed by .ci/run); skipped without them.
+"""
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from lib.presenter import STEPS
+
+ROOT = Path(__file__).resolve().parents[1]
+RENDER_TIMEOUT_S = 600  # a fresh cache renders the dress photos and computes features first
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+
+if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    pytest.skip("chromium and chromedriver are not installed (apt-get install chromium "
+                "chromium-driver); .ci/run installs them", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+
+def start_server():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = dict(os.environ, TRANSFER_LAB_OFFLINE="1")  # the cache folder comes from conftest
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+         f"--server.port={port}", "--server.address=127.0.0.1"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    url = f"http://127.0.0.1:{port}"
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            return proc, url
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("streamlit exited at start:\n" + proc.stdout.read())
+            time.sleep(0.5)
+    proc.kill()
+    pytest.fail(f"streamlit did not answer on {url} within 2 minutes")
+
+
+def stop_server(proc):
+    proc.terminate()
+    try:
+        proc.wait(10)
+    except subprocess.TimeoutExpired:
+        proc.kill()
+
+
+@pytest.fixture(scope="module")
+def server():
+    proc, url = start_server()
+    yield url
+    stop_server(proc)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"]:
+        opts.add_argument(flag)
+    opts.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
+    drv = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+    yield drv
+    drv.quit()
+
+
+def wait_rendered(drv, what, timeout=RENDER_TIMEOUT_S):
+    """Wait until the page has content and nothing has been running for 2 s."""
+    deadline, quiet_since = time.time() + timeout, None
+    while time.time() < deadline:
+        content = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"], [data-testid="stException"]')
+        running = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        if content and not running:
+            quiet_since = quiet_since or time.time()
+            if time.time() - quiet_since > 2:
+                return
+        else:
+            quiet_since = None
+        time.sleep(0.5)
+    pytest.fail(f"{what} was still rendering after {timeout} s")
+
+
+def problems(drv):
+    """Exceptions shown on the page, and console errors (Streamlit's probes of
+    /<page>/_stcore/... before /_stcore/... answer 404 by design: not errors)."""
+    shown = [e.text.splitlines()[0] for e in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')]
+    console = [entry["message"] for entry in drv.get_log("browser") if "/_stcore/" not in entry["message"]]
+    return shown + console
+
+
+def accuracies(drv):
+    try:
+        return [m.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]').text
+                for m in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+                if "Test accuracy" in m.text]
+    except StaleElementReferenceException:  # replaced by a rerun while we read it
+        return []
+
+
+@pytest.mark.parametrize("step", STEPS, ids=[s.name for s in STEPS])  # home first, as a visitor
+def test_every_page_renders_offline_without_errors(server, browser, step):
+    browser.get(f"{server}/{'' if step.name == 'home' else step.name}")
+    wait_rendered(browser, step.file)
+    assert not problems(browser), f"{step.file}: {problems(browser)}"
+    # the shared sidebar is there: app.py ran, not the page file alone
+    assert browser.find_elements(By.CSS_SELECTOR, ".st-key-present"), f"{step.file}: no app sidebar"
+
+
+def test_moving_the_dress_slider_changes_the_accuracies(server, browser):
+    browser.get(f"{server}/dress_colour?n_per_class=4&seed=0")
+    wait_rendered(browser, "the dress page")
+    before = accuracies(browser)
+    assert len(before) >= 2, f"expected both ways' test accuracy, saw {before}"
+    # the slider's thumb: an <input type="range"> (implicit role "slider") that takes arrow keys
+    slider = browser.find_element(By.CSS_SELECTOR, '.st-key-n_per_class input[type="range"], '
+                                                   '.st-key-n_per_class [role="slider"]')
+    value = lambda: slider.get_attribute("aria-valuenow") or slider.get_attribute("value")
+    before_value = value()
+    browser.execute_script("arguments[0].focus()", slider)
+    ActionChains(browser).send_keys(Keys.ARROW_RIGHT * 12).perform()
+    deadline = time.time() + RENDER_TIMEOUT_S
+    while time.time() < deadline and accuracies(browser) in ([], before):
+        time.sleep(0.5)
+    wait_rendered(browser, "the dress page after moving the slider")
+    assert value() == str(int(before_value) + 12)
+    assert accuracies(browser) != before, "the accuracies did not change when the slider moved"
+    assert f"n_per_class={value()}" in browser.current_url
+    assert not problems(browser)
+
+
+@pytest.mark.xfail(strict=True, reason="Streamlit runs a folder named pages/ as a legacy (v1) "
+                   "multipage app until app.py has run once in the process: a deep link opened "
+                   "first on a fresh server skips app.py. Rename pages/ to fix, then drop this mark.")
+def test_a_deep_link_on_a_fresh_server_runs_the_whole_app(browser):
+    proc, url = start_server()
+    try:
+        browser.get(f"{url}/parameters?present=1")
+        wait_rendered(browser, "a deep link")
+        assert browser.find_elements(By.CSS_SELECTOR, ".st-key-present")
+    finally:
+        stop_server(proc)
