@@ -1,0 +1,110 @@
+"""sweep(): its table, its disk cache (per cell, invalidated by a code change), stop, and the pool."""
+import numpy as np
+import pandas as pd
+import pytest
+import torch
+
+from lib import sweeps
+from lib.data.datasets import ImageDataset, Task
+from lib.experiments import sweep
+
+
+def _images(n_per_class, seed):
+    """Tiny noisy images where class 1 is brighter: fast to train on, not trivial at 1 example."""
+    rng = np.random.default_rng(seed)
+    labels = np.arange(2 * n_per_class) % 2
+    images = rng.integers(0, 200, (len(labels), 16, 16, 3)) + 40 * labels[:, None, None, None]
+    return ImageDataset(images.astype(np.uint8), labels, ["dark", "bright"], name="toy")
+
+
+@pytest.fixture(scope="module")
+def task():
+    return Task("toy", _images(8, 0), _images(10, 1))
+
+
+@pytest.fixture(autouse=True)
+def _steady(monkeypatch):
+    """One torch thread (these nets are tiny; a busy 2-core box slows 2 threads ~20x), and a fixed
+    code version, so an edit elsewhere in lib/ during the run does not look like a cache miss."""
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    monkeypatch.setattr(sweeps, "code_version", lambda: "test")
+    yield
+    torch.set_num_threads(threads)
+
+
+def test_code_version_hashes_the_sources(tmp_path, monkeypatch):
+    monkeypatch.undo()  # the real one
+    monkeypatch.setattr(sweeps, "ROOT", tmp_path)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "a.py").write_text("x = 1")
+    before = sweeps.code_version()
+    assert sweeps.code_version() == before
+    (tmp_path / "lib" / "a.py").write_text("x = 2")
+    assert sweeps.code_version() != before
+
+
+def test_sweep_contract_one_row_per_method_size_seed(task):
+    calls = []
+    frame = sweep(task, [1, 4], [0, 1], progress=lambda done, total: calls.append((done, total)))
+    assert {"method", "n_per_class", "seed", "test_accuracy"} <= set(frame.columns)
+    assert len(frame) == 2 * 2 * 2 and set(frame.method) == {"scratch", "transfer"}
+    assert frame.groupby(["method", "n_per_class", "seed"]).size().eq(1).all()
+    assert frame.test_accuracy.between(0, 1).all()
+    assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
+
+
+def test_second_sweep_reads_every_cell_from_disk(task, monkeypatch):
+    first = sweep(task, [1, 4], [0, 1])
+    monkeypatch.setattr(sweeps, "train_cell", lambda *a: pytest.fail("trained a cached cell"))
+    again = sweep(task, [4, 1], [1, 0])  # same cells, another order
+    key = ["method", "n_per_class", "seed"]
+    pd.testing.assert_frame_equal(first.sort_values(key).reset_index(drop=True),
+                                  again.sort_values(key).reset_index(drop=True))
+    assert again.attrs["trained"] == 0 and again.attrs["complete"]
+
+
+def test_changed_code_or_options_train_afresh(task, monkeypatch):
+    sweep(task, [2], [0])
+    assert sweep(task, [2], [0]).attrs["trained"] == 0
+    assert sweep(task, [2], [0], control=True).attrs["trained"] == 1  # other settings, other cell
+    monkeypatch.setattr(sweeps, "code_version", lambda: "edited")
+    assert sweep(task, [2], [0]).attrs["trained"] == 1
+
+
+def test_control_adds_its_rows(task):
+    assert set(sweep(task, [2], [0], control=True).method) == {"scratch", "transfer", "control"}
+
+
+def test_stop_ends_between_cells_and_a_later_sweep_finishes_the_rest(task):
+    stopped = sweep(task, [1, 2, 4], [5], stop=lambda: True)
+    assert stopped.attrs["complete"] is False and stopped.attrs["trained"] == 1
+    rest = sweep(task, [1, 2, 4], [5])
+    assert rest.attrs["complete"] and rest.attrs["trained"] == 2
+    cached = sweeps.run_sweep(task, [1, 2, 4, 8], [5], cached_only=True)
+    assert cached.attrs["complete"] is False and sorted(set(cached.n_per_class)) == [1, 2, 4]
+
+
+def test_pool_of_two_gives_the_same_numbers(task):
+    one = sweep(task, [1, 2, 4], [7, 8])
+    two = sweeps.run_sweep(task, [1, 2, 4], [9, 10], workers=2)  # fresh cells: really trained in the pool
+    again = sweep(task, [1, 2, 4], [9, 10])  # ...and read back from the pool's cells
+    assert two.attrs["trained"] == 6 and again.attrs["trained"] == 0
+    for path in sweeps.cache.cache_dir("sweeps").glob("*.csv"):
+        path.unlink()
+    seq = sweep(task, [1, 2, 4], [9, 10])
+    assert seq.attrs["trained"] == 6  # the same cells again, trained in this process
+    key = ["method", "n_per_class", "seed"]
+    assert np.allclose(two.sort_values(key).test_accuracy, seq.sort_values(key).test_accuracy)
+    assert len(one) == len(two)
+
+
+def test_corrupt_cell_is_retrained_and_bad_sizes_say_why(task):
+    sweep(task, [3], [0])
+    for path in (sweeps.cache.cache_dir("sweeps")).glob("*.csv"):
+        path.write_text("not,a\ncell")
+    assert sweep(task, [3], [0]).attrs["trained"] == 1
+    with pytest.raises(ValueError, match=r"sizes \[50\] need more examples per class than the pool has \(8\)"):
+        sweep(task, [2, 50], [0])
+    with pytest.raises(ValueError, match="at least one size"):
+        sweep(task, [], [0])
