@@ -1,0 +1,115 @@
+"""End to end in a real headless Chromium: files generated here are uploaded through the page's
+own <input type=file>, good ones and bad ones, then both ways are trained.
+
+Needs Debian's chromium + chromium-driver and selenium (CI installs them); skipped otherwise.
+"""
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from upload_files import blue, red, zipped
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
+pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
+                                reason="chromium and chromedriver are not installed (CI installs them)")
+selenium = pytest.importorskip("selenium")
+from selenium import webdriver  # noqa: E402
+from selenium.webdriver.chrome.service import Service  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
+
+
+def free_port():
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def app_url():
+    port = free_port()
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+                             f"--server.port={port}", "--server.address=127.0.0.1",
+                             "--browser.gatherUsageStats=false"], cwd=ROOT,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    url = f"http://127.0.0.1:{port}"
+    while True:  # no time limit in tests: wait until it answers or dies
+        try:
+            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+            break
+        except OSError:
+            assert proc.poll() is None, "streamlit exited before answering"
+            time.sleep(0.5)
+    yield url
+    proc.terminate()
+    proc.wait()
+
+
+@pytest.fixture(scope="module")
+def driver():
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                 "--window-size=1400,1000"]:
+        opts.add_argument(flag)
+    drv = webdriver.Chrome(service=Service(DRIVER), options=opts)
+    yield drv
+    drv.quit()
+
+
+def wait_text(drv, text):
+    """Wait (without a limit we choose: the page decides) until `text` is on the page."""
+    WebDriverWait(drv, 10 ** 6, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+
+
+def wait_idle(drv):
+    """Until the app has stopped running (its status widget, with the Stop button, is gone)."""
+    WebDriverWait(drv, 10 ** 6, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+
+
+def upload(drv, index, paths):
+    """Send files to the index-th file input on the page (inputs re-render after each upload)."""
+    WebDriverWait(drv, 10 ** 6).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "input[type=file]")) > index)
+    drv.find_elements(By.CSS_SELECTOR, "input[type=file]")[index].send_keys("\n".join(map(str, paths)))
+
+
+def write(folder: Path, files: dict) -> list[Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    return [folder / n for n in files]
+
+
+def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
+    driver.get(app_url + "/your_data")
+    wait_text(driver, "Your own data")
+    upload(driver, 0, write(tmp_path / "red", {f"r{i}.png": red(i) for i in range(5)}))
+    wait_text(driver, "5 images")
+    upload(driver, 1, write(tmp_path / "blue", {f"b{i}.png": blue(i) for i in range(5)}))
+    wait_text(driver, "Train both ways")
+
+    # bad files: text renamed .jpg into class 1, an unsafe zip; earlier images stay
+    upload(driver, 0, write(tmp_path / "bad", {"notes.jpg": b"shopping list\n" * 10}))
+    wait_text(driver, "notes.jpg is not an image Pillow can read")
+    upload(driver, 2, write(tmp_path / "zip", {"evil.zip": zipped({"a/x.png": red(9), "../y.png": red(8)})}))
+    wait_text(driver, "evil.zip was refused: entry '../y.png' points outside the zip (..).")
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert body.count("5 images") == 2
+
+    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Train both ways").click()
+    wait_text(driver, "Confusion matrices")
+    wait_idle(driver)
+    body = driver.find_element(By.TAG_NAME, "body").text
+    assert body.count("Test accuracy\n") == 2 and body.count("Trained weights\n") == 2  # per way
+    assert "Download the transfer head" in body
+    assert not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
