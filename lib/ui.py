@@ -3,6 +3,8 @@
 Pages stay thin scripts by calling these. Every setting that defines a result is read from and
 written to the URL (`st.query_params`), so a copied link reproduces the view.
 """
+from contextlib import contextmanager
+
 import pandas as pd
 import streamlit as st
 
@@ -98,10 +100,28 @@ class Progress:
 
     def __call__(self, message, fraction=None):
         if isinstance(fraction, (int, float)):
-            self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+            with _live_only():
+                self.bar.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
     def done(self):
         self.bar.empty()
+
+
+@contextmanager
+def _live_only():
+    """Draw without being recorded by an enclosing st.cache_data. Streamlit replays what a cached
+    function drew on every cache hit, and this bar lives outside cached_compare, so replaying its
+    updates raises CacheReplayClosureError (a slider moved back to a value seen before)."""
+    try:
+        from streamlit.runtime.scriptrunner_utils.script_run_context import in_cached_function
+    except ImportError:  # moved in a later Streamlit: draw as before
+        yield
+        return
+    token = in_cached_function.set(False)
+    try:
+        yield
+    finally:
+        in_cached_function.reset(token)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)

@@ -144,6 +144,15 @@ def test_moving_the_dress_slider_changes_the_accuracies(server, browser):
     assert accuracies(browser) != before, "the accuracies did not change when the slider moved"
     assert f"n_per_class={value()}" in browser.current_url
     assert not problems(browser)
+    # back where it started: the same numbers again, from the cache, without an error
+    after = accuracies(browser)
+    ActionChains(browser).send_keys(Keys.ARROW_LEFT * 12).perform()
+    deadline = time.time() + RENDER_TIMEOUT_S
+    while time.time() < deadline and accuracies(browser) in ([], after) and not problems(browser):
+        time.sleep(0.5)
+    wait_rendered(browser, "the dress page after moving the slider back")
+    assert not problems(browser), problems(browser)
+    assert accuracies(browser) == before, "the same setting did not give the same numbers"
 
 
 @pytest.mark.xfail(strict=True, reason="Streamlit runs a folder named pages/ as a legacy (v1) "
