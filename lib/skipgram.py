@@ -10,6 +10,7 @@ vocabulary of a few hundred words). Adam at 0.01, a common choice for mini-batch
 with batches of 4,096 pairs so an epoch is a few hundred vectorised steps. The gradients are
 dense: for a vocabulary this small that is far faster than torch's sparse embedding updates.
 """
+import time
 from dataclasses import asdict, dataclass
 
 import numpy as np
@@ -17,7 +18,7 @@ import torch
 from torch import nn
 
 from . import cache
-from .text_models import Vocab, tokenize
+from .text_models import Vocab, one_thread, tokenize
 
 
 @dataclass(frozen=True)
@@ -72,7 +73,11 @@ class SGNS(nn.Module):
 
 def train(texts, config: SkipGramConfig = SkipGramConfig(), seed: int = 0, progress=None) -> WordVectors:
     """Train word vectors on `texts` (no labels). progress(done, total) counts batches."""
-    import time
+    with one_thread():  # tiny operations: one thread is faster
+        return _train(texts, config, seed, progress)
+
+
+def _train(texts, config, seed, progress):
     start = time.perf_counter()
     vocab = Vocab.from_texts(texts, config.min_count)
     words = vocab.words[1:]

