@@ -53,13 +53,16 @@ def fetch_all_weights(say=print) -> None:
 
 
 def run_pages(pages, say=print) -> bool:
-    """Each page's default view, once; True if all rendered without an exception."""
+    """Each page's default view, once, through app.py's navigation as a visitor would see it;
+    True if all rendered without an exception."""
+    os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"  # this report needs the messages
     from streamlit.testing.v1 import AppTest
     os.chdir(ROOT)
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     ok = True
     for name in pages:
         t0 = time.perf_counter()
-        at = AppTest.from_file(str(ROOT / "pages" / f"{name}.py"), default_timeout=1800).run()
+        at.switch_page(f"pages/{name}.py").run()
         problems = [e.message for e in at.exception]
         ok &= not problems
         say(f"  {name:16} {time.perf_counter() - t0:6.1f} s  " +

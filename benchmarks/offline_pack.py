@@ -1,0 +1,99 @@
+#!/usr/bin/env python3
+"""With the offline pack in place and no network, how long until each page's default view appears?
+
+    python scripts/prefetch.py --write pack.tar.gz      # once, where there is a network
+    python benchmarks/offline_pack.py pack.tar.gz       # unpack into an empty cache, then time it
+
+Unpacks the archive into a fresh temporary cache, starts `streamlit run app.py` with
+TRANSFER_LAB_OFFLINE=1 on it, and opens every page in headless Chromium, home first, as the
+first visitor after the server started (Streamlit's in-memory caches are cold, the disk cache
+is the pack). "Appeared" = from the browser asking for the page to the moment nothing was running
+any more (the 2 s spent confirming that are not counted). Prints numbers only.
+"""
+import argparse
+import importlib.util
+import os
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from lib.presenter import STEP_NAMES  # noqa: E402
+
+
+def _script(name):
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def appeared(drv, timeout=600):
+    """Seconds until the page had content and nothing running (confirmed 2 s later), or None."""
+    from selenium.webdriver.common.by import By
+    t0, quiet = time.perf_counter(), None
+    while time.perf_counter() - t0 < timeout:
+        busy = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+        if drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"]') and not busy:
+            quiet = quiet or time.perf_counter()
+            if time.perf_counter() - quiet > 2:
+                return quiet - t0
+        else:
+            quiet = None
+        time.sleep(0.1)
+    return None
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("pack", type=Path)
+    ap.add_argument("--size", default="1400x900")
+    args = ap.parse_args()
+    prefetch, shots = _script("prefetch"), _script("screenshots")
+    from selenium.webdriver.common.by import By
+
+    with tempfile.TemporaryDirectory() as cache:
+        t0 = time.perf_counter()
+        manifest = prefetch.read_pack(args.pack, Path(cache))
+        print(f"unpacked {len(manifest)} files ({args.pack.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - t0:.1f} s")
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            port = s.getsockname()[1]
+        env = dict(os.environ, TRANSFER_LAB_OFFLINE="1", TRANSFER_LAB_CACHE=cache)
+        t0 = time.perf_counter()
+        proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+                                 f"--server.port={port}", "--server.address=127.0.0.1"], cwd=ROOT, env=env,
+                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        url = f"http://127.0.0.1:{port}"
+        while True:
+            try:
+                urllib.request.urlopen(url + "/_stcore/health", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        print(f"server answering after {time.perf_counter() - t0:.1f} s")
+        width, height = (int(v) for v in args.size.split("x"))
+        drv = shots.chromium(width, height)
+        try:
+            print(f"{'page':16} {'appeared s':>10}  errors")
+            for page in STEP_NAMES:
+                drv.get(f"{url}/{'' if page == 'home' else page}")
+                secs = appeared(drv)
+                errors = [e.text.splitlines()[0] for e in
+                          drv.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')]
+                print(f"{page:16} {secs if secs is not None else float('nan'):>10.2f}  "
+                      f"{'; '.join(errors) or '-'}", flush=True)
+        finally:
+            drv.quit()
+            proc.terminate()
+            proc.wait(20)
+
+
+if __name__ == "__main__":
+    main()
