@@ -146,15 +146,22 @@ def _overfitting(comparison=None, **_):
     return "; ".join(parts).capitalize() + ". A wide gap is memorising, not learning."
 
 
-def _parameters(comparison=None, **_):
-    if comparison is None:
-        return "How many weights each way must learn sets how much labeled data it needs."
-    s, t = comparison.scratch, comparison.transfer
-    n = len(comparison.train_index)
-    return (f"From scratch learns {s.trainable_params:,} weights, {s.trainable_params / n:,.0f} "
-            f"per training example; transfer learns {t.formula or f'{t.trainable_params:,}'}, "
-            f"{t.trainable_params / n:,.0f} per example, and borrows "
-            f"{t.total_params - t.trainable_params:,} frozen ones.")
+def _parameters(comparison=None, features=None, classes=None, backbone_params=None, **_):
+    """From a comparison's runs, or from the head calculator on screen: (D + 1) x C vs a backbone."""
+    if comparison is not None:
+        s, t = comparison.scratch, comparison.transfer
+        n = len(comparison.train_index)
+        return (f"From scratch learns {s.trainable_params:,} weights, {s.trainable_params / n:,.0f} "
+                f"per training example; transfer learns {t.formula or f'{t.trainable_params:,}'}, "
+                f"{t.trainable_params / n:,.0f} per example, and borrows "
+                f"{t.total_params - t.trainable_params:,} frozen ones.")
+    if features and classes and backbone_params:
+        head = (features + 1) * classes
+        return (f"A head on {features:,} frozen features for {classes} classes learns "
+                f"({features:,} + 1) × {classes} = {head:,} weights; the backbone it sits on has "
+                f"{backbone_params:,}, {backbone_params / head:,.0f}× more, all learned elsewhere. "
+                f"Fewer weights to learn is why fewer labeled examples suffice.")
+    return "How many weights each way must learn sets how much labeled data it needs."
 
 
 def _your_data(comparison=None, **_):

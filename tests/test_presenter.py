@@ -76,6 +76,11 @@ def test_overfitting_point_reports_the_gap_or_its_absence():
     assert "transfer has no validation examples" in text
 
 
+def test_parameters_point_from_the_head_calculator():
+    text = presenter.talking_point("parameters", features=2048, classes=2, backbone_params=25_557_032)
+    assert "(2,048 + 1) × 2 = 4,098" in text and "6,236× more" in text
+
+
 def test_every_step_has_a_point_even_before_results_exist():
     for step in presenter.STEP_NAMES:
         assert len(presenter.talking_point(step)) > 20
