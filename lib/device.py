@@ -4,8 +4,8 @@
 - `training_slot()`: one training at a time per process. torch has a single, process-wide
   random generator; two sessions training at once in one `streamlit run` server would draw from
   it in turn and get different numbers for the same seed. Holding the slot keeps every result
-  reproducible, and a queue of trainings that each use all cores finishes sooner on a small CPU
-  than the same trainings fighting over it (see benchmarks/load_test.py).
+  reproducible; trainings queue, each with all of torch's threads, instead of fighting over the
+  cores (benchmarks/load_test.py measures what that costs a classroom).
 """
 import threading
 from contextlib import contextmanager
