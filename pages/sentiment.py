@@ -1,0 +1,153 @@
+"""Movie reviews: a few labeled reviews, learned from scratch, on skip-gram vectors pretrained on
+unlabeled reviews (the article's method), and on a real pretrained sentence encoder."""
+import numpy as np
+import pandas as pd
+import streamlit as st
+
+from lib import charts, ui, ui_text
+from lib.data.reviews import handwritten_reviews, sentiment_task, toy_corpus
+from lib.runs import verdict
+from lib.skipgram import SkipGramConfig
+from lib.text_models import HIDDEN
+
+AMOUNTS = (0, 500, 2_000, 5_000, 20_000)
+TOY_SEEDS = 20
+
+st.title("🎬 Movie reviews: positive or negative?")
+
+
+@st.cache_resource(show_spinner="Writing the review corpus…")
+def task():
+    return sentiment_task()
+
+
+t, hand = task(), handwritten_reviews()
+st.markdown(
+    f"The article's second example: with only a handful of labeled reviews, a classifier that "
+    f"learns everything from them does little better than a coin. Word vectors pretrained on "
+    f"**unlabeled** reviews are supposed to fix that. Here the reviews are generated ("
+    f"{len(t.pool):,} labeled to draw from, {len(t.test):,} to test, 20,000 unlabeled; see "
+    f"`assets/DATA_CARD_reviews.md`), and {len(hand)} short reviews written by hand are a second "
+    "test set.")
+with st.expander("Example reviews"):
+    for i in np.r_[0:3, len(hand) - 3:len(hand)]:
+        st.markdown(f"- *{hand.texts[i]}* — hand-written, **{hand.classes[hand.labels[i]]}**")
+    for i in range(4):
+        st.markdown(f"- *{t.test.texts[i]}* — generated, **{t.classes[t.test.labels[i]]}**")
+
+seed = ui.seed_input()
+ui.url_int("unlabeled", 20_000, 0, 20_000)
+if st.session_state["unlabeled"] not in AMOUNTS:
+    st.session_state["unlabeled"] = 20_000
+unlabeled = st.sidebar.select_slider(
+    "Unlabeled reviews used for pretraining", AMOUNTS, key="unlabeled",
+    help="How many unlabeled reviews skip-gram reads to learn its word vectors (transfer A).")
+ui.url_bool("encoder", True)
+encoder = st.sidebar.toggle("Transfer B: all-MiniLM-L6-v2 sentence encoder", key="encoder",
+                            help="A real pretrained encoder, shipped in a PyPI package (offline).")
+ui.remember(unlabeled=unlabeled, encoder=encoder)
+
+
+@st.fragment
+def experiment():
+    n = ui.n_per_class_slider(default=16, hi=500)
+    c = ui.run_compare("sentiment", n, seed, unlabeled=unlabeled, encoder=encoder)
+    if c is None:
+        return
+    ui.show_notices(c)
+    st.caption(f"{c.backbone}. Every number below is computed now, from {len(c.train_index)} "
+               f"training and {len(c.val_index)} validation reviews drawn with seed {seed}.")
+    ui.side_by_side(c)
+    st.markdown(verdict(c))
+    if "encoder" in c.runs:
+        st.markdown(verdict(c, "encoder", "scratch"))
+    st.markdown("**On the hand-written reviews** (their words are often not in the generated "
+                "corpus: a harder, more honest test):")
+    st.dataframe(pd.DataFrame({"way": [r.label for r in c.runs.values()],
+                               "accuracy": [ui.percent(r.extra_tests["hand-written"]) for r in c.runs.values()],
+                               "reviews": len(hand)}), hide_index=True)
+
+    st.subheader("Train vs validation, epoch by epoch")
+    st.caption("Dashed: accuracy on the reviews a way trains on. Solid: on held-back validation "
+               "reviews. (The bag-of-words baseline has no epochs.)")
+    h = ui.histories(c)
+    acc, loss = st.tabs(["Accuracy", "Loss"])
+    acc.altair_chart(charts.history_chart(h[h.method.isin(ui_text.TORCH_WAYS)]), width="stretch")
+    loss.altair_chart(charts.history_chart(h[h.method.isin(ui_text.TORCH_WAYS)], "loss"), width="stretch")
+
+    st.subheader("Weights each way learns")
+    st.dataframe(pd.DataFrame({
+        "way": [r.label for r in c.runs.values()],
+        "trained": [f"{r.trainable_params:,}" for r in c.runs.values()],
+        "frozen (pretrained)": [f"{r.total_params - r.trainable_params:,}" for r in c.runs.values()],
+        "how the trained weights are counted": [r.formula for r in c.runs.values()]}), hide_index=True)
+
+    st.subheader("Type a review")
+    text = st.text_input("Your review", "Slow at first, but wonderful.", key="sentence")
+    if text.strip():
+        st.dataframe(ui_text.predictions(c, text), hide_index=True)
+
+    st.subheader("What pretraining learned")
+    words = c.transfer.word_vectors[0]
+    if not words:
+        st.info("With no unlabeled reviews there are no pretrained word vectors: transfer A sees "
+                "every review as the same zero vector and can only guess one class.")
+    else:
+        choices = [w for w in ("great", "boring", "superb", "awful", "not", "acting") if w in words] + \
+                  sorted(w for w in words if ui_text.polarity(w) != "neutral")
+        word = st.selectbox("Word", list(dict.fromkeys(choices)), key="word")
+        st.caption("Nearest words by cosine similarity, with each word's polarity in the generator's "
+                   "lexicon. Pretraining puts words that are used in the same places close together.")
+        st.dataframe(ui_text.neighbour_table(c.runs, word))
+        left, right = st.columns(2)
+        left.altair_chart(ui_text.word_map(*c.transfer.word_vectors, "Pretrained (skip-gram)"), width="stretch")
+        right.altair_chart(ui_text.word_map(*c.scratch.word_vectors, "Learned from scratch"), width="stretch")
+
+    st.subheader("How much unlabeled text does pretraining need?")
+    st.markdown(f"Frame's experiment on ULMFiT kept 500 labeled reviews fixed and varied the "
+                f"unlabeled ones. Here: transfer A at **{n} labeled reviews per class**, pretrained "
+                f"on {', '.join(f'{a:,}' for a in AMOUNTS)} unlabeled reviews (scratch, which reads "
+                "none, for reference). Pretraining the first time takes a while; then it is cached.")
+    if st.button("Run the unlabeled-amount experiment", key="run_curve"):
+        bar = ui.Progress("Pretraining and training…")
+        curve = ui_text.unlabeled_curve(n, seed, AMOUNTS, _progress=bar)
+        bar.done()
+        st.altair_chart(ui_text.curve_chart(curve), width="stretch")
+
+
+experiment()
+
+st.subheader("The article's toy, honestly")
+unl, train, test = toy_corpus(0)
+st.markdown(
+    f"The article pretrained {SkipGramConfig(dims=4).dims}-dimensional skip-gram vectors on "
+    f"{len(unl)} unlabeled reviews, trained on {len(train)} labeled ones and tested on "
+    f"{len(test)}, and reported 50 % → 100 %. With {len(test)} test reviews each way gets 0, 1 or "
+    f"2 right, so **0 %, 50 % and 100 % are the only possible scores**: one lucky review moves "
+    f"the result by 50 points. Here the same setup runs on {TOY_SEEDS} freshly generated toy "
+    "corpora, and every toy model is also scored on the full 1,000-review test set.")
+if st.button(f"Run the toy on {TOY_SEEDS} seeds", key="run_toy"):
+    bar = ui.Progress("Running the toy…")
+    toy = ui_text.toy_table(TOY_SEEDS, _progress=bar)
+    bar.done()
+    st.altair_chart(ui_text.toy_chart(toy), width="stretch")
+    summary = toy.groupby("method", sort=False).agg(["mean", "std"])
+    st.dataframe(pd.DataFrame({
+        "way": [charts.NAMES[m] for m in summary.index],
+        "on 2 test reviews": [f"{100 * a:.0f} % ± {100 * s:.0f}" for a, s in summary["two reviews"].values],
+        "on 1,000 test reviews": [f"{100 * a:.1f} % ± {100 * s:.1f}" for a, s in summary["full test set"].values]}),
+        hide_index=True)
+    st.caption(f"Mean ± standard deviation over {TOY_SEEDS} seeds.")
+
+cfg = SkipGramConfig()
+ui.training_settings_expander({
+    "Scratch model": f"mean of word vectors ({cfg.dims} dimensions, one per word of the training "
+                     f"reviews) → {HIDDEN} hidden units (ReLU) → 2 classes",
+    "Transfer A (skip-gram)": f"window {cfg.window}, {cfg.dims} dimensions, {cfg.negatives} negatives, "
+                              f"{cfg.epochs} epochs, words seen < {cfg.min_count} times dropped, "
+                              "plain mean of word vectors (the article's); pretrained once (seed 0)",
+    "Transfer B (encoder)": "all-MiniLM-L6-v2 embeddings (384 numbers per review) → linear head",
+    "Bag-of-words baseline": "word presence → logistic regression, scikit-learn defaults (C = 1)",
+    "Test sets": f"{len(t.test):,} generated reviews, balanced, never trained on; "
+                 f"{len(hand)} hand-written reviews",
+})
