@@ -193,6 +193,7 @@ html { font-size: 22px; }
 [data-testid="stMain"] .block-container { max-width: 100%; padding: 3.5rem 3rem 2rem; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
 [data-testid="stCaptionContainer"] { color: #222; }
+[data-testid="stPageLink"] p { font-size: 1.1rem; font-weight: 600; }
 </style>
 """
 PRESENT_KEY = "present"  # session key of the sidebar toggle; mirrored in the URL as ?present=1
@@ -235,6 +236,18 @@ def say(step: str, **on_screen) -> None:
     """show(talking_point(...)), computed only when presenter mode is on: the one line pages add."""
     if is_on():
         show(talking_point(step, **on_screen))
+
+
+def sized(chart, on: bool | None = None):
+    """An Altair chart, taller and with larger text in presenter mode. Vega draws on a canvas, so
+    the page's CSS cannot reach its text: the chart itself has to say it."""
+    if not (is_on() if on is None else on):
+        return chart
+    height = chart.to_dict().get("height")
+    chart = chart.properties(height=int(height * 1.6)) if isinstance(height, (int, float)) else chart
+    return (chart.configure_axis(labelFontSize=18, titleFontSize=20)
+            .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=250)
+            .configure_text(fontSize=18))
 
 
 def guided_path(url_path: str) -> None:

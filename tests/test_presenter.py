@@ -88,6 +88,15 @@ def test_every_step_has_a_point_even_before_results_exist():
         presenter.talking_point("nope")
 
 
+def test_charts_grow_only_in_presenter_mode():
+    history = pd.DataFrame({"method": ["scratch", "transfer"], "epoch": [1, 1], "split": ["train"] * 2,
+                            "loss": [1.0, 0.9], "accuracy": [0.5, 0.6]})
+    chart = charts.history_chart(history, height=200)
+    big = presenter.sized(chart, on=True).to_dict()
+    assert big["height"] == 320 and big["config"]["axis"]["labelFontSize"] >= 18
+    assert presenter.sized(chart, on=False).to_dict() == chart.to_dict()
+
+
 # ---------------------------------------------------------------- in a running script
 
 def _script():
