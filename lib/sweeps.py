@@ -167,3 +167,22 @@ def _in_pool(task, todo, options, workers, keep, stop):
                 break
     finally:
         pool.shutdown(wait=False, cancel_futures=True)
+
+
+def sweep_options(task: str, backbone: str | None = None, control: bool = False) -> dict:
+    """The compare() options a page sweeps with, spelled the same way on every page, so the
+    learning-curve and parameter pages find each other's cells on disk."""
+    if task == "dress":
+        return {"backbone": backbone or "efficientnet_lite0", "control": bool(control)}
+    return {}
+
+
+def task_available(task: str) -> bool:
+    """False when the code for a named task is not installed (a page then says so)."""
+    try:
+        if task == "sentiment":
+            import lib.data.reviews  # noqa: F401
+            import lib.text_ways  # noqa: F401
+        return True
+    except Exception:
+        return False

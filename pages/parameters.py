@@ -1,0 +1,107 @@
+"""Parameters: how many weights each way has to learn, counted live from the real networks."""
+import math
+
+import pandas as pd
+import streamlit as st
+
+from lib import charts, curves, ui, zoo
+from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options, task_available
+
+st.title("🔢 Counting parameters")
+st.markdown(
+    "The need for labeled data comes from the number of weights that have to be learned from it. "
+    "Trained from scratch, every weight of a network is learned from your examples. With "
+    "transfer, the pretrained network is frozen below its last layer and only a new head is "
+    "trained. Every count below is summed from the tensors of the real architectures, built "
+    "here without their weights (so nothing is downloaded).")
+
+
+@st.cache_data(show_spinner="Building the architectures (no weights)…")
+def census(classes: int) -> pd.DataFrame:
+    return zoo.census(classes)
+
+
+classes = 2
+table = census(classes)
+parts = pd.concat([
+    table.assign(part="trained from scratch", count=table.total),
+    table[table.name != "scratch_cnn"].assign(part="frozen backbone", count=lambda d: d.frozen),
+    table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
+])[["model", "part", "count"]]
+st.altair_chart(charts.params_chart(parts), width="stretch")
+shown = table.assign(features=table.features.astype("object").where(table.features.notna(), "—"))
+st.dataframe(shown[["model", "total", "features", "frozen", "head"]].rename(columns={
+    "total": "weights (ImageNet model)", "features": "features D", "frozen": "frozen for transfer",
+    "head": f"head (D + 1) × {classes}"}), hide_index=True,
+    column_config={c: st.column_config.NumberColumn(format="localized") for c in
+                   ["weights (ImageNet model)", "frozen for transfer", f"head (D + 1) × {classes}"]})
+st.caption("Frozen = the ImageNet network without its last linear layer (its 1,000-class "
+           "classifier); the head replaces that layer. The scratch CNN is this app's own small "
+           "network, counted as built for 2 classes and trained whole.")
+
+# ---------------------------------------------------------------- the head formula
+st.subheader("The head: (D + 1) × C")
+left, right = st.columns(2)
+ui.url_int("features", 2048, 1, 100_000)
+ui.url_int("classes", 2, 1, 1000)
+d = left.number_input("Features from the frozen network, D", 1, 100_000, key="features")
+c = right.number_input("Classes, C", 1, 1000, key="classes")
+ui.remember(features=d, classes=c)
+head = (d + 1) * c
+resnet = int(table.set_index("name").loc["resnet50", "total"])
+st.markdown(f"Each of the {c:,} outputs has one weight per feature plus a bias: "
+            f"**({d:,} + 1) × {c:,} = {head:,}** weights to train. ResNet-50 has **{resnet:,}** "
+            f"in all: {resnet / head:,.0f} times as many, about "
+            f"**{math.log10(resnet / head):.1f} orders of magnitude** more.")
+st.caption("The article writes this as [2048 + 1] × [1 + 1] ≈ 4,098 (quoted) for a "
+           "2,048-feature network and a yes/no answer, and compares it with 140 million parameters "
+           "(quoted), which is closer to VGG-16's count above than to ResNet-50's.")
+
+# ---------------------------------------------------------------- the rule of thumb
+st.subheader("A rule of thumb, and what this app measured")
+PER_WEIGHT = 1.2e6 / 140e6  # the article's pair, quoted: 1.2 M images for 140 M parameters
+st.markdown(
+    "The article's rule of thumb is that model size, data needed and problem complexity grow "
+    "together; its example pairs a 140 M-parameter model with the 1.2 M labeled images of "
+    "ImageNet (both figures quoted). Taken literally, that is one labeled image per "
+    f"{1 / PER_WEIGHT:.0f} weights. It is a rule of thumb, not a law: it ignores what the "
+    "weights already know, and how hard the task is.")
+
+TASKS = {"dress": "👗 The dress", "sentiment": "🎬 Movie reviews"}
+task = ui.url_choice("task", "dress", list(TASKS))
+task = st.segmented_control("Measured on", list(TASKS), format_func=TASKS.get, key="task") or "dress"
+ui.remember(task=task)
+if not task_available(task):
+    st.info(f"The {TASKS[task]} task is not available in this installation yet.")
+    st.stop()
+results = run_sweep(task, DEFAULT_SIZES, DEFAULT_SEEDS, cached_only=True, **sweep_options(task))
+if results.empty:
+    st.info("Nothing measured yet for this task: open **📈 Learning curves** with its default "
+            "settings, then come back. (Results are read from the same cache.)")
+    st.stop()
+summary = curves.summarise(results)
+ui.url_int("target", 75, 51, 99)
+target_pct = st.slider("Accuracy to reach (%)", 51, 99, key="target")
+ui.remember(target=target_pct)
+target = target_pct / 100
+rows = []
+for method in summary.method.unique():
+    part = summary[summary.method == method]
+    needed, status = curves.first_reach(part.n_per_class, part["mean"], target)
+    rows.append((charts.NAMES.get(method, method), needed if status != "never" else None,
+                 "at most" if status == "before_range" else ("never in this range" if needed is None else "")))
+weights = table.set_index("name")
+head = (int(weights.loc["efficientnet_lite0", "features"]) + 1) * classes  # the dress ways' sizes
+rule = {"from scratch": weights.loc["scratch_cnn", "total"], "transfer": head,
+        "control (random frozen)": head} if task == "dress" else {}
+measured = pd.DataFrame(rows, columns=["way", "measured: labeled per class", "note"])
+measured["trained weights"] = measured.way.map(rule)
+measured["rule of thumb: labeled per class"] = measured["trained weights"] * PER_WEIGHT / classes
+st.dataframe(measured.style.format({"measured: labeled per class": "{:.0f}",
+                                    "rule of thumb: labeled per class": "{:.0f}",
+                                    "trained weights": "{:,.0f}"}, na_rep="—"), hide_index=True)
+st.caption(f"Measured: where each way's mean curve over {len(DEFAULT_SEEDS)} seeds first reaches "
+           f"{target_pct} % test accuracy ({'complete' if results.attrs['complete'] else 'partial'} "
+           f"default sweep, {results.backbone.iloc[0]}). Rule of thumb: the trained weights ÷ "
+           f"{1 / PER_WEIGHT:.0f}, split over {classes} classes. Rows without trained weights are "
+           "ways this table has no count for.")

@@ -1,0 +1,55 @@
+"""The parameters page under AppTest: live counts, the head calculator, the rule of thumb."""
+from pathlib import Path
+
+import pandas as pd
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import sweeps
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "parameters.py")
+
+
+@pytest.fixture(scope="module")
+def page():
+    return AppTest.from_file(PAGE, default_timeout=300).run()
+
+
+def test_counts_and_the_articles_example(page):
+    assert not page.exception and not page.error
+    text = " ".join(m.value for m in page.markdown)
+    assert "(2,048 + 1) × 2 = 4,098" in text and "25,557,032" in text
+    assert "about **3.8 orders of magnitude** more" in text  # log10(25,557,032 / 4,098) = 3.79
+    table = page.dataframe[0].value
+    assert table.set_index("model").loc["VGG-16 (2014)", "weights (ImageNet model)"] == 138_357_544
+
+
+def test_calculator_recomputes(page):
+    page.number_input(key="features").set_value(512).run()
+    page.number_input(key="classes").set_value(10).run()
+    assert "(512 + 1) × 10 = 5,130" in " ".join(m.value for m in page.markdown)
+
+
+def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
+    fake = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [4, 4, 8, 8],
+                         "seed": 0, "test_accuracy": [0.6, 0.7, 0.8, 0.72],
+                         "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
+    fake.attrs.update(complete=True, notices=[], trained=0)
+    monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.query_params["target"] = "75"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[-1].value.set_index("way")
+    assert table.loc["from scratch", "measured: labeled per class"] == pytest.approx(4 * 2 ** 0.75)
+    assert pd.isna(table.loc["transfer", "measured: labeled per class"])  # never reaches 75 %
+    assert table.loc["transfer", "note"] == "never in this range"
+    assert table.loc["transfer", "trained weights"] == 2562
+
+
+def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):
+    empty = pd.DataFrame(columns=sweeps.COLUMNS)
+    empty.attrs.update(complete=False, notices=[], trained=0)
+    monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: empty)
+    at = AppTest.from_file(PAGE, default_timeout=300).run()
+    assert not at.exception and any("Learning curves" in i.value for i in at.info)
