@@ -30,6 +30,18 @@ def predictions(comparison, text: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def polarity_agreement(words, vectors, k: int = 5) -> tuple:
+    """(share of sentiment words' k nearest sentiment neighbours with the same polarity, chance)."""
+    lex = lexicon()
+    known = [w for w in words if w in lex]
+    if len(known) <= k:
+        return float("nan"), float("nan")
+    v = vectors[[words.index(w) for w in known]]
+    same = [lex[n][0] == lex[w][0] for w in known for n, _ in skipgram.neighbours(known, v, w, k)]
+    share = np.mean([lex[w][0] > 0 for w in known])
+    return float(np.mean(same)), float(share ** 2 + (1 - share) ** 2)
+
+
 def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
     """The k nearest words to `word`, in each way's word vectors, with their lexicon polarity."""
     cols = {}
