@@ -83,14 +83,13 @@ def _control(c) -> str:
              "random frozen features beat the pretrained ones, which do not fit this task."))
 
 
-def _home(comparison=None, **_):
+def _home(backbone_params=None, head_params=None, **_):
     text = ("Andrew Ng's rocket: the model is the engine, labeled data the fuel. A big engine "
             "with little fuel never reaches orbit. Transfer learning borrows an engine that was "
             "fuelled elsewhere and only trains a small new part on our few examples.")
-    if comparison is not None:
-        t = comparison.transfer
-        text += (f" Here that new part has {t.trainable_params:,} weights against "
-                 f"{t.total_params - t.trainable_params:,} borrowed ones.")
+    if backbone_params and head_params:
+        text += (f" The borrowed engine here has {backbone_params:,} weights; the new part has "
+                 f"{head_params:,}, {backbone_params / head_params:,.0f}× fewer to learn.")
     return text
 
 

@@ -81,6 +81,11 @@ def test_parameters_point_from_the_head_calculator():
     assert "(2,048 + 1) × 2 = 4,098" in text and "6,236× more" in text
 
 
+def test_home_point_uses_the_counts_on_the_page():
+    text = presenter.talking_point("home", backbone_params=25_557_032, head_params=4_098)
+    assert "25,557,032 weights" in text and "4,098, 6,236× fewer" in text
+
+
 def test_every_step_has_a_point_even_before_results_exist():
     for step in presenter.STEP_NAMES:
         assert len(presenter.talking_point(step)) > 20
