@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""A classroom on one server: N attendees each move the dress slider for a while; how long until
+each sees updated results, how many errors, and how much memory the server takes.
+
+    python benchmarks/load_test.py                         # N = 1, 5, 10, 20; 60 s each
+    python benchmarks/load_test.py --sessions 20 --seconds 30
+
+The clients speak Streamlit's own websocket protocol (the BackMsg/ForwardMsg protobufs its
+frontend sends), so the server does exactly the work it does for a browser: runs the page,
+trains, sends every element. A headless Chromium per attendee would cost 200-300 MB and a
+share of the same two cores, measuring the laptop running the browsers more than the server.
+What the server never sees is the browser drawing the page: add that on a slow laptop.
+
+Each N gets a fresh `streamlit run app.py` with TRANSFER_LAB_OFFLINE=1 on the cache that
+`scripts/prefetch.py` filled. An attendee opens the dress page, then repeatedly picks a random
+size in [1, --max-n] (its own seeded RNG), sends it as the slider's value, waits for the run to
+finish and pauses --think seconds. "Time to updated results" = slider value sent -> the run's
+script_finished message. An error = an exception element, a failed run, or no answer in 120 s.
+Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
+"""
+import argparse
+import asyncio
+import os
+import random
+import statistics
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+ROOT = Path(__file__).resolve().parents[1]
+SLIDER_KEY = "n_per_class"
+ANSWER_TIMEOUT_S = 120
+DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
+
+
+# ---------------------------------------------------------------- the server and its memory
+
+def start_server(port: int, root: Path = ROOT) -> subprocess.Popen:
+    env = dict(os.environ, TRANSFER_LAB_OFFLINE="1")
+    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
+                             f"--server.port={port}", "--server.address=127.0.0.1"],
+                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    for _ in range(240):
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
+            return proc
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    sys.exit("streamlit did not start")
+
+
+def rss_bytes(pid: int) -> int:
+    """Resident memory of `pid` and all its descendants, from /proc."""
+    children = {}
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+            children.setdefault(int(fields[1]), []).append(int(stat.parent.name))
+        except (OSError, IndexError, ValueError):
+            pass
+    total, todo = 0, [pid]
+    while todo:
+        p = todo.pop()
+        try:
+            total += int(Path(f"/proc/{p}/statm").read_text().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+        except (OSError, ValueError):
+            pass
+        todo += children.get(p, [])
+    return total
+
+
+class PeakMemory(threading.Thread):
+    def __init__(self, pid):
+        super().__init__(daemon=True)
+        self.pid, self.peak, self.running = pid, 0, True
+
+    def run(self):
+        while self.running:
+            self.peak = max(self.peak, rss_bytes(self.pid))
+            time.sleep(0.2)
+
+
+# ---------------------------------------------------------------- one attendee
+
+class Attendee:
+    """One browser tab's worth of protocol: rerun requests out, page elements back."""
+
+    def __init__(self, url: str, page: str, query: str):
+        self.url, self.page, self.query = url, page, query
+        self.slider_id = self.fragment_id = None
+        self.latencies, self.errors, self.first_view = [], [], None
+
+    async def run_once(self, ws, widgets=None, fragment_id="") -> None:
+        msg = BackMsg()
+        state = msg.rerun_script
+        state.query_string, state.page_name, state.fragment_id = self.query, self.page, fragment_id
+        for wid, value in (widgets or {}).items():
+            w = state.widget_states.widgets.add()
+            w.id = wid
+            w.double_array_value.data.append(value)
+        await ws.send(msg.SerializeToString())
+        while True:
+            fwd = ForwardMsg()
+            fwd.ParseFromString(await asyncio.wait_for(ws.recv(), ANSWER_TIMEOUT_S))
+            kind = fwd.WhichOneof("type")
+            if kind == "delta" and fwd.delta.WhichOneof("type") == "new_element":
+                element = fwd.delta.new_element
+                if element.WhichOneof("type") == "exception":
+                    self.errors.append(f"exception: {element.exception.message[:200]}")
+                elif element.WhichOneof("type") == "slider" and element.slider.id.endswith(SLIDER_KEY):
+                    self.slider_id, self.fragment_id = element.slider.id, fwd.delta.fragment_id
+            elif kind == "page_not_found":
+                self.errors.append(f"page not found: {self.page}")
+            elif kind == "script_finished":
+                if fwd.script_finished not in DONE:
+                    self.errors.append(f"run ended with {ForwardMsg.ScriptFinishedStatus.Name(fwd.script_finished)}")
+                return
+
+    async def session(self, seconds: float, max_n: int, think: float, seed: int) -> None:
+        rng = random.Random(seed)
+        try:
+            async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+                t0 = time.perf_counter()
+                await self.run_once(ws)
+                self.first_view = time.perf_counter() - t0
+                if self.slider_id is None:
+                    self.errors.append("no n_per_class slider on the page")
+                    return
+                end = time.perf_counter() + seconds
+                while time.perf_counter() < end:
+                    t0 = time.perf_counter()
+                    await self.run_once(ws, {self.slider_id: float(rng.randint(1, max_n))}, self.fragment_id)
+                    self.latencies.append(time.perf_counter() - t0)
+                    await asyncio.sleep(think)
+        except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as err:
+            self.errors.append(f"{type(err).__name__}: {err}")
+
+
+# ---------------------------------------------------------------- one classroom size
+
+async def classroom(port, n, seconds, max_n, think):
+    ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
+    # a first visit to "/": until app.py has run once, Streamlit serves pages/ as a legacy app
+    warm = Attendee(ws_url, "", "")
+    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+        await warm.run_once(ws)
+    people = [Attendee(ws_url, "dress_colour", "") for _ in range(n)]
+    await asyncio.gather(*(p.session(seconds, max_n, think, seed=i) for i, p in enumerate(people)))
+    return people
+
+
+def pct(values, q):
+    return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20])
+    ap.add_argument("--seconds", type=float, default=60, help="how long each attendee moves the slider")
+    ap.add_argument("--max-n", type=int, default=64, help="sizes drawn from 1..max-n per class")
+    ap.add_argument("--think", type=float, default=1.0, help="pause between slider moves, seconds")
+    ap.add_argument("--port", type=int, default=8765)
+    ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to serve")
+    args = ap.parse_args()
+    print(f"torch threads per process: default; {os.cpu_count()} CPUs; sizes 1..{args.max_n}; "
+          f"{args.seconds:.0f} s per attendee; {args.think} s between moves")
+    print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
+          f"{'1st view p50 s':>15} {'peak RSS MB':>12}")
+    for n in args.sessions:
+        proc = start_server(args.port, args.root)
+        memory = PeakMemory(proc.pid)
+        memory.start()
+        try:
+            people = asyncio.run(classroom(args.port, n, args.seconds, args.max_n, args.think))
+        finally:
+            memory.running = False
+            memory.join()
+            proc.terminate()
+            proc.wait(20)
+        lat = [x for p in people for x in p.latencies]
+        errors = [e for p in people for e in p.errors]
+        first = [p.first_view for p in people if p.first_view is not None]
+        print(f"{n:>3} {len(lat):>6} {len(errors):>6} {pct(lat, 50) if lat else float('nan'):>7.2f} "
+              f"{pct(lat, 95) if lat else float('nan'):>7.2f} {max(lat, default=float('nan')):>7.2f} "
+              f"{statistics.median(first) if first else float('nan'):>15.2f} {memory.peak / 1e6:>12.0f}",
+              flush=True)
+        for e in sorted(set(errors))[:5]:
+            print(f"      {errors.count(e)} x {e}")
+
+
+if __name__ == "__main__":
+    main()
