@@ -82,7 +82,7 @@ def scratch_run(task, train_index, val_index, seed, dims, stop=None) -> Run:
     model = MeanVectorClassifier(len(vocab), dims, k)
     n_words = (len(vocab) - 1) * dims
     run = train_and_score(
-        "scratch", "From scratch: word vectors + head learned from the labels", model,
+        "scratch", "From scratch: word vectors + head", model,
         vocab.encode(texts), task.pool.labels, train_index, val_index, vocab.encode(task.test.texts),
         task.test.labels, seed, stop=stop,
         formula=f"{len(vocab) - 1:,} words × {dims} = {n_words:,} word-vector weights (+ {dims} "
@@ -101,7 +101,7 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None)
     torch.manual_seed(seed)
     model = head(dims, k)
     run = train_and_score(
-        "transfer", f"Transfer A: skip-gram vectors from {n_unlabeled:,} unlabeled reviews + head",
+        "transfer", f"Transfer A: skip-gram ({n_unlabeled:,} unlabeled) + head",
         model, pool_z, task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
         frozen_params=wv.vectors.size, formula=head_formula(dims, k), stop=stop)
     run.predict = Predictor(MeanVectorFeatures(vocab, wv.vectors, pool[train_index]), model)
@@ -118,7 +118,7 @@ def encoder_run(task, train_index, val_index, seed, progress=None, stop=None) ->
     torch.manual_seed(seed)
     model = linear_head(d, k)
     run = train_and_score(
-        "encoder", f"Transfer B: {encoders.MODEL} sentence encoder + linear head", model, pool_z,
+        "encoder", "Transfer B: MiniLM encoder + linear head", model, pool_z,
         task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
         frozen_params=encoders.total_params(), formula=linear_formula(d, k), stop=stop)
     run.predict = Predictor(EncoderFeatures(pool[train_index]), model)
@@ -148,7 +148,7 @@ def bow_run(task, train_index, val_index) -> Run:
     correct, n_words = int((test_pred == task.test.labels).sum()), len(model.vocabulary_)
     n_params = clf.coef_.size + clf.intercept_.size
     rows_out = clf.coef_.shape[0]
-    run = Run("bow", "Baseline: bag-of-words logistic regression", correct / len(test_pred),
+    run = Run("bow", "Bag-of-words baseline", correct / len(test_pred),
               float((train_pred[:len(train_index)] == y[train_index]).mean()), n_params, n_params,
               pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"]), seconds,
               accuracy_interval(correct, len(test_pred)), len(test_pred), test_pred, train_pred,
