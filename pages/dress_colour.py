@@ -2,7 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from lib import charts, ui
+from lib import charts, presenter, ui
 from lib.data.dress import CLASSES, POOL_PER_CLASS, dress_task
 from lib.runs import verdict
 
@@ -42,6 +42,7 @@ def experiment():
                f"validation photos drawn with seed {seed}.")
     ui.side_by_side(comparison)
     st.markdown(verdict(comparison))
+    presenter.say("dress_colour", comparison=comparison)
     if comparison.control is not None:
         st.markdown(verdict(comparison, "control", "transfer"))
 

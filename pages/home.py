@@ -1,6 +1,7 @@
 """Home: why deep learning needs data, and the two ways of learning the app compares."""
 import streamlit as st
 
+from lib import presenter
 from lib.models import count_params, head_formula
 
 
@@ -19,6 +20,7 @@ st.markdown(
     "off. The number of weights a model must learn sets how much labeled data it needs.")
 
 resnet50 = resnet50_count()
+presenter.say("home", backbone_params=resnet50, head_params=(2048 + 1) * 2)
 left, right = st.columns(2)
 with left:
     st.markdown("### 🔴 From scratch")

@@ -1,7 +1,7 @@
 """Learning curves: test accuracy against the amount of labeled data, both ways, over seeds."""
 import streamlit as st
 
-from lib import charts, curves, ui
+from lib import charts, curves, presenter, ui
 from lib.sweeps import run_sweep, sweep_options, task_available
 
 WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
@@ -58,6 +58,7 @@ if not results.attrs["complete"] and not st.session_state.get("sweep_stopped"):
 if results.empty:
     st.warning("Training was stopped before the first point finished. Press resume to go on.")
     st.stop()
+presenter.say("learning_curves", sweep=results)
 if not results.attrs["complete"]:
     st.warning(f"Stopped: {results.groupby(['n_per_class', 'seed']).ngroups} of "
                f"{len(sizes) * seeds} points are trained; the chart shows those.")

@@ -4,7 +4,7 @@ import inspect
 import numpy as np
 import streamlit as st
 
-from lib import charts, metrics, ui
+from lib import charts, metrics, presenter, ui
 from lib.experiments import resolve_task
 from lib.sweeps import sweep_options, task_available
 
@@ -59,6 +59,7 @@ c = ui.run_compare(task, n, seed, **options)
 if c is None:
     st.stop()
 ui.show_notices(c)
+presenter.say("overfitting", comparison=c)
 unit = "images" if t.kind == "image" else "reviews"
 n_train, n_val = len(c.train_index), len(c.val_index)
 st.caption(f"{n_train} training and {n_val} validation {unit} ({n} labeled per class, seed {seed}). "

@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import streamlit as st
 
-from lib import charts, curves, ui, zoo
+from lib import charts, curves, presenter, ui, zoo
 from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options, task_available
 
 st.title("🔢 Counting parameters")
@@ -49,6 +49,7 @@ c = right.number_input("Classes, C", 1, 1000, key="classes")
 ui.remember(features=d, classes=c)
 head = (d + 1) * c
 resnet = int(table.set_index("name").loc["resnet50", "total"])
+presenter.say("parameters", features=d, classes=c, backbone_params=resnet)
 st.markdown(f"Each of the {c:,} outputs has one weight per feature plus a bias: "
             f"**({d:,} + 1) × {c:,} = {head:,}** weights to train. ResNet-50 has **{resnet:,}** "
             f"in all: {resnet / head:,.0f} times as many, about "

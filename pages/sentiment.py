@@ -4,7 +4,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import charts, ui, ui_text
+from lib import charts, presenter, ui, ui_text
 from lib.data.reviews import UNLABELED, handwritten_reviews, sentiment_task, toy_corpus
 from lib.runs import verdict
 from lib.skipgram import SkipGramConfig
@@ -59,6 +59,7 @@ def experiment():
                f"training and {len(c.val_index)} validation reviews drawn with seed {seed}.")
     ui.side_by_side(c)
     st.markdown(verdict(c))
+    presenter.say("sentiment", comparison=c)
     if "encoder" in c.runs:
         st.markdown(verdict(c, "encoder", "scratch"))
     st.markdown("**On the hand-written reviews** (their words are often not in the generated "

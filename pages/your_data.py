@@ -1,7 +1,7 @@
 """Your own data: bring photos or texts, and watch both ways learn them side by side."""
 import streamlit as st
 
-from lib import ui, ui_upload as up
+from lib import presenter, ui, ui_upload as up
 from lib.data import split_task
 from lib.data.uploads import UploadError
 
@@ -48,6 +48,7 @@ if dataset is not None and not problems:
             st.error(str(err))
 
 result = s.get(f"result_{kind}")
+presenter.say("your_data", comparison=result["comparison"] if result else None)
 if result is not None:
     up.show_result(result)
     up.show_curve(result)
