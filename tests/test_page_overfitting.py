@@ -1,0 +1,54 @@
+"""The overfitting page under AppTest: fixed epochs, computed readings, examples, confusion."""
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from lib import sweeps
+
+PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "overfitting.py")
+
+
+@pytest.fixture(scope="module")
+def page():
+    at = AppTest.from_file(PAGE, default_timeout=900)
+    at.query_params["n_per_class"] = "8"
+    at.query_params["epochs"] = "12"
+    return at.run()
+
+
+def test_runs_exactly_the_chosen_epochs_and_reads_them_out(page):
+    assert not page.exception and not page.error
+    readings = [m.value for m in page.markdown if "training images by epoch" in m.value]
+    assert len(readings) == 2  # scratch and transfer
+    assert all("after 12 epochs" in r for r in readings)
+    assert any("From scratch" in r for r in readings) and any("Transfer" in r for r in readings)
+
+
+def test_shows_examples_and_a_confusion_matrix_per_way(page):
+    captions = page.get("image")[0].proto.imgs
+    assert len(captions) == 8  # 4 training + 4 validation photos
+    assert all(("✓" in i.caption or "✗" in i.caption) for i in captions)
+    assert sum(i.caption.startswith("validation") for i in captions) == 4
+    assert len(page.get("vega_lite_chart")) == 2 + 2  # accuracy/loss tabs + one matrix per way
+    assert len(page.dataframe) == 2  # per-class accuracy per way
+
+
+def test_epochs_slider_retrains_and_lands_in_the_url(page):
+    page.slider(key="epochs").set_value(6).run()
+    assert not page.exception
+    assert all("after 6 epochs" in m.value for m in page.markdown if "by epoch" in m.value)
+    assert page.query_params["epochs"] in ("6", ["6"])
+
+
+def test_sentiment_choice_works_or_says_it_is_unavailable():
+    at = AppTest.from_file(PAGE, default_timeout=900)
+    at.query_params["task"] = "sentiment"
+    at.query_params["n_per_class"] = "4"
+    at.query_params["epochs"] = "5"
+    at.run()
+    assert not at.exception
+    if not sweeps.task_available("sentiment"):
+        assert any("not available" in i.value for i in at.info)
+    else:
+        assert not at.error and any("training reviews by epoch" in m.value for m in at.markdown)
