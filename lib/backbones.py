@@ -22,6 +22,7 @@ import torch
 from torch import nn
 
 from . import cache
+from .device import limited_threads
 from .models import count_params
 
 INPUT_SIZE = 128
@@ -232,6 +233,11 @@ def features(backbone: Backbone, images: np.ndarray, progress=None, batch_size: 
 
 @torch.no_grad()
 def _compute(backbone, images, progress, batch_size):
+    with limited_threads():
+        return _compute_batches(backbone, images, progress, batch_size)
+
+
+def _compute_batches(backbone, images, progress, batch_size):
     out = []
     for i in range(0, len(images), batch_size):
         out.append(backbone.module(preprocess(images[i:i + batch_size], backbone)).numpy())

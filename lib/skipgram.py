@@ -18,7 +18,8 @@ import torch
 from torch import nn
 
 from . import cache
-from .text_models import Vocab, one_thread, tokenize
+from .device import limited_threads
+from .text_models import Vocab, tokenize
 
 
 @dataclass(frozen=True)
@@ -73,7 +74,7 @@ class SGNS(nn.Module):
 
 def train(texts, config: SkipGramConfig = SkipGramConfig(), seed: int = 0, progress=None) -> WordVectors:
     """Train word vectors on `texts` (no labels). progress(done, total) counts batches."""
-    with one_thread():  # tiny operations: one thread is faster
+    with limited_threads():  # tiny operations: one thread is faster
         return _train(texts, config, seed, progress)
 
 

@@ -7,7 +7,6 @@ hidden layer and output (the head) learn.
 """
 import re
 from collections import Counter
-from contextlib import contextmanager
 
 import numpy as np
 import torch
@@ -26,19 +25,6 @@ them their there here what which who whom so than then too just also has have ha
 will would could should can may might must shall into about over after before up out""".split()) - {
     "would"}  # "would recommend" vs "would not recommend": keep it
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
-
-
-@contextmanager
-def one_thread():
-    """Run torch on one thread inside the block. Text models do thousands of tiny operations,
-    where a second thread costs more in hand-offs than it saves (measured: several times slower
-    on a busy 2-core machine)."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    try:
-        yield
-    finally:
-        torch.set_num_threads(threads)
 
 
 def tokenize(text: str) -> list[str]:

@@ -22,7 +22,8 @@ from sklearn.metrics import log_loss
 from . import encoders, skipgram
 from .models import head_formula as linear_formula, linear_head
 from .runs import Run, accuracy_interval, standardise, train_and_score
-from .text_models import (MeanVectorClassifier, Vocab, head, head_formula, mean_vectors, one_thread,
+from .device import limited_threads
+from .text_models import (MeanVectorClassifier, Vocab, head, head_formula, mean_vectors,
                           tokenize)
 from .train import predict_proba
 
@@ -196,7 +197,7 @@ def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unla
         except encoders.EncoderUnavailable as err:
             encoder = False
             notices.append(f"Transfer B is not shown: {err}. Transfer A (skip-gram) works without it.")
-    with one_thread():
+    with limited_threads():
         runs, described = _small_runs(task, train_index, val_index, seed, say, stop, unlabeled,
                                       encoder, dims, pretrain_seed)
         for run in runs.values():

@@ -14,6 +14,8 @@ import pandas as pd
 import torch
 from torch import nn
 
+from .device import limited_threads
+
 
 @dataclass(frozen=True)
 class TrainConfig:
@@ -58,6 +60,11 @@ def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
     With no validation data (one example per class leaves none to hold out) it trains for
     `max_epochs` and records only the train split. `stop()` returning True ends training early.
     """
+    with limited_threads():  # small models: one thread is fastest (see lib.device)
+        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop)
+
+
+def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
     if len(x_train) == 0:
         raise ValueError("fit() needs at least one training example, got 0")
     if len(x_train) != len(y_train):
