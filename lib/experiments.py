@@ -8,6 +8,7 @@ import numpy as np
 import pandas as pd
 
 from .data.datasets import ImageDataset, Task, TextDataset, split_task
+from .device import training_slot
 from .runs import Comparison, draw
 
 TASKS = ("dress", "sentiment")
@@ -45,7 +46,12 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
         from .image_ways import image_runs as ways
     else:
         from .text_ways import text_runs as ways
-    runs, backbone, notices = ways(t, train_index, val_index, seed, progress=progress, stop=stop, **options)
+    # One training at a time per process: torch's random generator is shared by all sessions,
+    # so this is what makes the same seed give the same numbers on a classroom server.
+    wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
+    with training_slot(wait):
+        runs, backbone, notices = ways(t, train_index, val_index, seed, progress=progress,
+                                       stop=stop, **options)
     return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options))
 

@@ -46,14 +46,7 @@ def head_run(method, backbone, task, train_index, val_index, seed, progress=None
                            formula=head_formula(backbone.feature_dim, k), stop=stop, config=config)
 
 
-def image_runs(*args, progress=None, **kwargs):
-    """_image_runs, one at a time per process: torch's random generator is shared by all sessions."""
-    wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
-    with training_slot(wait):
-        return _image_runs(*args, progress=progress, **kwargs)
-
-
-def _image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0", control=False,
+def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0", control=False,
                 progress=None, stop=None, epochs=None):
     """Run every way on one labeled draw; returns (runs, backbone description, notices).
 
