@@ -20,10 +20,11 @@ def task():
 
 
 samples = task().test
-with st.expander("Sample photos (from the held-out test set)", expanded=True):
+# In presenter mode the results, not the samples, belong above the fold.
+with st.expander("Sample photos (from the held-out test set)", expanded=not presenter.is_on()):
     for c, name in enumerate(CLASSES):
         picks = np.flatnonzero(samples.labels == c)[:10]
-        st.image(list(samples.images[picks]), width=72, caption=[name] * len(picks))
+        st.image(list(samples.images[picks]), width=96, caption=[name] * len(picks))
 
 backbone = ui.backbone_select()
 control = ui.control_toggle()
@@ -50,8 +51,9 @@ def experiment():
     st.caption("Dashed: accuracy on the photos a way trains on. Solid: on held-back validation "
                "photos. A wide gap is memorising instead of learning.")
     acc, loss = st.tabs(["Accuracy", "Loss"])
-    acc.altair_chart(charts.history_chart(ui.histories(comparison)), width="stretch")
-    loss.altair_chart(charts.history_chart(ui.histories(comparison), "loss"), width="stretch")
+    history = ui.histories(comparison)
+    acc.altair_chart(presenter.sized(charts.history_chart(history)), width="stretch")
+    loss.altair_chart(presenter.sized(charts.history_chart(history, "loss")), width="stretch")
 
     if comparison.transfer.test_accuracy <= comparison.scratch.test_accuracy + 0.02:
         st.info(
