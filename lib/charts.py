@@ -125,10 +125,13 @@ def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
     """
     colours = {"trained from scratch": COLOURS["scratch"], "frozen backbone": COLOURS["control"],
                "trained head (transfer)": COLOURS["transfer"]}
-    return alt.Chart(parts).mark_bar().encode(
-        y=alt.Y("model:N", title=None, sort=list(dict.fromkeys(parts["model"]))),
+    # Bars start at 1 weight: a log axis has no zero for them to start from.
+    return alt.Chart(parts.assign(base=1)).mark_bar().encode(
+        y=alt.Y("model:N", title=None, sort=list(dict.fromkeys(parts["model"])),
+                axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("part:N", sort=list(colours)),
-        x=alt.X("count:Q", scale=alt.Scale(type="log"), title="weights (log scale)"),
+        x=alt.X("count:Q", scale=alt.Scale(type="log", zero=False), title="weights (log scale)"),
+        x2="base:Q",
         color=alt.Color("part:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         title=None, legend=alt.Legend(orient="bottom")),
         tooltip=["model", "part", alt.Tooltip("count:Q", format=",")],

@@ -20,7 +20,7 @@ ARCHITECTURES = {
     "resnet50": "ResNet-50 (2015)",
     "resnet18": "ResNet-18 (2015)",
     "mobilenet_v3_large": "MobileNetV3-Large (2019)",
-    "efficientnet_lite0": "EfficientNet-Lite0 (this app's backbone)",
+    "efficientnet_lite0": "EfficientNet-Lite0 (this app’s backbone)",
     "scratch_cnn": "Scratch CNN (this app)",
 }
 
