@@ -7,13 +7,13 @@ st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [
-    ("pages/home.py", "Why transfer learning", "🚀"),
-    ("pages/dress_colour.py", "The dress", "👗"),
-    ("pages/sentiment.py", "Movie reviews", "🎬"),
-    ("pages/learning_curves.py", "Learning curves", "📈"),
-    ("pages/overfitting.py", "Overfitting", "🧠"),
-    ("pages/parameters.py", "Parameters", "🔢"),
-    ("pages/your_data.py", "Your own data", "📂"),
+    ("app_pages/home.py", "Why transfer learning", "🚀"),
+    ("app_pages/dress_colour.py", "The dress", "👗"),
+    ("app_pages/sentiment.py", "Movie reviews", "🎬"),
+    ("app_pages/learning_curves.py", "Learning curves", "📈"),
+    ("app_pages/overfitting.py", "Overfitting", "🧠"),
+    ("app_pages/parameters.py", "Parameters", "🔢"),
+    ("app_pages/your_data.py", "Your own data", "📂"),
 ]
 
 page = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))

@@ -36,7 +36,7 @@ CHOICES = {
     "efficientnet_lite0": ("EfficientNet-Lite0", None, 1280),
     "resnet50": ("ResNet-50", "resnet50", 2048),
     "resnet18": ("ResNet-18", "resnet18", 512),
-    "mobilenet_v3_large": ("MobileNetV3-Large", "mobilenet_v3_large", 960),
+    "mobilenet_v3_large": ("MobileNetV3-Large", "mobilenet_v3_large", 1280),
 }
 
 
@@ -111,10 +111,11 @@ def _torchvision(name: str, pretrained: bool, progress=None) -> Backbone:
         weights = path.name
     else:
         weights = "random (seed 0)"
+    # Cut below the last linear layer (the 1,000-class classifier), as the parameters page counts.
     if hasattr(net, "fc"):
         net.fc = nn.Identity()
     else:
-        net.classifier = nn.Identity()
+        net.classifier[-1] = nn.Identity()
     norm = weights_enum.transforms()
     return Backbone(name, label, net, dim, tuple(norm.mean), tuple(norm.std), weights,
                     IMAGENET if pretrained else "")

@@ -20,13 +20,13 @@ class Step:
 
 
 STEPS = [
-    Step("home", "pages/home.py", "The problem: engine and fuel"),
-    Step("dress_colour", "pages/dress_colour.py", "The dress"),
-    Step("sentiment", "pages/sentiment.py", "Movie reviews"),
-    Step("learning_curves", "pages/learning_curves.py", "Learning curves"),
-    Step("overfitting", "pages/overfitting.py", "Overfitting"),
-    Step("parameters", "pages/parameters.py", "Parameters"),
-    Step("your_data", "pages/your_data.py", "Your own data"),
+    Step("home", "app_pages/home.py", "The problem: engine and fuel"),
+    Step("dress_colour", "app_pages/dress_colour.py", "The dress"),
+    Step("sentiment", "app_pages/sentiment.py", "Movie reviews"),
+    Step("learning_curves", "app_pages/learning_curves.py", "Learning curves"),
+    Step("overfitting", "app_pages/overfitting.py", "Overfitting"),
+    Step("parameters", "app_pages/parameters.py", "Parameters"),
+    Step("your_data", "app_pages/your_data.py", "Your own data"),
 ]
 STEP_NAMES = [s.name for s in STEPS]
 

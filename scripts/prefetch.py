@@ -62,7 +62,7 @@ def run_pages(pages, say=print) -> bool:
     ok = True
     for name in pages:
         t0 = time.perf_counter()
-        at.switch_page(f"pages/{name}.py").run()
+        at.switch_page(f"app_pages/{name}.py").run()
         problems = [e.message for e in at.exception]
         ok &= not problems
         say(f"  {name:16} {time.perf_counter() - t0:6.1f} s  " +
@@ -172,7 +172,7 @@ def main(argv=None) -> int:
     print(f"Backbone weights{' (TRANSFER_LAB_OFFLINE is set)' if cache.offline() else ''}:")
     fetch_all_weights()
     print("Default view of each page:")
-    ok = run_pages([p for p in args.pages if (ROOT / "pages" / f"{p}.py").exists()])
+    ok = run_pages([p for p in args.pages if (ROOT / "app_pages" / f"{p}.py").exists()])
     print(f"Cache after {time.perf_counter() - t0:.0f} s:")
     report(root)
     if args.write:

@@ -155,9 +155,8 @@ def test_moving_the_dress_slider_changes_the_accuracies(server, browser):
     assert accuracies(browser) == before, "the same setting did not give the same numbers"
 
 
-@pytest.mark.xfail(strict=True, reason="Streamlit runs a folder named pages/ as a legacy (v1) "
-                   "multipage app until app.py has run once in the process: a deep link opened "
-                   "first on a fresh server skips app.py. Rename pages/ to fix, then drop this mark.")
+# Streamlit runs a folder named pages/ as a legacy (v1) multipage app until app.py has run once:
+# that is why the page scripts live in app_pages/. This test catches a return of that bug.
 def test_a_deep_link_on_a_fresh_server_runs_the_whole_app(browser):
     proc, url = start_server()
     try:

@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "dress_colour.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "dress_colour.py")
 
 
 def _metrics(at):

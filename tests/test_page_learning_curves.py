@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import sweeps
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "learning_curves.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "learning_curves.py")
 
 
 def _page(**params):

@@ -6,7 +6,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import sweeps
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "overfitting.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "overfitting.py")
 
 
 @pytest.fixture(scope="module")

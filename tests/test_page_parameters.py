@@ -7,7 +7,7 @@ from streamlit.testing.v1 import AppTest
 
 from lib import sweeps
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "parameters.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "parameters.py")
 
 
 @pytest.fixture(scope="module")

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "sentiment.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "sentiment.py")
 
 
 @pytest.fixture(scope="module")

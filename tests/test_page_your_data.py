@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from lib.export import bundle, load_head
 from upload_files import blue, class_zip, red, reviews, zipped
 
-PAGE = str(Path(__file__).resolve().parents[1] / "pages" / "your_data.py")
+PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "your_data.py")
 
 
 def uploader(at, prefix):

@@ -31,7 +31,7 @@ def comparison(scratch_correct, transfer_correct, **kw):
 # ---------------------------------------------------------------- the guided path
 
 def test_steps_are_the_app_pages_in_story_order():
-    listed = re.findall(r'"(pages/\w+\.py)"', Path("app.py").read_text())
+    listed = re.findall(r'"(app_pages/\w+\.py)"', Path("app.py").read_text())
     assert [s.file for s in presenter.STEPS] == listed
 
 

@@ -108,3 +108,13 @@ def test_corrupt_cell_is_retrained_and_bad_sizes_say_why(task):
         sweep(task, [2, 50], [0])
     with pytest.raises(ValueError, match="at least one size"):
         sweep(task, [], [0])
+
+
+def test_code_version_ignores_files_that_only_draw(tmp_path, monkeypatch):
+    monkeypatch.setattr(sweeps, "ROOT", tmp_path)
+    (tmp_path / "lib").mkdir()
+    (tmp_path / "lib" / "train.py").write_text("x = 1")
+    (tmp_path / "lib" / "charts.py").write_text("y = 1")
+    before = sweeps.code_version()
+    (tmp_path / "lib" / "charts.py").write_text("y = 2")
+    assert sweeps.code_version() == before

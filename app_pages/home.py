@@ -45,12 +45,12 @@ st.divider()
 st.markdown("### Where to go")
 cols = st.columns(3)
 links = [
-    ("pages/dress_colour.py", "👗 The dress", "Blue/black or white/gold? Both ways on the same photos."),
-    ("pages/sentiment.py", "🎬 Movie reviews", "Word vectors pretrained on unlabeled reviews."),
-    ("pages/learning_curves.py", "📈 Learning curves", "Accuracy as labeled data grows, over seeds."),
-    ("pages/overfitting.py", "🧠 Overfitting", "Memorising instead of learning, epoch by epoch."),
-    ("pages/parameters.py", "🔢 Parameters", "How many weights each way has to learn."),
-    ("pages/your_data.py", "📂 Your own data", "Bring photos or texts and compare both ways."),
+    ("app_pages/dress_colour.py", "👗 The dress", "Blue/black or white/gold? Both ways on the same photos."),
+    ("app_pages/sentiment.py", "🎬 Movie reviews", "Word vectors pretrained on unlabeled reviews."),
+    ("app_pages/learning_curves.py", "📈 Learning curves", "Accuracy as labeled data grows, over seeds."),
+    ("app_pages/overfitting.py", "🧠 Overfitting", "Memorising instead of learning, epoch by epoch."),
+    ("app_pages/parameters.py", "🔢 Parameters", "How many weights each way has to learn."),
+    ("app_pages/your_data.py", "📂 Your own data", "Bring photos or texts and compare both ways."),
 ]
 for i, (path, title, blurb) in enumerate(links):
     with cols[i % 3]:
