@@ -2,7 +2,7 @@
 import streamlit as st
 
 from lib import charts, curves, presenter, ui
-from lib.sweeps import run_sweep, sweep_options, task_available
+from lib.sweeps import run_sweep, sweep_options
 
 WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
 
@@ -13,14 +13,7 @@ st.markdown(
     "examples and other initial weights. The line is the mean over seeds, the band its 95% "
     "interval. The horizontal axis doubles at every step.")
 
-TASKS = {"dress": "👗 The dress (images)", "sentiment": "🎬 Movie reviews (text)"}
-task = ui.url_choice("task", "dress", list(TASKS))
-task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key="task") or "dress"
-ui.remember(task=task)
-if not task_available(task):
-    st.info(f"The {TASKS[task]} task is not available in this installation yet; showing how the "
-            "page works needs the dress task.")
-    st.stop()
+task = ui.task_picker("Task")
 
 seeds = ui.url_int("seeds", 5, 1, 10)
 largest = ui.url_int("largest", 128, 2, 256)

@@ -6,7 +6,7 @@ import streamlit as st
 
 from lib import charts, metrics, presenter, ui
 from lib.experiments import resolve_task
-from lib.sweeps import sweep_options, task_available
+from lib.sweeps import sweep_options
 
 st.title("🧠 Overfitting: memorising instead of learning")
 st.markdown(
@@ -16,13 +16,7 @@ st.markdown(
     "back from the same labeled draw. Where the two come apart (the shaded gap), the model is "
     "memorising what it saw rather than learning what generalises.")
 
-TASKS = {"dress": "👗 The dress (images)", "sentiment": "🎬 Movie reviews (text)"}
-task = ui.url_choice("task", "dress", list(TASKS))
-task = st.segmented_control("Task", list(TASKS), format_func=TASKS.get, key="task") or "dress"
-ui.remember(task=task)
-if not task_available(task):
-    st.info(f"The {TASKS[task]} task is not available in this installation yet.")
-    st.stop()
+task = ui.task_picker("Task")
 
 
 @st.cache_resource(show_spinner="Preparing the data…")

@@ -5,7 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import charts, curves, presenter, ui, zoo
-from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options, task_available
+from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
 
 st.title("🔢 Counting parameters")
 st.markdown(
@@ -68,13 +68,7 @@ st.markdown(
     f"{1 / PER_WEIGHT:.0f} weights. It is a rule of thumb, not a law: it ignores what the "
     "weights already know, and how hard the task is.")
 
-TASKS = {"dress": "👗 The dress", "sentiment": "🎬 Movie reviews"}
-task = ui.url_choice("task", "dress", list(TASKS))
-task = st.segmented_control("Measured on", list(TASKS), format_func=TASKS.get, key="task") or "dress"
-ui.remember(task=task)
-if not task_available(task):
-    st.info(f"The {TASKS[task]} task is not available in this installation yet.")
-    st.stop()
+task = ui.task_picker("Measured on")
 results = run_sweep(task, DEFAULT_SIZES, DEFAULT_SEEDS, cached_only=True, **sweep_options(task))
 if results.empty:
     st.info("Nothing measured yet for this task: open **📈 Learning curves** with its default "

@@ -203,3 +203,18 @@ def training_settings_expander(extra: dict | None = None) -> None:
         }
         rows.update(extra or {})
         st.table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}).set_index("setting"))
+
+
+TASK_NAMES = {"dress": "👗 The dress (images)", "sentiment": "🎬 Movie reviews (text)"}
+
+
+def task_picker(label: str = "Task") -> str:
+    """Choose the example task (key "task", kept in the URL); stops the page if it can't run here."""
+    from .sweeps import task_available
+    url_choice("task", "dress", list(TASK_NAMES))
+    task = st.segmented_control(label, list(TASK_NAMES), format_func=TASK_NAMES.get, key="task") or "dress"
+    remember(task=task)
+    if not task_available(task):
+        st.info(f"The {TASK_NAMES[task]} task is not available in this installation.")
+        st.stop()
+    return task
