@@ -111,5 +111,8 @@ def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
     wait_idle(driver)
     body = driver.find_element(By.TAG_NAME, "body").text
     assert body.count("Test accuracy\n") == 2 and body.count("Trained weights\n") == 2  # per way
-    assert "Download the transfer head" in body
+    # The head is exported after the charts; a generous bound so a missing button fails, not hangs.
+    WebDriverWait(driver, 600, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "Download the transfer head" in d.find_element(By.TAG_NAME, "body").text,
+        "no 'Download the transfer head' button after training")
     assert not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
