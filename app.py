@@ -1,9 +1,10 @@
 """Transfer Lab: `streamlit run app.py`. Page config, navigation, and the shared sidebar."""
 import streamlit as st
 
-from lib import presenter
+from lib import presenter, warmup
 
 st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
+warmup.start()  # once per server: torch, the tasks and the pretrained models load in the background
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [

@@ -2,14 +2,7 @@
 import streamlit as st
 
 from lib import presenter
-from lib.models import count_params, head_formula
-
-
-@st.cache_resource(show_spinner=False)
-def resnet50_count() -> int:
-    """Built without weights: counting needs the architecture, not a download."""
-    import torchvision
-    return count_params(torchvision.models.resnet50(weights=None))
+from lib.counts import head_formula, total_weights
 
 
 st.title("🚀 Transfer Lab")
@@ -19,7 +12,7 @@ st.markdown(
     "engine with a little fuel never reaches orbit; a tiny engine with a lot of fuel never lifts "
     "off. The number of weights a model must learn sets how much labeled data it needs.")
 
-resnet50 = resnet50_count()
+resnet50 = total_weights("resnet50")  # torchvision's ResNet-50, built without weights
 presenter.say("home", backbone_params=resnet50, head_params=(2048 + 1) * 2)
 left, right = st.columns(2)
 with left:

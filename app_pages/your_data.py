@@ -40,7 +40,7 @@ if dataset is not None and not problems:
     hi = split_task(dataset).max_per_class()
     if st.session_state.get("n_per_class", hi) > hi:
         st.session_state["n_per_class"] = hi  # fewer images now than when the slider was set
-    n = ui.n_per_class_slider(default=hi, hi=hi, lo=1) if hi > 1 else 1
+    n = ui.n_per_class_slider(default=hi, hi=hi, lo=1, doubling=False) if hi > 1 else 1
     if st.button("Train both ways", key="train", type="primary"):
         try:
             s[f"result_{kind}"] = up.train(dataset, names, n, seed, **options)

@@ -13,8 +13,10 @@ What the server never sees is the browser drawing the page: add that on a slow l
 
 Each N gets a fresh `streamlit run app.py` with TRANSFER_LAB_OFFLINE=1 on the cache that
 `scripts/prefetch.py` filled. An attendee opens the dress page, then repeatedly picks a random
-size in [1, --max-n] (its own seeded RNG), sends it as the slider's value, waits for the run to
-finish and pauses --think seconds. "Time to updated results" = slider value sent -> the run's
+step of the slider up to --max-n (its own seeded RNG), sends it as the slider's value, waits for
+the run to finish and pauses --think seconds. By default every attendee keeps seed 0, the
+positions the pack holds; --own-seed gives attendee i seed i + 1 (in its link), so every move
+trains, queued behind the others: the worst case, a room that ignores the defaults. "Time to updated results" = slider value sent -> the run's
 script_finished message. An error = an exception element, a failed run, or no answer in 120 s.
 Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
 """
@@ -96,6 +98,7 @@ class Attendee:
     def __init__(self, url: str, page: str, query: str):
         self.url, self.page, self.query = url, page, query
         self.slider_id = self.fragment_id = None
+        self.options = []  # the slider's steps (a select_slider sends one of them as a string)
         self.latencies, self.errors, self.first_view = [], [], None
 
     async def run_once(self, ws, widgets=None, fragment_id="") -> None:
@@ -105,7 +108,7 @@ class Attendee:
         for wid, value in (widgets or {}).items():
             w = state.widget_states.widgets.add()
             w.id = wid
-            w.double_array_value.data.append(value)
+            w.string_array_value.data.append(str(value))
         await ws.send(msg.SerializeToString())
         while True:
             fwd = ForwardMsg()
@@ -117,6 +120,7 @@ class Attendee:
                     self.errors.append(f"exception: {element.exception.message[:200]}")
                 elif element.WhichOneof("type") == "slider" and element.slider.id.endswith(SLIDER_KEY):
                     self.slider_id, self.fragment_id = element.slider.id, fwd.delta.fragment_id
+                    self.options = [int(o) for o in element.slider.options]
             elif kind == "page_not_found":
                 self.errors.append(f"page not found: {self.page}")
             elif kind == "script_finished":
@@ -137,7 +141,8 @@ class Attendee:
                 end = time.perf_counter() + seconds
                 while time.perf_counter() < end:
                     t0 = time.perf_counter()
-                    await self.run_once(ws, {self.slider_id: float(rng.randint(1, max_n))}, self.fragment_id)
+                    size = rng.choice([o for o in self.options if o <= max_n])
+                    await self.run_once(ws, {self.slider_id: size}, self.fragment_id)
                     self.latencies.append(time.perf_counter() - t0)
                     await asyncio.sleep(think)
         except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as err:
@@ -146,13 +151,13 @@ class Attendee:
 
 # ---------------------------------------------------------------- one classroom size
 
-async def classroom(port, n, seconds, max_n, think):
+async def classroom(port, n, seconds, max_n, think, own_seed=False):
     ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
     # a first visit to "/": until app.py has run once, Streamlit serves pages/ as a legacy app
     warm = Attendee(ws_url, "", "")
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
         await warm.run_once(ws)
-    people = [Attendee(ws_url, "dress_colour", "") for _ in range(n)]
+    people = [Attendee(ws_url, "dress_colour", f"seed={i + 1}" if own_seed else "") for i in range(n)]
     await asyncio.gather(*(p.session(seconds, max_n, think, seed=i) for i, p in enumerate(people)))
     return people
 
@@ -165,12 +170,14 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--sessions", type=int, nargs="+", default=[1, 5, 10, 20])
     ap.add_argument("--seconds", type=float, default=60, help="how long each attendee moves the slider")
-    ap.add_argument("--max-n", type=int, default=64, help="sizes drawn from 1..max-n per class")
+    ap.add_argument("--max-n", type=int, default=64, help="slider steps drawn from 1..max-n per class")
+    ap.add_argument("--own-seed", action="store_true", help="attendee i uses seed i + 1: every move trains")
     ap.add_argument("--think", type=float, default=1.0, help="pause between slider moves, seconds")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to serve")
     args = ap.parse_args()
-    print(f"torch threads per process: default; {os.cpu_count()} CPUs; sizes 1..{args.max_n}; "
+    print(f"{os.cpu_count()} CPUs; sizes up to {args.max_n}; "
+          f"{'attendee i on seed i + 1' if args.own_seed else 'every attendee on seed 0'}; "
           f"{args.seconds:.0f} s per attendee; {args.think} s between moves")
     print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
           f"{'1st view p50 s':>15} {'peak RSS MB':>12}")
@@ -179,7 +186,8 @@ def main():
         memory = PeakMemory(proc.pid)
         memory.start()
         try:
-            people = asyncio.run(classroom(args.port, n, args.seconds, args.max_n, args.think))
+            people = asyncio.run(classroom(args.port, n, args.seconds, args.max_n, args.think,
+                                            args.own_seed))
         finally:
             memory.running = False
             memory.join()

@@ -5,6 +5,7 @@ so before they are imported, or they would try to reach the hub for updates. Emb
 cached in memory and on disk, keyed by the model and the exact texts.
 """
 import os
+import threading
 
 import numpy as np
 
@@ -22,13 +23,17 @@ class EncoderUnavailable(RuntimeError):
 
 _model = None
 _memory: dict = {}
+_loading = threading.Lock()  # two sessions (or the warm-up) asking at once load it once
 
 
 def load():
     """The SentenceTransformer, loaded once per process from the package's folder, offline."""
+    with _loading:
+        return _model if _model is not None else _load()
+
+
+def _load():
     global _model
-    if _model is not None:
-        return _model
     os.environ["HF_HUB_OFFLINE"] = "1"
     os.environ["TRANSFORMERS_OFFLINE"] = "1"
     try:

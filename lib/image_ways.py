@@ -6,7 +6,8 @@ import torch
 
 from . import backbones
 from .device import training_slot
-from .models import ScratchCNN, head_formula, linear_head
+from .counts import head_formula
+from .models import ScratchCNN, linear_head
 from .runs import standardise, train_and_score
 from .train import TrainConfig
 

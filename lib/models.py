@@ -36,8 +36,3 @@ def linear_head(num_features: int, num_classes: int) -> nn.Linear:
 def count_params(model: nn.Module, trainable_only: bool = False) -> int:
     """Number of weights, summed from the live tensors (never typed in)."""
     return sum(p.numel() for p in model.parameters() if p.requires_grad or not trainable_only)
-
-
-def head_formula(num_features: int, num_classes: int) -> str:
-    """The head's size written out, e.g. '(2048 + 1) × 2 = 4,098'."""
-    return f"({num_features:,} + 1) × {num_classes} = {(num_features + 1) * num_classes:,}"

@@ -9,7 +9,6 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from .runs import paired_difference
 
 
 @dataclass(frozen=True)
@@ -55,6 +54,7 @@ def _versus(c, noun: str) -> str:
     """Both ways' accuracies on this draw, what the difference means, and how much each learned."""
     s, t = c.scratch, c.transfer
     n_train = len(c.train_index) + len(c.val_index)
+    from .runs import paired_difference  # scipy: imported when a result is there to talk about
     diff, p = paired_difference(t, s, c.test_labels)
     if p >= 0.05:
         judged = (f"On {t.n_test} test {noun}s that gap could be chance (McNemar p = {p:.2f}): "
@@ -72,6 +72,7 @@ def _versus(c, noun: str) -> str:
 def _control(c) -> str:
     if c.control is None:
         return ""
+    from .runs import paired_difference
     diff, p = paired_difference(c.transfer, c.control, c.test_labels)
     if p >= 0.05:
         return (f" The control (same network, random frozen weights) scores "

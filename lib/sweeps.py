@@ -75,26 +75,27 @@ def write_cell(path: Path, frame: pd.DataFrame) -> None:
     os.replace(tmp, path)  # atomic: a reader never sees half a file
 
 
-def train_cell(task, n: int, seed: int, options: dict):
-    """One compare() as rows of the sweep's table, plus any notices (e.g. a backbone fallback)."""
-    from .experiments import compare
-    c = compare(task, int(n), int(seed), **options)
+def train_cell(task, n: int, seed: int, options: dict, identity: str | None = None):
+    """One compare() as rows of the sweep's table, plus any notices (e.g. a backbone fallback).
+    The whole comparison is kept too (lib.stored), so the pages' sliders find it."""
+    from .stored import compare_stored
+    c = compare_stored(task, int(n), int(seed), identity=identity, **options)
     rows = [(r.method, int(n), int(seed), r.test_accuracy, r.label, r.train_accuracy, c.backbone)
             for r in c.runs.values()]
     return pd.DataFrame(rows, columns=COLUMNS), list(c.notices)
 
 
-_worker_task = None
+_worker_task = _worker_identity = None
 
 
-def _worker_start(task, threads: int):
-    global _worker_task
-    _worker_task = task
+def _worker_start(task, identity, threads: int):
+    global _worker_task, _worker_identity
+    _worker_task, _worker_identity = task, identity
     torch.set_num_threads(threads)
 
 
 def _worker_cell(n, seed, options):
-    return train_cell(_worker_task, n, seed, options)
+    return train_cell(_worker_task, n, seed, options, _worker_identity)
 
 
 def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, stop=None,
@@ -112,6 +113,7 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     if min(sizes) < 1:
         raise ValueError(f"sizes must be at least 1 example per class, got {min(sizes)}")
     identity, version = task_identity(task), code_version()
+    named = identity if isinstance(task, str) else None  # only named tasks' comparisons are stored
     cells = [(n, s) for n in sizes for s in seeds]
     paths = {c: cell_path(identity, *c, options, version) for c in cells}
     found = {c: f for c in cells if (f := read_cell(paths[c])) is not None}
@@ -139,27 +141,27 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
         # The first cell runs here: it loads the backbone and features that workers then inherit.
         first = todo.pop(0)
         say(len(found), len(cells), f"training {first[0]} per class, seed {first[1]} (and loading the backbone)")
-        keep(first, *train_cell(t, *first, options))
+        keep(first, *train_cell(t, *first, options, named))
         if workers > 1 and len(todo) > 1:
-            _in_pool(t, todo, options, workers, keep, stop)
+            _in_pool(t, named, todo, options, workers, keep, stop)
         else:
             for cell in todo:
                 if stop is not None and stop():
                     break
                 say(len(found), len(cells), f"training {cell[0]} per class, seed {cell[1]}")
-                keep(cell, *train_cell(t, *cell, options))
+                keep(cell, *train_cell(t, *cell, options, named))
     frames = [found[c] for c in cells if c in found]
     out = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=COLUMNS)
     out.attrs.update(complete=len(found) == len(cells), notices=notices, trained=len(trained))
     return out
 
 
-def _in_pool(task, todo, options, workers, keep, stop):
+def _in_pool(task, identity, todo, options, workers, keep, stop):
     """Run cells in `workers` processes with one torch thread each; the parent stores results."""
     from .device import training_slot
     context = multiprocessing.get_context("fork")  # children inherit the loaded task and features
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                               initargs=(task, 1))
+                               initargs=(task, identity, 1))
     try:
         # Fork while holding the training slot: a child must not inherit it locked by another
         # session's thread, which does not exist in the child and would never release it.

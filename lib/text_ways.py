@@ -20,7 +20,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
 from . import encoders, skipgram
-from .models import head_formula as linear_formula, linear_head
+from .counts import head_formula as linear_formula
+from .models import linear_head
 from .runs import Run, accuracy_interval, standardise, train_and_score
 from .device import limited_threads
 from .text_models import (MeanVectorClassifier, Vocab, head, head_formula, mean_vectors,

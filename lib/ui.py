@@ -10,7 +10,7 @@ import streamlit as st
 
 from . import charts
 from .backbones import CHOICES
-from .experiments import compare
+from .stored import compare_stored
 from .train import TrainConfig
 
 
@@ -51,10 +51,24 @@ def remember(**settings) -> None:
             st.query_params[key] = text
 
 
-def n_per_class_slider(default: int, hi: int, label="Labeled examples per class", lo: int = 1) -> int:
-    url_int("n_per_class", default, lo, hi)
-    n = st.slider(label, lo, hi, key="n_per_class",
-                  help="How many labeled examples of each class both ways get to learn from.")
+def doubling_sizes(hi: int, lo: int = 1) -> list[int]:
+    """1, 2, 4, ... up to hi: the sizes the learning curves measure, so each is trained once."""
+    return [2 ** i for i in range(16) if lo <= 2 ** i <= hi]
+
+
+def n_per_class_slider(default: int, hi: int, label="Labeled examples per class", lo: int = 1,
+                       doubling: bool = True) -> int:
+    """How many labeled examples per class. doubling=True steps 1, 2, 4, ...: the data doubles at
+    every step, and every position is one the learning curves (and the offline pack) computed."""
+    help = "How many labeled examples of each class both ways get to learn from."
+    value = url_int("n_per_class", default, lo, hi)
+    if not doubling:
+        n = st.slider(label, lo, hi, key="n_per_class", help=help)
+    else:
+        options = doubling_sizes(hi, lo)
+        if value not in options:  # a hand-edited link between two steps: the step below it
+            st.session_state["n_per_class"] = max([o for o in options if o <= value] or options[:1])
+        n = st.select_slider(label, options, key="n_per_class", help=help + " It doubles at every step.")
     remember(n_per_class=n)
     return n
 
@@ -126,8 +140,9 @@ def _live_only():
 
 @st.cache_data(show_spinner=False, max_entries=512)
 def cached_compare(task, n_per_class: int, seed: int, _progress=None, **options):
-    """compare(), remembered per settings: a slider moved back is instant."""
-    return compare(task, n_per_class, seed, progress=_progress, **options)
+    """compare(), remembered per settings in memory and (lib.stored) on disk: a slider moved back
+    is instant, and so is a position anyone on this server, or the offline pack, trained before."""
+    return compare_stored(task, n_per_class, seed, progress=_progress, **options)
 
 
 def run_compare(task, n_per_class, seed, **options):

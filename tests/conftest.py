@@ -17,5 +17,6 @@ def _isolated_cache(tmp_path_factory):
     mp.setenv("TRANSFER_LAB_CACHE", str(tmp_path_factory.mktemp("cache")))
     mp.setenv("TRANSFER_LAB_OFFLINE", "1")
     mp.setenv("HF_HUB_OFFLINE", "1")
+    mp.setenv("TRANSFER_LAB_WARMUP", "0")  # no background loading racing the tests' own patches
     yield
     mp.undo()

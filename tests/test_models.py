@@ -2,7 +2,8 @@
 import torch
 import torchvision
 
-from lib.models import ScratchCNN, count_params, head_formula, linear_head
+from lib.counts import head_formula
+from lib.models import ScratchCNN, count_params, linear_head
 
 
 def test_resnet50_with_two_class_head_trains_exactly_4098_weights():

@@ -29,14 +29,24 @@ def test_renders_both_ways_side_by_side_with_accuracies(page):
 
 
 def test_link_settings_are_read_from_the_url(page):
-    assert page.slider(key="n_per_class").value == 4
+    assert page.select_slider(key="n_per_class").value == 4
+
+
+@pytest.mark.parametrize("typed, shown", [("5", 4), ("3", 2), ("junk", 16)])
+def test_a_hand_edited_link_lands_on_a_slider_step(typed, shown):
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    at.query_params["n_per_class"] = typed
+    at.run()
+    assert not at.exception
+    assert at.select_slider(key="n_per_class").value == shown
+    assert at.select_slider(key="n_per_class").options == ["1", "2", "4", "8", "16", "32", "64", "128", "256"]
 
 
 def test_moving_the_slider_retrains_and_updates_url(page):
     before = _metrics(page)
-    page.slider(key="n_per_class").set_value(48).run()
+    page.select_slider(key="n_per_class").set_value(64).run()
     assert not page.exception
-    assert page.query_params["n_per_class"] == ["48"] or page.query_params["n_per_class"] == "48"
+    assert page.query_params["n_per_class"] == ["64"] or page.query_params["n_per_class"] == "64"
     assert _metrics(page) != before
 
 

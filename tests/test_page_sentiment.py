@@ -25,7 +25,7 @@ def metrics(at):
 
 def test_renders_without_errors(page):
     assert not page.exception and not page.error
-    assert page.slider(key="n_per_class").value == 16
+    assert page.select_slider(key="n_per_class").value == 16
     assert page.select_slider(key="unlabeled").value == 500
     assert len(page.metric) == 6   # accuracy and weights for scratch, transfer A, bag-of-words
     assert any("500 unlabeled" in c.value for c in page.caption)
@@ -33,7 +33,7 @@ def test_renders_without_errors(page):
 
 def test_slider_move_changes_the_numbers(page):
     before = metrics(page)
-    page.slider(key="n_per_class").set_value(64).run()
+    page.select_slider(key="n_per_class").set_value(64).run()
     assert not page.exception and page.query_params["n_per_class"] in ("64", ["64"])
     assert metrics(page) != before
 

@@ -1,0 +1,30 @@
+"""Weight counts of real architectures, kept on disk, so the home page shows ResNet-50's count
+without importing torch (seconds, on a server that just started). The first time, lib.zoo builds
+the network (no weights) and counts; the file is keyed by the torchvision version that built it.
+"""
+import json
+import os
+from importlib.metadata import version
+
+from . import cache
+
+
+def head_formula(num_features: int, num_classes: int) -> str:
+    """The head's size written out, e.g. '(2048 + 1) × 2 = 4,098'."""
+    return f"({num_features:,} + 1) × {num_classes} = {(num_features + 1) * num_classes:,}"
+
+
+def total_weights(name: str) -> int:
+    """Every weight of torchvision's (or this app's) architecture `name`, with its ImageNet head."""
+    path = cache.cache_dir("counts") / f"{name}-torchvision-{version('torchvision')}.json"
+    try:
+        return int(json.loads(path.read_text())["total"])
+    except (OSError, ValueError, KeyError, TypeError):
+        pass  # not counted yet, or an unreadable file: count again
+    from .models import count_params
+    from .zoo import build
+    total = count_params(build(name))
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps({"name": name, "total": total}))
+    os.replace(tmp, path)
+    return total

@@ -1,0 +1,96 @@
+"""Comparisons kept on disk as JSON: a slider position trained once, by anyone on this machine or
+by `scripts/prefetch.py` before the workshop, is a file read from then on.
+
+`compare_stored` answers from `cache_dir("comparisons")` when it can and otherwise runs
+`lib.experiments.compare` and keeps the result. An entry is keyed like a sweep cell (the named
+task, size, seed, options and a hash of the engine's code), so a changed line of engine code
+trains afresh. What is never stored:
+
+- a comparison with notices (e.g. a backbone that fell back offline): it answers other settings
+  than the ones asked for, and must not be served once the network is back;
+- a comparison whose runs carry live models (the text ways' `.predict`): keeping those would mean
+  pickle, and a pickle read from a cache folder, which may come from someone's pack, can run code;
+- anything trained on uploaded data: an attendee's photos stay in their session.
+
+JSON, not pickle, for the same reason: reading an entry can only ever give numbers and strings.
+"""
+import dataclasses
+import json
+import os
+
+import numpy as np
+import pandas as pd
+
+from . import cache
+from .runs import Comparison, Run
+
+_RUN_FIELDS = {f.name for f in dataclasses.fields(Run)}
+_ARRAYS = ("train_index", "val_index", "test_labels")
+
+
+def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
+    from .sweeps import code_version
+    name = cache.key("comparison", identity, int(n_per_class), int(seed), options, code_version())
+    return cache.cache_dir("comparisons") / f"{name}.json"
+
+
+def storable(c: Comparison) -> bool:
+    """Plain numbers only: no notices, no live models riding on a run."""
+    return not c.notices and all(set(vars(r)) <= _RUN_FIELDS for r in c.runs.values())
+
+
+def _run_to_json(r: Run) -> dict:
+    d = {f: getattr(r, f) for f in _RUN_FIELDS}
+    d.update(history=r.history.to_dict("list"), test_pred=r.test_pred.tolist(),
+             train_pred=r.train_pred.tolist(), test_interval=list(r.test_interval))
+    return d
+
+
+def _run_from_json(d: dict) -> Run:
+    return Run(**{**d, "history": pd.DataFrame(d["history"]), "test_interval": tuple(d["test_interval"]),
+                  "test_pred": np.asarray(d["test_pred"], dtype=np.int64),
+                  "train_pred": np.asarray(d["train_pred"], dtype=np.int64)})
+
+
+def save(path, c: Comparison) -> bool:
+    """Write `c` atomically if it is storable; True if written."""
+    if not storable(c):
+        return False
+    d = {f.name: getattr(c, f.name) for f in dataclasses.fields(Comparison)}
+    d.update(runs={m: _run_to_json(r) for m, r in c.runs.items()},
+             **{a: np.asarray(getattr(c, a)).tolist() for a in _ARRAYS})
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    tmp.write_text(json.dumps(d, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
+    os.replace(tmp, path)
+    return True
+
+
+def load(path) -> Comparison | None:
+    """The comparison stored at `path`, or None if missing or unreadable (then it is removed)."""
+    if not path.exists():
+        return None
+    try:
+        d = json.loads(path.read_text())
+        d["runs"] = {m: _run_from_json(r) for m, r in d["runs"].items()}
+        d.update({a: np.asarray(d[a], dtype=np.int64) for a in _ARRAYS})
+        return Comparison(**d)
+    except Exception:  # truncated, hand-edited, or from an older layout: recompute
+        path.unlink(missing_ok=True)
+        return None
+
+
+def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identity=None, **options):
+    """`compare(...)`, answered from disk when this exact comparison was stored before.
+
+    Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
+    sweep passes it). Anything else is simply computed.
+    """
+    from .experiments import compare
+    identity = identity or (task if isinstance(task, str) else None)
+    path = entry_path(identity, n_per_class, seed, options) if identity else None
+    if path is not None and (found := load(path)) is not None:
+        return found
+    c = compare(task, n_per_class, seed, progress=progress, **options)
+    if path is not None:
+        save(path, c)
+    return c
