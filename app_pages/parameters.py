@@ -29,7 +29,8 @@ parts = pd.concat([
     table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
 ])[["model", "part", "count"]]
 st.altair_chart(charts.params_chart(parts), width="stretch")
-shown = table.assign(features=table.features.astype("object").where(table.features.notna(), "—"))
+# text, not a half-empty number column: Arrow cannot mix "—" with ints (the scratch CNN has no D)
+shown = table.assign(features=["—" if pd.isna(d) else f"{int(d):,}" for d in table.features])
 st.dataframe(shown[["model", "total", "features", "frozen", "head"]].rename(columns={
     "total": "weights (ImageNet model)", "features": "features D", "frozen": "frozen for transfer",
     "head": f"head (D + 1) × {classes}"}), hide_index=True,

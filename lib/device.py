@@ -1,6 +1,7 @@
 """Where training runs, and how much of the machine one training may take.
 
-- `device()`: CUDA when it is there, else the CPU. Nothing requires a GPU.
+- `device()`: CUDA when it is there, else the CPU (TRANSFER_LAB_DEVICE=cpu forces the CPU).
+  Nothing requires a GPU; training moves to it when there is one (lib.train).
 - `training_slot()`: one training at a time per process. torch has a single, process-wide
   random generator; two sessions training at once in one `streamlit run` server would draw from
   it in turn and get different numbers for the same seed. Holding the slot keeps every result
@@ -16,8 +17,14 @@ import torch
 _slot = threading.RLock()  # re-entrant: sweep() -> compare() -> training may nest
 
 
+DEVICE_ENV = "TRANSFER_LAB_DEVICE"
+
+
 def device() -> torch.device:
-    """cuda if a GPU is available, else cpu."""
+    """Where training runs: TRANSFER_LAB_DEVICE if set (e.g. "cpu"), else cuda if available."""
+    chosen = os.environ.get(DEVICE_ENV, "").strip()
+    if chosen:
+        return torch.device(chosen)
     return torch.device("cuda" if torch.cuda.is_available() else "cpu")
 
 

@@ -14,7 +14,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .device import limited_threads
+from .device import device, limited_threads
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,8 @@ def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
     history has columns epoch, split, loss, accuracy (split is "train" or "validation").
     With no validation data (one example per class leaves none to hold out) it trains for
     `max_epochs` and records only the train split. `stop()` returning True ends training early.
+    Training runs on `lib.device.device()` (a GPU when there is one); the model comes back on
+    the CPU, where the rest of the app uses it.
     """
     with limited_threads():  # small models: one thread is fastest (see lib.device)
         return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop)
@@ -69,8 +71,13 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
         raise ValueError("fit() needs at least one training example, got 0")
     if len(x_train) != len(y_train):
         raise ValueError(f"x_train has {len(x_train)} rows but y_train has {len(y_train)}")
-    generator = seed_everything(seed)
+    generator = seed_everything(seed)  # the shuffling generator stays on the CPU: same order anywhere
+    dev = device()
+    model = model.to(dev)
+    x_train, y_train = x_train.to(dev), y_train.to(dev)
     has_val = x_val is not None and len(x_val) > 0
+    if has_val:
+        x_val, y_val = x_val.to(dev), y_val.to(dev)
     loss_fn = nn.CrossEntropyLoss()
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
@@ -78,7 +85,7 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
     start = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
         model.train()
-        order = torch.randperm(len(x_train), generator=generator)
+        order = torch.randperm(len(x_train), generator=generator).to(dev)
         for i in range(0, len(order), config.batch_size):
             batch = order[i:i + config.batch_size]
             optimiser.zero_grad()
@@ -100,6 +107,7 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
             break
     if best_state is not None and config.patience is not None:
         model.load_state_dict(best_state)
+    model = model.to("cpu")
     seconds = time.perf_counter() - start
     history = pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
     return model, history, seconds

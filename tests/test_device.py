@@ -3,6 +3,7 @@ else is training, and a backbone asked for by two sessions at once is loaded onc
 import threading
 import time
 
+import pytest
 import torch
 
 from lib import device, image_ways
@@ -54,3 +55,21 @@ def test_two_sessions_loading_one_backbone_load_it_once(monkeypatch):
     for t in threads:
         t.join()
     assert calls == ["resnet18"] and got[0] is got[1]
+
+
+def test_the_device_can_be_forced_to_the_cpu(monkeypatch):
+    monkeypatch.setenv(device.DEVICE_ENV, "cpu")
+    assert device.device() == torch.device("cpu")
+
+
+@pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU; nothing else does")
+def test_training_on_a_gpu_gives_the_cpu_numbers_within_tolerance(monkeypatch):
+    from lib.experiments import compare
+    monkeypatch.setenv(device.DEVICE_ENV, "cpu")
+    cpu = compare("dress", 8, seed=0)
+    monkeypatch.setenv(device.DEVICE_ENV, "cuda")
+    gpu = compare("dress", 8, seed=0)
+    for way in ("scratch", "transfer"):
+        # float sums run in another order on a GPU, so early stopping may pick another epoch
+        assert abs(cpu.runs[way].test_accuracy - gpu.runs[way].test_accuracy) <= 0.05, way
+        assert next(iter(gpu.runs[way].history.epoch)) == 1

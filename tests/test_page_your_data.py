@@ -112,3 +112,23 @@ def test_session_trace_deletes_this_sessions_features(at, tmp_path):
     trace.forget(trace.paths)
     assert not any(p.exists() for p in paths)
     assert Path(cache.cache_dir("features")).exists()
+
+
+def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
+    add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])
+    at.radio(key="kind").set_value("Texts").run()
+    lines = ["text,label"] + [f"a wonderful lovely film take {i},pos" for i in range(8)] + \
+            [f"a dull boring waste of time take {i},neg" for i in range(8)]
+    at.text_area(key="paste").input("\n".join(lines)).run()
+    at.button(key="use_paste").click().run()
+    assert not at.exception and not at.error
+    assert at.slider(key="n_per_class").max == 6            # 8 per class, a quarter (2) held out
+    at.button(key="train").click().run()
+    assert not at.exception and not at.error
+    c = at.session_state["result_Texts"]["comparison"]
+    assert list(c.runs) == ["scratch", "transfer", "encoder", "bow"]
+    assert len(c.test_labels) == 4 and c.classes == ["neg", "pos"]   # a quarter of 8 per class
+    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4
+    # the texts' result is the texts'; the photos added before are still there
+    at.radio(key="kind").set_value("Images").run()
+    assert at.session_state["images"].counts() == [3, 0] and "result_Images" not in at.session_state
