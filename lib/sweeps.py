@@ -11,6 +11,7 @@ measures whether that beats one process using every core.
 import hashlib
 import multiprocessing
 import os
+import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
@@ -86,6 +87,9 @@ def train_cell(task, n: int, seed: int, options: dict, identity: str | None = No
 
 
 _worker_task = _worker_identity = None
+# One pool of worker processes per server: on a classroom server, a second session's sweep runs
+# in its own process instead of forking two more workers (each ~0.5 GB, each wanting a core).
+_one_pool = threading.Lock()
 
 
 def _worker_start(task, identity, threads: int):
@@ -142,9 +146,12 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
         first = todo.pop(0)
         say(len(found), len(cells), f"training {first[0]} per class, seed {first[1]} (and loading the backbone)")
         keep(first, *train_cell(t, *first, options, named))
-        if workers > 1 and len(todo) > 1:
-            _in_pool(t, named, todo, options, workers, keep, stop)
-        else:
+        if workers > 1 and len(todo) > 1 and _one_pool.acquire(blocking=False):
+            try:
+                _in_pool(t, named, todo, options, workers, keep, stop)
+            finally:
+                _one_pool.release()
+        else:  # one process; also when another session's sweep has the server's pool
             for cell in todo:
                 if stop is not None and stop():
                     break

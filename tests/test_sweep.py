@@ -118,3 +118,10 @@ def test_code_version_ignores_files_that_only_draw(tmp_path, monkeypatch):
     before = sweeps.code_version()
     (tmp_path / "lib" / "charts.py").write_text("y = 2")
     assert sweeps.code_version() == before
+
+
+def test_a_second_sweep_on_the_server_runs_in_its_own_process_instead_of_a_second_pool(task, monkeypatch):
+    monkeypatch.setattr(sweeps, "_in_pool", lambda *a: pytest.fail("forked a second pool"))
+    with sweeps._one_pool:  # another session's sweep has the pool
+        frame = sweep(task, [1, 2], range(11, 13), workers=2)
+    assert frame.attrs["complete"] and frame.attrs["trained"] == 4
