@@ -23,24 +23,26 @@ def _from_url(key, parse, default):
         return default  # a hand-edited link with junk in it falls back to the default
 
 
+def _setting(key: str, from_url, check):
+    """This session's value (it follows the visitor from page to page), else the link's, else the
+    default; `check` repairs or replaces it. Writing it back to session state on every run is what
+    keeps Streamlit from resetting a widget to its first option when another page drew it last."""
+    value = st.session_state[key] if key in st.session_state else from_url()
+    st.session_state[key] = check(value)
+    return st.session_state[key]
+
+
 def url_int(key: str, default: int, lo: int, hi: int) -> int:
     """An int setting: session state first, then the URL, then the default; clamped to [lo, hi]."""
-    if key not in st.session_state:
-        st.session_state[key] = min(max(_from_url(key, int, default), lo), hi)
-    return st.session_state[key]
+    return _setting(key, lambda: _from_url(key, int, default), lambda v: min(max(int(v), lo), hi))
 
 
 def url_choice(key: str, default: str, options) -> str:
-    if key not in st.session_state:
-        value = _from_url(key, str, default)
-        st.session_state[key] = value if value in options else default
-    return st.session_state[key]
+    return _setting(key, lambda: _from_url(key, str, default), lambda v: v if v in options else default)
 
 
 def url_bool(key: str, default: bool = False) -> bool:
-    if key not in st.session_state:
-        st.session_state[key] = _from_url(key, lambda v: v.lower() in {"1", "true", "yes"}, default)
-    return st.session_state[key]
+    return _setting(key, lambda: _from_url(key, lambda v: v.lower() in {"1", "true", "yes"}, default), bool)
 
 
 def remember(**settings) -> None:

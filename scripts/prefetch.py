@@ -58,10 +58,11 @@ def run_pages(pages, say=print) -> bool:
     os.environ["STREAMLIT_CLIENT_SHOW_ERROR_DETAILS"] = "full"  # this report needs the messages
     from streamlit.testing.v1 import AppTest
     os.chdir(ROOT)
-    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
     ok = True
     for name in pages:
         t0 = time.perf_counter()
+        # a fresh session per page, as a visitor opening its link: no settings carried over
+        at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=1800)
         at.switch_page(f"app_pages/{name}.py").run()
         problems = [e.message for e in at.exception]
         ok &= not problems
