@@ -13,10 +13,14 @@ trains afresh. What is never stored:
 - anything trained on uploaded data: an attendee's photos stay in their session.
 
 JSON, not pickle, for the same reason: reading an entry can only ever give numbers and strings.
+What cannot go to disk is kept in this process's memory (the last MEMORY_ENTRIES), so the
+warm-up (lib/warmup.py) can prepare the movie-review page's default view before anyone asks.
 """
 import dataclasses
 import json
 import os
+import threading
+from collections import OrderedDict
 
 import numpy as np
 import pandas as pd
@@ -26,6 +30,9 @@ from .runs import Comparison, Run
 
 _RUN_FIELDS = {f.name for f in dataclasses.fields(Run)}
 _ARRAYS = ("train_index", "val_index", "test_labels")
+MEMORY_ENTRIES = 16
+_memory: OrderedDict = OrderedDict()  # path -> Comparison, for those that cannot be stored
+_memory_lock = threading.Lock()
 
 
 def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
@@ -88,9 +95,16 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
     from .experiments import compare
     identity = identity or (task if isinstance(task, str) else None)
     path = entry_path(identity, n_per_class, seed, options) if identity else None
-    if path is not None and (found := load(path)) is not None:
-        return found
-    c = compare(task, n_per_class, seed, progress=progress, **options)
     if path is not None:
-        save(path, c)
+        with _memory_lock:
+            if path in _memory:
+                return _memory[path]
+        if (found := load(path)) is not None:
+            return found
+    c = compare(task, n_per_class, seed, progress=progress, **options)
+    if path is not None and not save(path, c) and not c.notices:
+        with _memory_lock:
+            _memory[path] = c
+            while len(_memory) > MEMORY_ENTRIES:
+                _memory.popitem(last=False)
     return c

@@ -7,6 +7,7 @@ hidden layer and output (the head) learn.
 """
 import re
 from collections import Counter
+from functools import lru_cache
 
 import numpy as np
 import torch
@@ -27,9 +28,10 @@ will would could should can may might must shall into about over after before up
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-def tokenize(text: str) -> list[str]:
-    """Lower-case words, stop words removed: 'Not bad at all!' -> ['not', 'bad', 'all']."""
-    return [w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS]
+@lru_cache(maxsize=200_000)  # every way tokenizes the same reviews: do it once per text
+def tokenize(text: str) -> tuple[str, ...]:
+    """Lower-case words, stop words removed: 'Not bad at all!' -> ('not', 'bad', 'all')."""
+    return tuple(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS)
 
 
 class Vocab:

@@ -1,6 +1,6 @@
 """Load the slow parts once per server process, in the background, while the first visitor reads
-the home page: torch and the engine, the two example tasks, the sentence encoder and
-EfficientNet-Lite0. Without it, whichever page is opened first waits for all of that (about 10 s
+the home page: torch and the engine, the two example tasks, the sentence encoder, the
+movie-review page's default comparison and EfficientNet-Lite0. Without it, whichever page is opened first waits for all of that (about 10 s
 on a 2-core laptop; benchmarks/offline_pack.py measures the pages).
 
 Nothing depends on it: every page loads what it needs itself, and the loaders are shared and
@@ -33,13 +33,25 @@ def _encoder():
     encoders.load()
 
 
+def sentiment_default() -> dict:
+    """The movie-review page's default view (tests/test_page_sentiment.py checks they agree)."""
+    from .data.reviews import UNLABELED
+    return dict(n_per_class=16, seed=0, unlabeled=UNLABELED, encoder=True)
+
+
+def _sentiment_view():
+    """Its comparison carries live models, so it cannot come from disk: compute it now."""
+    from .stored import compare_stored
+    compare_stored("sentiment", **sentiment_default())
+
+
 def _lite0():
     from .image_ways import get_backbone
     get_backbone("efficientnet_lite0")
 
 
 # In the order a presenter's guided path needs them.
-STEPS = [_engine, _dress, _sentiment, _encoder, _lite0]
+STEPS = [_engine, _dress, _sentiment, _encoder, _sentiment_view, _lite0]
 
 
 def _run(steps):

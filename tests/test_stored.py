@@ -87,3 +87,13 @@ def test_the_sweep_fills_the_store_for_named_tasks(task, monkeypatch):
     sweeps.train_cell(task, 2, 7, {}, identity="toy-e")
     _no_training(monkeypatch)
     assert stored.compare_stored(task, 2, 7, identity="toy-e").n_per_class == 2
+
+
+def test_what_cannot_go_to_disk_is_kept_in_memory(task, monkeypatch):
+    c = experiments.compare(task, 2, 0)
+    c.scratch.predict = lambda texts: None  # like a text way: not storable
+    calls = []
+    monkeypatch.setattr(experiments, "compare", lambda *a, **k: calls.append(1) or c)
+    assert stored.compare_stored(task, 2, 0, identity="toy-f") is c
+    assert stored.compare_stored(task, 2, 0, identity="toy-f") is c
+    assert calls == [1] and not stored.entry_path("toy-f", 2, 0, {}).exists()

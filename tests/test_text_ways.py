@@ -23,7 +23,7 @@ def small_task():
 
 
 def test_tokenizer_keeps_negation_and_drops_stop_words():
-    assert tokenize("It was NOT bad, but the ending's weak!") == ["not", "bad", "but", "ending's", "weak"]
+    assert tokenize("It was NOT bad, but the ending's weak!") == ("not", "bad", "but", "ending's", "weak")
 
 
 def test_scratch_model_averages_known_words_only():
