@@ -52,8 +52,8 @@ def experiment():
                "photos. A wide gap is memorising instead of learning.")
     acc, loss = st.tabs(["Accuracy", "Loss"])
     history = ui.histories(comparison)
-    acc.altair_chart(presenter.sized(charts.history_chart(history)), width="stretch")
-    loss.altair_chart(presenter.sized(charts.history_chart(history, "loss")), width="stretch")
+    ui.chart(charts.history_chart, history, where=acc, sized=True)
+    ui.chart(charts.history_chart, history, "loss", where=loss, sized=True)
 
     if comparison.transfer.test_accuracy <= comparison.scratch.test_accuracy + 0.02:
         st.info(

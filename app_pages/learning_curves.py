@@ -59,7 +59,7 @@ for notice in results.attrs["notices"]:
     st.warning(notice, icon="⚠️")
 
 summary = curves.summarise(results)
-st.altair_chart(charts.learning_curve_chart(summary), width="stretch")
+ui.chart(charts.learning_curve_chart, summary)
 st.caption(f"Transfer backbone: {results.backbone.iloc[0]}. {seeds} seed(s) per point; test set "
            "and training settings as on the task's own page. Hover a point for its numbers.")
 

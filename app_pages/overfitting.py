@@ -67,8 +67,8 @@ for m, r in runs.items():
 history = ui.histories(c)
 history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
-acc_tab.altair_chart(charts.overfitting_chart(history, "accuracy"), width="stretch")
-loss_tab.altair_chart(charts.overfitting_chart(history, "loss"), width="stretch")
+ui.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
+ui.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
 st.caption("Dashed: training examples. Solid: validation examples. Shaded: the gap between them.")
 
 # What each way memorised: its own training examples against held-back ones.
@@ -98,5 +98,4 @@ for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
         st.markdown(f"**{r.label}**")
         per_class = metrics.per_class_accuracy(c.test_labels, r.test_pred, c.classes)
         st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
-        st.altair_chart(charts.confusion_chart(metrics.confusion_cells(c.test_labels, r.test_pred,
-                                                                       c.classes, m)), width="stretch")
+        ui.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))

@@ -28,7 +28,7 @@ parts = pd.concat([
     table[table.name != "scratch_cnn"].assign(part="frozen backbone", count=lambda d: d.frozen),
     table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
 ])[["model", "part", "count"]]
-st.altair_chart(charts.params_chart(parts), width="stretch")
+ui.chart(charts.params_chart, parts)
 # text, not a half-empty number column: Arrow cannot mix "—" with ints (the scratch CNN has no D)
 shown = table.assign(features=["—" if pd.isna(d) else f"{int(d):,}" for d in table.features])
 st.dataframe(shown[["model", "total", "features", "frozen", "head"]].rename(columns={

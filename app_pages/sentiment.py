@@ -85,8 +85,8 @@ def experiment():
                "reviews. (The bag-of-words baseline has no epochs.)")
     h = ui.histories(c)
     acc, loss = st.tabs(["Accuracy", "Loss"])
-    acc.altair_chart(charts.history_chart(h[h.method.isin(ui_text.TORCH_WAYS)]), width="stretch")
-    loss.altair_chart(charts.history_chart(h[h.method.isin(ui_text.TORCH_WAYS)], "loss"), width="stretch")
+    ui.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)
+    ui.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], "loss", where=loss)
 
     st.subheader("Weights each way learns")
     st.dataframe(pd.DataFrame({
@@ -118,8 +118,8 @@ def experiment():
                         f"pretrained neighbours (among sentiment words) share their polarity; "
                         f"picking neighbours at random would give {ui.percent(chance)}.")
         left, right = st.columns(2)
-        left.altair_chart(ui_text.word_map(*c.transfer.word_vectors, "Pretrained (skip-gram)"), width="stretch")
-        right.altair_chart(ui_text.word_map(*c.scratch.word_vectors, "Learned from scratch"), width="stretch")
+        ui.chart(ui_text.word_map, *c.transfer.word_vectors, "Pretrained (skip-gram)", where=left)
+        ui.chart(ui_text.word_map, *c.scratch.word_vectors, "Learned from scratch", where=right)
 
     st.subheader("How much unlabeled text does pretraining need?")
     st.markdown(f"Frame's experiment on ULMFiT kept 500 labeled reviews fixed and varied the "

@@ -168,3 +168,24 @@ def test_scratch_and_transfer_stay_apart_for_colour_blind_viewers():
         # hue can collapse; a difference in lightness or in the blue-yellow axis must survive
         apart = abs(_lightness(sa) - _lightness(sb)) + 100 * abs((sa[2] - sa[0]) - (sb[2] - sb[0]))
         assert apart > 20, f"{kind}: {apart:.1f}"
+
+
+def test_a_chart_is_built_once_per_input_and_shared():
+    import altair as alt
+    from lib import ui
+    built, drawn = [], []
+
+    def make(frame, what="accuracy"):
+        built.append(what)
+        return alt.Chart(frame).mark_point().encode(x="x:Q")
+
+    class Target:
+        def altair_chart(self, chart, width):
+            drawn.append(chart)
+
+    frame = pd.DataFrame({"x": [1, 2, 3]})
+    for what in ("accuracy", "accuracy", "loss"):
+        ui.chart(make, frame, what, where=Target())
+    ui.chart(make, frame.assign(x=[4, 5, 6]), "accuracy", where=Target())
+    assert built == ["accuracy", "loss", "accuracy"]   # the repeat was not rebuilt...
+    assert drawn[0] is drawn[1] and drawn[2] is not drawn[0]   # ...but drawn from the shared one
