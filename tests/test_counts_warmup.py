@@ -45,3 +45,13 @@ def test_warmup_can_be_turned_off(monkeypatch):
     done = []
     assert _run_warmup(monkeypatch, [lambda: done.append("a")], env="0") == [False, False]
     assert done == []
+
+
+def test_the_warmup_ends_by_freezing_what_it_loaded():
+    import gc
+    assert warmup.STEPS[-1] is warmup._freeze
+    try:
+        warmup._freeze()
+        assert gc.get_freeze_count() > 0   # full collections no longer scan these objects
+    finally:
+        gc.unfreeze()
