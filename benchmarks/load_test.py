@@ -19,6 +19,9 @@ positions the pack holds; --own-seed gives attendee i seed i + 1 (in its link), 
 trains, queued behind the others: the worst case, a room that ignores the defaults. "Time to updated results" = slider value sent -> the run's
 script_finished message. An error = an exception element, a failed run, or no answer in 120 s.
 Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
+The room joins --settle seconds after a first visit to the server (the presenter opening it),
+the time lib/warmup.py takes to load everything; --settle 0 measures a room rushing a server
+that has just started.
 """
 import argparse
 import asyncio
@@ -151,12 +154,13 @@ class Attendee:
 
 # ---------------------------------------------------------------- one classroom size
 
-async def classroom(port, n, seconds, max_n, think, own_seed=False):
+async def classroom(port, n, seconds, max_n, think, own_seed=False, settle=20.0):
     ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
     # a first visit to "/": until app.py has run once, Streamlit serves pages/ as a legacy app
     warm = Attendee(ws_url, "", "")
     async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
         await warm.run_once(ws)
+    await asyncio.sleep(settle)  # the presenter opened the app before the room joined (lib/warmup.py)
     people = [Attendee(ws_url, "dress_colour", f"seed={i + 1}" if own_seed else "") for i in range(n)]
     await asyncio.gather(*(p.session(seconds, max_n, think, seed=i) for i, p in enumerate(people)))
     return people
@@ -172,12 +176,15 @@ def main():
     ap.add_argument("--seconds", type=float, default=60, help="how long each attendee moves the slider")
     ap.add_argument("--max-n", type=int, default=64, help="slider steps drawn from 1..max-n per class")
     ap.add_argument("--own-seed", action="store_true", help="attendee i uses seed i + 1: every move trains")
+    ap.add_argument("--settle", type=float, default=20.0,
+                    help="seconds between the first visit to the server and the room joining")
     ap.add_argument("--think", type=float, default=1.0, help="pause between slider moves, seconds")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to serve")
     args = ap.parse_args()
     print(f"{os.cpu_count()} CPUs; sizes up to {args.max_n}; "
           f"{'attendee i on seed i + 1' if args.own_seed else 'every attendee on seed 0'}; "
+          f"room joins {args.settle:.0f} s after the first visit; "
           f"{args.seconds:.0f} s per attendee; {args.think} s between moves")
     print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
           f"{'1st view p50 s':>15} {'peak RSS MB':>12}")
@@ -187,7 +194,7 @@ def main():
         memory.start()
         try:
             people = asyncio.run(classroom(args.port, n, args.seconds, args.max_n, args.think,
-                                            args.own_seed))
+                                            args.own_seed, args.settle))
         finally:
             memory.running = False
             memory.join()

@@ -192,20 +192,24 @@ def side_by_side(comparison) -> None:
             run_card(run, n_train)
 
 
-@st.cache_resource(show_spinner=False, max_entries=512)
-def _built_chart(name: str, args: tuple, kwargs: tuple, sized: bool, _make):
-    chart = _make(*args, **dict(kwargs))  # `name` (module.function) keys the cache for _make
-    return presenter.sized(chart, on=True) if sized else chart
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(name: str, args: tuple, kwargs: tuple, sized: bool, _make) -> dict:
+    """The Vega-Lite spec of `_make(*args, **kwargs)`; `name` (module.function) keys _make."""
+    chart = _make(*args, **dict(kwargs))
+    spec = (presenter.sized(chart, on=True) if sized else chart).to_dict()
+    view = spec.get("config", {}).get("view", {})
+    for k in ("continuousWidth", "continuousHeight"):  # Altair's default theme; st.altair_chart
+        view.pop(k, None)                               # turns that theme off the same way
+    return spec
 
 
 def chart(make, *args, where=None, sized: bool = False, **kwargs) -> None:
-    """Draw the Altair chart `make(*args, **kwargs)`, built once per input and shared by every
-    session: building one costs ~0.15 s of a slider move, and a classroom server repeats the same
-    slider positions all day. sized=True enlarges it in presenter mode. Charts are never changed
-    after they are built, so sharing one object is safe."""
-    built = _built_chart(f"{make.__module__}.{make.__qualname__}", args, tuple(sorted(kwargs.items())),
-                         sized and presenter.is_on(), make)
-    (where or st).altair_chart(built, width="stretch")
+    """Draw the Altair chart `make(*args, **kwargs)` from a Vega-Lite spec built and validated once
+    per input: building and validating a spec took ~0.1 s of every slider move, and a classroom
+    server repeats the same slider positions all day. sized=True enlarges it in presenter mode."""
+    spec = _chart_spec(f"{make.__module__}.{make.__qualname__}", args, tuple(sorted(kwargs.items())),
+                       sized and presenter.is_on(), make)
+    (where or st).vega_lite_chart(spec=spec, width="stretch")
 
 
 def histories(comparison) -> pd.DataFrame:

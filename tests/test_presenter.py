@@ -170,22 +170,23 @@ def test_scratch_and_transfer_stay_apart_for_colour_blind_viewers():
         assert apart > 20, f"{kind}: {apart:.1f}"
 
 
-def test_a_chart_is_built_once_per_input_and_shared():
+def test_a_chart_is_built_once_per_input_and_drawn_from_its_spec():
     import altair as alt
     from lib import ui
     built, drawn = [], []
 
     def make(frame, what="accuracy"):
         built.append(what)
-        return alt.Chart(frame).mark_point().encode(x="x:Q")
+        return alt.Chart(frame).mark_point().encode(x="x:Q").properties(title=what)
 
     class Target:
-        def altair_chart(self, chart, width):
-            drawn.append(chart)
+        def vega_lite_chart(self, spec, width):
+            drawn.append(spec)
 
     frame = pd.DataFrame({"x": [1, 2, 3]})
     for what in ("accuracy", "accuracy", "loss"):
         ui.chart(make, frame, what, where=Target())
     ui.chart(make, frame.assign(x=[4, 5, 6]), "accuracy", where=Target())
     assert built == ["accuracy", "loss", "accuracy"]   # the repeat was not rebuilt...
-    assert drawn[0] is drawn[1] and drawn[2] is not drawn[0]   # ...but drawn from the shared one
+    assert drawn[0] == drawn[1] and drawn[0]["title"] == "accuracy" and drawn[2]["title"] == "loss"
+    assert drawn[3]["datasets"] != drawn[0]["datasets"]  # ...and other data is another chart
