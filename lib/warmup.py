@@ -70,6 +70,7 @@ def _run(steps):
             step()
         except Exception:  # e.g. the encoder is not installed: the page that needs it says so
             pass
+        gc.freeze()  # what a step loaded stays: keep it out of every later collection (_freeze)
 
 
 def start() -> bool:

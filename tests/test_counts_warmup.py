@@ -31,6 +31,8 @@ def _run_warmup(monkeypatch, steps, env="1"):
     for t in threading.enumerate():
         if t.name == "transfer-lab-warmup":
             t.join(10)
+    import gc
+    gc.unfreeze()  # _run froze this test process's objects after each step
     return started
 
 
