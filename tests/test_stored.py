@@ -1,32 +1,17 @@
 """lib.stored: comparisons kept on disk as JSON, read back exactly, and never when they shouldn't be."""
 import numpy as np
 import pytest
-import torch
 
 from lib import experiments, stored, sweeps
-from lib.data.datasets import ImageDataset, Task
 from lib.runs import Comparison
 
 
-def _images(n_per_class, seed):
-    rng = np.random.default_rng(seed)
-    labels = np.arange(2 * n_per_class) % 2
-    images = rng.integers(0, 200, (len(labels), 16, 16, 3)) + 40 * labels[:, None, None, None]
-    return ImageDataset(images.astype(np.uint8), labels, ["dark", "bright"], name="toy")
-
-
 @pytest.fixture(scope="module")
-def task():
-    return Task("toy", _images(8, 0), _images(10, 1))
+def task(toy_task):
+    return toy_task
 
 
-@pytest.fixture(autouse=True)
-def _steady(monkeypatch):
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    monkeypatch.setattr(sweeps, "code_version", lambda: "test")
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("steady")
 
 
 def _no_training(monkeypatch):

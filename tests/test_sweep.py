@@ -2,35 +2,17 @@
 import numpy as np
 import pandas as pd
 import pytest
-import torch
 
 from lib import sweeps
-from lib.data.datasets import ImageDataset, Task
 from lib.experiments import sweep
 
 
-def _images(n_per_class, seed):
-    """Tiny noisy images where class 1 is brighter: fast to train on, not trivial at 1 example."""
-    rng = np.random.default_rng(seed)
-    labels = np.arange(2 * n_per_class) % 2
-    images = rng.integers(0, 200, (len(labels), 16, 16, 3)) + 40 * labels[:, None, None, None]
-    return ImageDataset(images.astype(np.uint8), labels, ["dark", "bright"], name="toy")
-
-
 @pytest.fixture(scope="module")
-def task():
-    return Task("toy", _images(8, 0), _images(10, 1))
+def task(toy_task):
+    return toy_task
 
 
-@pytest.fixture(autouse=True)
-def _steady(monkeypatch):
-    """One torch thread (these nets are tiny; a busy 2-core box slows 2 threads ~20x), and a fixed
-    code version, so an edit elsewhere in lib/ during the run does not look like a cache miss."""
-    threads = torch.get_num_threads()
-    torch.set_num_threads(1)
-    monkeypatch.setattr(sweeps, "code_version", lambda: "test")
-    yield
-    torch.set_num_threads(threads)
+pytestmark = pytest.mark.usefixtures("steady")
 
 
 def test_code_version_hashes_the_sources(tmp_path, monkeypatch):

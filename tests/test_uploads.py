@@ -1,7 +1,6 @@
 """The user's own files: a corpus of malformed inputs, each refused with its exact message while
 what the session already had stays intact; odd-but-valid images simply work; the loaders
 (`lib.data.load_images` / `load_texts`) feed compare() like a task name does."""
-import io
 import warnings
 import zipfile
 
