@@ -25,6 +25,11 @@ def method_scale(methods) -> alt.Scale:
     return alt.Scale(domain=methods, range=[COLOURS.get(m, "#000000") for m in methods])
 
 
+# A band's fill shares its legend with the lines' colour: legend=None on it hides both, so the
+# band keeps the legend, drawn with solid swatches.
+SOLID = alt.Legend(symbolOpacity=1)
+
+
 def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:
     """Train (dashed) vs validation (solid) per epoch, one colour per method, on one set of axes.
 
@@ -92,7 +97,7 @@ def learning_curve_chart(summary: pd.DataFrame, height: int = 340) -> alt.Chart:
             alt.Tooltip("high:Q", format=".1%", title="95% high"), alt.Tooltip("seeds:Q")]
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", scale=ACCURACY_SCALE, axis=PERCENT),
                                                y2="high:Q", fill=alt.Fill("method:N", scale=scale,
-                                                                          legend=None))
+                                                                          title="way", legend=SOLID))
     line = base.mark_line(point=alt.OverlayMarkDef(size=50)).encode(
         y=alt.Y("mean:Q", scale=ACCURACY_SCALE, axis=PERCENT), tooltip=tips)
     return (band + line).properties(height=height)
@@ -112,7 +117,7 @@ def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: i
         return lines
     gap = alt.Chart(wide).mark_area(opacity=0.15).encode(
         x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="validation:Q",
-        fill=alt.Fill("method:N", scale=scale, legend=None),
+        fill=alt.Fill("method:N", scale=scale, title="way", legend=SOLID),
         tooltip=["method", "epoch", alt.Tooltip("train:Q", format=".1%" if accuracy else ".3f"),
                  alt.Tooltip("validation:Q", format=".1%" if accuracy else ".3f")])
     return (gap + lines).properties(height=height)
