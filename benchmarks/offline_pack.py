@@ -37,20 +37,7 @@ def _script(name):
     return module
 
 
-def appeared(drv, timeout=600):
-    """Seconds until the page had content and nothing running (confirmed 2 s later), or None."""
-    from selenium.webdriver.common.by import By
-    t0, quiet = time.perf_counter(), None
-    while time.perf_counter() - t0 < timeout:
-        busy = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
-        if drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"]') and not busy:
-            quiet = quiet or time.perf_counter()
-            if time.perf_counter() - quiet > 2:
-                return quiet - t0
-        else:
-            quiet = None
-        time.sleep(0.1)
-    return None
+shots = _script("screenshots")  # Chromium, and how to tell that a page has finished
 
 
 def main():
@@ -60,7 +47,7 @@ def main():
     ap.add_argument("--intro", type=float, nargs="+", default=[0, 20],
                     help="seconds on the home page before visiting the rest (one server each)")
     args = ap.parse_args()
-    prefetch, shots = _script("prefetch"), _script("screenshots")
+    prefetch = _script("prefetch")
     width, height = (int(v) for v in args.size.split("x"))
     for intro in args.intro:
         with tempfile.TemporaryDirectory() as cache:  # a fresh copy of the pack for each server
@@ -94,7 +81,7 @@ def visit_all(env, drv, intro):
         print(f"{'page':16} {'appeared s':>10}  errors")
         for page in STEP_NAMES:
             drv.get(f"{url}/{'' if page == 'home' else page}")
-            secs = appeared(drv)
+            secs = shots.settle(drv)
             errors = [e.text.splitlines()[0] for e in
                       drv.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')]
             print(f"{page:16} {secs if secs is not None else float('nan'):>10.2f}  "

@@ -57,20 +57,21 @@ def chromium(width: int, height: int):
     return webdriver.Chrome(service=webdriver.ChromeService(driver), options=opts)
 
 
-def settle(drv, timeout: float = 600) -> bool:
-    """True once the page has content and nothing has run for 2 s."""
+def settle(drv, timeout: float = 600) -> float | None:
+    """Seconds until the page had content and nothing running, confirmed 2 s later (those 2 s
+    not counted); None if that never happened within `timeout`."""
     from selenium.webdriver.common.by import By
-    deadline, quiet = time.time() + timeout, None
-    while time.time() < deadline:
+    t0, quiet = time.perf_counter(), None
+    while time.perf_counter() - t0 < timeout:
         busy = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
         if drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"]') and not busy:
-            quiet = quiet or time.time()
-            if time.time() - quiet > 2:
-                return True
+            quiet = quiet or time.perf_counter()
+            if time.perf_counter() - quiet > 2:
+                return quiet - t0
         else:
             quiet = None
-        time.sleep(0.5)
-    return False
+        time.sleep(0.1)
+    return None
 
 
 def main():
@@ -92,7 +93,7 @@ def main():
         for page in args.pages:
             drv.set_window_size(width, height)
             drv.get(f"{url}/{'' if page == 'home' else page}{'?present=1' if args.present else ''}")
-            ok = settle(drv)
+            ok = settle(drv) is not None
             tall = drv.execute_script("const m = document.querySelector('[data-testid=\"stMain\"]');"
                                       "return Math.max(document.body.scrollHeight, m ? m.scrollHeight : 0);")
             if not args.fold:
