@@ -19,12 +19,12 @@ seeds = ui.url_int("seeds", 5, 1, 10)
 largest = ui.url_int("largest", 128, 2, 256)
 with st.sidebar:
     st.slider("Seeds per point", 1, 10, key="seeds", help="More seeds: a narrower band, a longer wait.")
-    st.select_slider("Largest labeled size per class", [2, 4, 8, 16, 32, 64, 128, 256], key="largest")
+    st.select_slider("Largest labeled size per class", ui.doubling_sizes(256, lo=2), key="largest")
 backbone = ui.backbone_select() if task == "dress" else None
 control = ui.control_toggle() if task == "dress" else False
 seeds, largest = st.session_state.seeds, st.session_state.largest
 ui.remember(seeds=seeds, largest=largest)
-sizes = [2 ** i for i in range(20) if 2 ** i <= largest]
+sizes = ui.doubling_sizes(largest)
 options = sweep_options(task, backbone, control)
 
 # What is on disk already costs nothing; the rest is trained with a bar and a way to stop.

@@ -51,9 +51,20 @@ def load_array(path: Path) -> np.ndarray | None:
         return None
 
 
-def save_array(path: Path, array: np.ndarray) -> None:
-    """Write atomically: a crash mid-write leaves no half file behind to be read later."""
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        np.save(f, array, allow_pickle=False)
+def _replace_atomically(path: Path, write) -> None:
+    """write(tmp) beside `path`, then rename: a crash mid-write leaves no half file behind to be
+    read later, and two processes writing one entry never share a temporary file."""
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    write(tmp)
     os.replace(tmp, path)
+
+
+def save_array(path: Path, array: np.ndarray) -> None:
+    def write(tmp):
+        with open(tmp, "wb") as f:  # a file object: np.save would add ".npy" to a bare name
+            np.save(f, array, allow_pickle=False)
+    _replace_atomically(path, write)
+
+
+def save_text(path: Path, text: str) -> None:
+    _replace_atomically(path, lambda tmp: tmp.write_text(text))

@@ -3,7 +3,6 @@ without importing torch (seconds, on a server that just started). The first time
 the network (no weights) and counts; the file is keyed by the torchvision version that built it.
 """
 import json
-import os
 from importlib.metadata import version
 
 from . import cache
@@ -24,7 +23,5 @@ def total_weights(name: str) -> int:
     from .models import count_params
     from .zoo import build
     total = count_params(build(name))
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"name": name, "total": total}))
-    os.replace(tmp, path)
+    cache.save_text(path, json.dumps({"name": name, "total": total}))
     return total

@@ -10,7 +10,6 @@ from dataclasses import dataclass
 import pandas as pd
 
 
-
 @dataclass(frozen=True)
 class Step:
     name: str    # the page's URL path (its file stem)

@@ -18,7 +18,6 @@ warm-up (lib/warmup.py) can prepare the movie-review page's default view before 
 """
 import dataclasses
 import json
-import os
 import threading
 from collections import OrderedDict
 
@@ -66,9 +65,7 @@ def save(path, c: Comparison) -> bool:
     d = {f.name: getattr(c, f.name) for f in dataclasses.fields(Comparison)}
     d.update(runs={m: _run_to_json(r) for m, r in c.runs.items()},
              **{a: np.asarray(getattr(c, a)).tolist() for a in _ARRAYS})
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    tmp.write_text(json.dumps(d, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
-    os.replace(tmp, path)
+    cache.save_text(path, json.dumps(d, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
     return True
 
 

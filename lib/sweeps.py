@@ -10,7 +10,6 @@ measures whether that beats one process using every core.
 """
 import hashlib
 import multiprocessing
-import os
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
@@ -73,9 +72,7 @@ def read_cell(path: Path) -> pd.DataFrame | None:
 
 
 def write_cell(path: Path, frame: pd.DataFrame) -> None:
-    tmp = path.with_name(path.name + f".{os.getpid()}.tmp")
-    frame.to_csv(tmp, index=False)
-    os.replace(tmp, path)  # atomic: a reader never sees half a file
+    cache.save_text(path, frame.to_csv(index=False))  # atomic: a reader never sees half a file
 
 
 def train_cell(task, n: int, seed: int, options: dict, identity: str | None = None):
