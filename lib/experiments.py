@@ -1,5 +1,6 @@
-"""What the pages call: `compare` (one labeled draw, every way side by side) and `sweep`
-(test accuracy over labeled sizes and seeds, for learning curves).
+"""What the pages call: `compare` (one labeled draw, every way side by side), `sweep` (test
+accuracy over labeled sizes and seeds, for learning curves) and `depth_profile` (test accuracy
+of the frozen head after every stage of a backbone, pretrained against random weights).
 
 A task is "dress", "sentiment", a `Task`, or a dataset from `lib.data.load_images` /
 `lib.data.load_texts` (then a stratified quarter is held out as its test set).
@@ -11,7 +12,8 @@ from .data.datasets import ImageDataset, Task, TextDataset, split_task
 from .device import training_slot
 from .runs import Comparison, draw
 
-TASKS = ("dress", "sentiment")
+TASKS = ("dress", "ants_bees", "sentiment")
+IMAGE_DEFAULTS = {"backbone": "efficientnet_lite0", "control": False, "cut": "auto", "finetune": True}
 
 
 def resolve_task(task, **options) -> Task:
@@ -23,6 +25,9 @@ def resolve_task(task, **options) -> Task:
     if task == "dress":
         from .data.dress import dress_task
         return dress_task()
+    if task == "ants_bees":
+        from .data.photos import ants_bees_task
+        return ants_bees_task()
     if task == "sentiment":
         from .data.reviews import sentiment_task
         return sentiment_task()
@@ -30,15 +35,39 @@ def resolve_task(task, **options) -> Task:
                      f"/load_texts; got {task!r}")
 
 
+def resolve_options(kind: str, options: dict) -> dict:
+    """Options with the defaults written out, so one piece of work has one cache key however
+    it was asked for (epochs=None is the default and is dropped)."""
+    out = {**IMAGE_DEFAULTS, **options} if kind == "image" else dict(options)
+    if out.get("epochs") is None:
+        out.pop("epochs", None)
+    if kind == "image":
+        from .backbones import CHOICES, cuts_of
+        cuts = cuts_of(out["backbone"]) if out["backbone"] in CHOICES else []
+        if out["cut"] != "auto" and cuts and out["cut"] not in cuts:
+            raise ValueError(f"{out['backbone']} has no stage {out['cut']!r}; cut after one of: "
+                             f"auto, {', '.join(cuts)}")
+    return out
+
+
+def task_kind(task) -> str:
+    if isinstance(task, str):
+        return "text" if task == "sentiment" else "image"
+    return task.kind if hasattr(task, "kind") else resolve_task(task).kind
+
+
 def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **options) -> Comparison:
     """Learn the same `n_per_class` labeled examples per class every way, side by side.
 
     options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
-    "mobilenet_v3_large"), control=False, epochs=None (an int: run exactly that many epochs,
+    "mobilenet_v3_large"); cut="auto" (cross-validated on the labeled draw) or a stage name such
+    as "stage4" (lib.backbones.cuts_of lists them); finetune=True (the third way); control=False
+    (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
     no early stopping, keep the last weights). For text, see lib.text_ways.
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
     """
     t = resolve_task(task)
+    options = resolve_options(t.kind, options)
     if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
         raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
     train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
@@ -50,10 +79,10 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
     # so this is what makes the same seed give the same numbers on a classroom server.
     wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
     with training_slot(wait):
-        runs, backbone, notices = ways(t, train_index, val_index, seed, progress=progress,
-                                       stop=stop, **options)
+        runs, backbone, notices, *details = ways(t, train_index, val_index, seed, progress=progress,
+                                                 stop=stop, **options)
     return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
-                      val_index, t.test.labels, notices, dict(options))
+                      val_index, t.test.labels, notices, dict(options), *details)
 
 
 def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **options) -> pd.DataFrame:
@@ -66,3 +95,37 @@ def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **opti
     from .sweeps import run_sweep
     say = (lambda done, total, note: progress(done, total)) if progress else None
     return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)
+
+
+def depth_profile(task, n_per_class: int, seeds=range(5), backbone: str = "efficientnet_lite0",
+                  control: bool = True, progress=None) -> pd.DataFrame:
+    """Test accuracy of the frozen head (the linear probe) after every stage of `backbone`.
+
+    One row per stage x weights x seed: columns cut, depth, feature_dim, pretrained, seed,
+    test_accuracy. `control=True` adds the same architecture with random frozen weights, which
+    tells what pretraining adds at each depth. Every stage comes from one cached forward pass.
+    """
+    from . import features
+    from .image_ways import get_backbone, probe_run
+    t = resolve_task(task)
+    if t.kind != "image":
+        raise ValueError(f"a depth profile needs an image task, got {t.name!r} ({t.kind})")
+    seeds = [int(s) for s in seeds]
+    nets = [get_backbone(backbone, True)] + ([get_backbone(backbone, False)] if control else [])
+    rows, total, done = [], len(nets) * len(seeds) * len(nets[0].cuts), 0
+    for bb in nets:
+        for images in (t.pool.images, t.test.images):  # once per network, before the probes
+            features.all_cuts(bb, images, t.backbone_size, persist=not t.private)
+        for seed in seeds:
+            train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+            labeled = np.concatenate([train_index, val_index])
+            for cut in bb.cuts:
+                r = probe_run("probe", bb, cut, t, labeled, seed)
+                rows.append((cut, bb.depth(cut), bb.dims[bb.depth(cut) - 1],
+                             bool(bb.pretrained_on), seed, r.test_accuracy))
+                done += 1
+                if progress:
+                    progress(done, total)
+    out = pd.DataFrame(rows, columns=["cut", "depth", "feature_dim", "pretrained", "seed", "test_accuracy"])
+    out.attrs.update(backbone=nets[0].description, notices=[nets[0].notice] if nets[0].notice else [])
+    return out

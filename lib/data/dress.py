@@ -10,6 +10,7 @@ that survive: lace darker or lighter than the body, the room lit by the same lig
 Every setting below was fixed from the physics of the photo before any model was trained on it
 and is not tuned to favour either way of learning. Image i of a set depends only on (seed, i).
 """
+import colorsys
 from functools import lru_cache
 from pathlib import Path
 
@@ -20,7 +21,8 @@ from .. import cache
 from .datasets import ImageDataset, Task
 
 CLASSES = ["blue/black", "white/gold"]
-SIZE = 64            # pixels per side of the images the models see
+SIZE = 64            # pixels per side of the rendered photos (what the scratch CNN sees)
+BACKBONE_SIZE = 128  # the backbones see them enlarged to this: more adds no detail, only cost
 RENDER = 2 * SIZE    # drawn at twice the size and downsampled, for smooth edges
 POOL_SEED, TEST_SEED = 1, 2   # different seeds: the test set never overlaps a training draw
 POOL_PER_CLASS, TEST_PER_CLASS = 256, 200
@@ -28,10 +30,7 @@ POOL_PER_CLASS, TEST_PER_CLASS = 256, 200
 
 def _hsv(h, s, v):
     """One HSV colour (h in degrees) as linear RGB reflectance in [0, 1]."""
-    c = v * s
-    x = c * (1 - abs((h / 60) % 2 - 1))
-    r, g, b = [(c, x, 0), (x, c, 0), (0, c, x), (0, x, c), (x, 0, c), (c, 0, x)][int(h // 60) % 6]
-    return np.array([r, g, b]) + (v - c)
+    return np.array(colorsys.hsv_to_rgb(h / 360, s, v))
 
 
 def _cast(kelvin):
@@ -135,4 +134,5 @@ def generate(n_per_class: int, seed: int) -> ImageDataset:
 def dress_task(pool_per_class: int = POOL_PER_CLASS, test_per_class: int = TEST_PER_CLASS) -> Task:
     """The dress task: a training pool and a fixed, balanced, held-out test set."""
     return Task("dress", generate(pool_per_class, POOL_SEED), generate(test_per_class, TEST_SEED),
-                "Procedural photos of a dress under random light; label = its true colours.")
+                "Procedural photos of a dress under random light; label = its true colours.",
+                backbone_size=BACKBONE_SIZE)

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageOps
 
-from .datasets import ImageDataset, TextDataset
+from .datasets import PHOTO_SIZE, ImageDataset, TextDataset
 
 MB = 1024 * 1024
 MAX_CLASSES = 10
@@ -34,7 +34,7 @@ MAX_ZIP_ENTRIES = MAX_CLASSES * MAX_FILES_PER_CLASS + 100  # some slack for fold
 MAX_ZIP_RATIO = 200                # uncompressed / compressed; photos barely compress at all
 MAX_TEXT_ROWS = 20_000             # larger CSVs are sampled down to this, with a warning
 MAX_TEXT_CHARS = 5_000             # longer texts are cut, with a warning
-IMAGE_SIZE = 64                    # what ScratchCNN expects; the backbones upsample to 128
+IMAGE_SIZE = PHOTO_SIZE            # every backbone's own resize and crop to 224 px has room
 IMAGE_TYPES = ("jpg", "jpeg", "png", "gif", "bmp", "webp", "tif", "tiff")
 TEXT_TYPES = ("csv", "tsv", "txt")
 
@@ -315,7 +315,7 @@ class ImageCollection:
         used = [(n.strip(), ps) for n, ps in zip(self.names, self.pictures) if ps]
         images = np.stack([p.pixels for _, ps in used for p in ps])
         labels = np.concatenate([np.full(len(ps), i) for i, (_, ps) in enumerate(used)])
-        return ImageDataset(images, labels, [n for n, _ in used], name)
+        return ImageDataset(images, labels, [n for n, _ in used], name, private=True)
 
     def file_names(self) -> list[str]:
         """Which file each row of dataset() came from, in the same order."""
@@ -441,7 +441,7 @@ def read_texts(data: bytes, name: str = "texts.csv", text_column: str | None = N
         raise UploadError(f"{name}: every label needs at least {MIN_PER_CLASS} texts (one to learn "
                           f"from, one to test on); too few for {', '.join(few)}. Add more.")
     ds = TextDataset([t for t, _ in pairs], [classes.index(l) for _, l in pairs], classes,
-                     Path(name).stem)
+                     Path(name).stem, private=True)
     return TextTable(ds, header, text_column, label_column, notes)
 
 

@@ -1,0 +1,111 @@
+"""What a frozen backbone makes of a set of images: features after every stage, from one pass.
+
+- Each stage's output is **averaged over space** (one number per channel), the pooling every
+  one of these networks itself applies before its classifier; so a head after stage k sees as
+  many features as stage k has channels.
+- The spatial activations at `backbone.top_from` are kept too: fine-tuning trains the stages
+  above that point on them, so an epoch costs only the top of the network.
+- Images go in as the weights expect (their own resize and centre crop, then normalisation), or
+  resized whole to `size` px when a task says so (the dress photos are only 64 px).
+- Everything is cached in memory and on disk, per cut, keyed by the backbone, its weights, the
+  input transform, this code and the images' content: a slider move never recomputes features,
+  and changed images, weights or code never reuse stale ones.
+"""
+import hashlib
+from pathlib import Path
+
+import numpy as np
+import torch
+from torchvision.transforms.v2 import functional as TF
+
+from . import cache
+from .device import limited_threads
+
+CODE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
+                               for f in ("features.py", "backbones.py"))).hexdigest()[:12]
+_memory: dict = {}  # key -> {cut: array}; a private (uploaded) set lives only here
+
+
+def forget(images: np.ndarray) -> None:
+    """Drop every backbone's features of `images` from memory (a session let its upload go)."""
+    mark = cache.fingerprint(images)
+    for k in [k for k, v in _memory.items() if v.get("images") == mark]:
+        _memory.pop(k, None)
+
+
+def describe_input(backbone, size: int | None = None) -> str:
+    """In words, what the backbone sees of each photo."""
+    if size:
+        return f"each photo resized to {size} × {size} px"
+    return (f"each photo's shorter side resized to {backbone.resize} px, then its centre "
+            f"{backbone.crop} × {backbone.crop} px (the weights' own evaluation transform)")
+
+
+def prepare(images: np.ndarray, backbone, size: int | None = None) -> torch.Tensor:
+    """uint8 (n, h, w, 3) -> the normalised float (n, 3, s, s) the backbone expects."""
+    x = torch.from_numpy(np.ascontiguousarray(images)).permute(0, 3, 1, 2).float() / 255
+    if size:
+        x = TF.resize(x, [size, size], antialias=True)
+    else:
+        x = TF.center_crop(TF.resize(x, backbone.resize, antialias=True), backbone.crop)
+    return TF.normalize(x, list(backbone.mean), list(backbone.std))
+
+
+def _key(backbone, images, size) -> str:
+    transform = (size,) if size else (backbone.resize, backbone.crop)
+    return cache.key(backbone.name, backbone.weights, transform, backbone.mean, backbone.std,
+                     CODE, cache.fingerprint(images))
+
+
+def at_cut(backbone, images: np.ndarray, cut: str, size: int | None = None, progress=None,
+           persist: bool = True) -> np.ndarray:
+    """(n, channels of `cut`) float32: the pooled features after stage `cut`."""
+    backbone.check_cut(cut)
+    return _cached(backbone, images, size, progress, persist)[cut]
+
+
+def all_cuts(backbone, images, size=None, progress=None, persist=True) -> dict:
+    """{cut: (n, D_cut)} for every cut of the backbone."""
+    return {c: _cached(backbone, images, size, progress, persist)[c] for c in backbone.cuts}
+
+
+def top_input(backbone, images, size=None, progress=None, persist=True) -> np.ndarray:
+    """(n, C, h, w) float16: the activations fine-tuning starts from (after `top_from`)."""
+    return _cached(backbone, images, size, progress, persist)["maps"]
+
+
+def _cached(backbone, images, size, progress, persist) -> dict:
+    k = _key(backbone, images, size)
+    if k in _memory:
+        return _memory[k]
+    names = [*backbone.cuts, "maps"]
+    folder = cache.cache_dir("features")
+    paths = {name: folder / f"{k}-{name}.npy" for name in names}
+    found = {name: cache.load_array(p) for name, p in paths.items()} if persist else {}
+    if len(found) < len(names) or any(a is None or len(a) != len(images) for a in found.values()):
+        found = _compute(backbone, images, size, progress)
+        found["images"] = cache.fingerprint(images)
+        if persist:
+            for name in names:
+                cache.save_array(paths[name], found[name])
+    _memory[k] = found
+    return found
+
+
+@torch.no_grad()
+def _compute(backbone, images, size, progress, batch_size: int = 32) -> dict:
+    pooled, maps = {c: [] for c in backbone.cuts}, []
+    with limited_threads():
+        for i in range(0, len(images), batch_size):
+            x = prepare(images[i:i + batch_size], backbone, size)
+            for cut, stage in zip(backbone.cuts, backbone.stages):
+                x = stage(x)
+                pooled[cut].append((x.mean(dim=(2, 3)) if x.ndim == 4 else x).numpy())
+                if cut == backbone.top_from:
+                    maps.append(x.half().numpy())
+            if progress:
+                progress(min(i + batch_size, len(images)), len(images))
+    out = {c: np.concatenate(v).astype(np.float32) if v else np.zeros((0, d), np.float32)
+           for (c, v), d in zip(pooled.items(), backbone.dims)}
+    out["maps"] = np.concatenate(maps) if maps else np.zeros((0,), np.float16)
+    return out
