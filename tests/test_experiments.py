@@ -4,7 +4,7 @@ import pandas as pd
 import pytest
 
 from lib.experiments import compare, resolve_task
-from lib.runs import accuracy_interval, draw, paired_difference, validation_count, verdict
+from lib.runs import accuracy_interval, draw, paired_difference, validation_count, verdict, verdict_test
 
 
 @pytest.fixture(scope="module")
@@ -13,18 +13,55 @@ def dress8():
 
 
 def test_comparison_follows_the_documented_contract(dress8):
-    assert set(dress8.runs) == {"scratch", "transfer", "control"}
-    for run in (dress8.scratch, dress8.transfer, dress8.control):
+    assert list(dress8.runs) == ["scratch", "transfer", "finetune", "control"]
+    for run in dress8.runs.values():
         assert 0 <= run.test_accuracy <= 1 and 0 <= run.train_accuracy <= 1
         assert isinstance(run.trainable_params, int) and isinstance(run.total_params, int)
         assert list(run.history.columns) == ["epoch", "split", "loss", "accuracy"]
-        assert set(run.history.split) <= {"train", "validation"}
+        assert {"train", "test"} <= set(run.history.split) <= {"train", "validation", "test"}
         low, high = run.test_interval
         assert low <= run.test_accuracy <= high
     assert dress8.scratch.total_params == dress8.scratch.trainable_params
-    assert dress8.transfer.trainable_params == (1280 + 1) * 2
-    assert dress8.transfer.total_params > 3_000_000
+    d = dress8.details
+    assert d["cut"] in d["cuts"] and set(d["cut_scores"]) == set(d["cuts"])  # chosen by cross-validation
+    assert max(d["cut_scores"], key=lambda c: (d["cut_scores"][c], d["cuts"].index(c))) == d["cut"]
+    dim = [16, 24, 40, 80, 112, 192, 320, 1280][d["depth"] - 1]
+    assert dress8.transfer.trainable_params == (dim + 1) * 2
+    assert dress8.transfer.formula == f"({dim:,} + 1) × 2 = {(dim + 1) * 2:,}"
+    assert dress8.finetune.trainable_params > 1_000_000 > dress8.transfer.trainable_params
     assert "ImageNet" in dress8.backbone
+
+
+def test_a_chosen_cut_changes_what_the_head_reads_and_a_wrong_one_says_which_exist():
+    c = compare("dress", 2, seed=0, cut="stage4", finetune=False)
+    assert list(c.runs) == ["scratch", "transfer"] and c.details["cut"] == "stage4"
+    assert c.transfer.trainable_params == (80 + 1) * 2 and "stage4" in c.transfer.label
+    with pytest.raises(ValueError, match="cut after one of: auto, stage1, .*, head"):
+        compare("dress", 2, seed=0, cut="layer3")
+
+
+def test_the_test_set_chooses_nothing(toy_task):
+    """Shuffling the test labels changes no choice and no prediction: only the scores."""
+    from lib.data.datasets import ImageDataset, Task
+    rng = np.random.default_rng(0)
+    t = toy_task.test
+    shuffled = Task("toy", toy_task.pool, ImageDataset(t.images, rng.permutation(t.labels), t.classes))
+    a, b = (compare(task, 8, seed=1) for task in (toy_task, shuffled))
+    assert a.details["cut"] == b.details["cut"] and a.details["cut_scores"] == b.details["cut_scores"]
+    for m in a.runs:
+        assert np.array_equal(a.runs[m].test_pred, b.runs[m].test_pred)
+
+
+def test_depth_profile_has_a_row_per_stage_weights_and_seed(toy_task):
+    from lib.experiments import depth_profile
+    p = depth_profile(toy_task, 4, seeds=[0, 1])
+    assert list(p.columns) == ["cut", "depth", "feature_dim", "pretrained", "seed", "test_accuracy"]
+    assert len(p) == 8 * 2 * 2 and set(p.depth) == set(range(1, 9))
+    assert p[p.cut == "head"].feature_dim.unique().tolist() == [1280]
+    alone = depth_profile(toy_task, 4, seeds=[0], control=False)
+    assert alone.pretrained.all() and len(alone) == 8
+    same = p[(p.seed == 0) & p.pretrained].test_accuracy.to_numpy()
+    assert np.array_equal(same, alone.test_accuracy.to_numpy())  # reproducible per seed
 
 
 def test_same_seed_gives_the_same_numbers_and_another_seed_other_ones(dress8):
@@ -47,13 +84,16 @@ def test_draw_is_balanced_disjoint_and_nested():
     train, val = draw(labels, 10, seed=4)
     assert len(set(train) & set(val)) == 0
     assert np.bincount(labels[np.concatenate([train, val])]).tolist() == [10, 10, 10]
-    assert np.bincount(labels[val]).tolist() == [validation_count(10)] * 3
-    bigger = draw(labels, 20, seed=4)
+    assert np.bincount(labels[val], minlength=3).tolist() == [validation_count(10)] * 3 == [0] * 3
+    train, val = draw(labels, 30, seed=4)
+    assert np.bincount(labels[val]).tolist() == [6] * 3 and not set(train) & set(val)
+    bigger = draw(labels, 40, seed=4)
     assert set(np.concatenate([train, val])) <= set(np.concatenate(bigger))
 
 
 def test_validation_count_rule():
-    assert [validation_count(n) for n in (1, 2, 4, 10, 128)] == [0, 1, 1, 2, 26]
+    """20 % per class, but never a split so small that one or two examples decide."""
+    assert [validation_count(n) for n in (1, 2, 4, 16, 22, 23, 32, 128)] == [0, 0, 0, 0, 0, 5, 6, 26]
 
 
 def test_draw_input_checks():
@@ -76,7 +116,8 @@ def test_paired_difference_uses_only_disagreements(dress8):
     d, p = paired_difference(dress8.transfer, dress8.scratch, dress8.test_labels)
     assert d == pytest.approx(dress8.transfer.test_accuracy - dress8.scratch.test_accuracy)
     assert 0 <= p <= 1
-    assert "McNemar" in verdict(dress8)
+    assert "chance" in verdict(dress8) and "McNemar" not in verdict(dress8)  # plain words on screen
+    assert f"p = {p:.2g}" in verdict_test(dress8) and "McNemar's exact test" in verdict_test(dress8)
 
 
 def test_bad_task_and_bad_size_say_what_was_wrong():

@@ -1,0 +1,144 @@
+"""What every image page shares: where to cut, the three ways side by side, and the depth profile.
+
+The dress and ants-and-bees pages are this module plus their own introduction; the learning-curve
+and overfitting pages use the cut selector and the depth profile from here too.
+"""
+import streamlit as st
+
+from . import charts, curves, ui
+from .backbones import cuts_of
+from .downloads import Unavailable
+from .experiments import resolve_task
+from .image_ways import AUTO, SCRATCH_SIZE
+from .stored import depth_profile_stored
+
+PROFILE_SEEDS = range(5)
+
+
+def cut_select(backbone: str) -> str:
+    """Where the transfer head reads the network (key "cut", kept in the URL)."""
+    options = [AUTO, *cuts_of(backbone)]
+    ui.url_choice("cut", AUTO, options)
+    cut = st.sidebar.selectbox(
+        "Where the head reads the network", options, key="cut",
+        format_func=lambda c: "chosen from the labeled photos" if c == AUTO else f"after {c}",
+        help="A pretrained network is a stack of stages: early ones respond to edges and colours, "
+             "later ones to parts of the objects it was trained to name. The transfer head can "
+             "read any stage's output (averaged over the photo). 'Chosen from the labeled photos' "
+             "picks the stage by 5-fold cross-validation on the labeled photos alone, never the "
+             "test set; with 1 per class it keeps the last stage.")
+    ui.remember(cut=cut)
+    return cut
+
+
+@st.cache_resource(show_spinner=False)
+def _task(name: str):
+    return resolve_task(name)
+
+
+def load_task(name: str):
+    """The named image task, or a message on the page (and st.stop) when it cannot be had."""
+    bar = ui.Progress("Loading the photos…")
+    try:
+        return _task(name)
+    except Unavailable as err:
+        bar.done()
+        how_to_get(err)
+        st.stop()
+    finally:
+        bar.done()
+
+
+def how_to_get(err) -> None:
+    from .data import photos
+    st.warning(f"The ants-and-bees photos are not on this computer, and could not be downloaded: "
+               f"{err}", icon=":material/cloud_off:")
+    st.markdown(
+        f"**To get them:** on a computer with a network, open this page once (it downloads "
+        f"{photos.SIZE_MB} MB, once), or run `python scripts/prefetch.py --write pack.tar.gz` "
+        f"there and unpack the pack on this one. The zip comes from `{photos.URL}`.\n\n"
+        f"**Or use your own photos:** the *Your own data* page takes a zip of folders, one per "
+        f"class, or photos from a camera.")
+    st.page_link("app_pages/your_data.py", label="Your own data", icon=":material/upload:")
+
+
+def show_comparison(c, unit: str = "photos") -> None:
+    """Notices, a card per way, the verdicts, where the head was cut and why, and the curves."""
+    ui.show_notices(c)
+    d = c.details
+    st.caption(f"{len(c.train_index) + len(c.val_index)} labeled {unit} drawn with seed {c.seed}. "
+               f"Pretrained network: {c.backbone}; it sees {d['input']}. The small network "
+               f"from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
+    ui.side_by_side(c)
+    for way in ("transfer", "finetune"):
+        if way in c.runs:
+            ui.verdict(c, way, "scratch")
+    if c.control is not None:
+        ui.verdict(c, "control", "transfer")
+    if c.settings.get("cut") == AUTO:
+        scores = d.get("cut_scores") or {}
+        why = (" Cross-validated accuracy on the labeled photos: " +
+               ", ".join(f"{k} {100 * v:.0f} %" for k, v in scores.items()) + "." if scores else
+               " With one photo per class there is nothing to cross-validate, so the head reads "
+               "the last stage.")
+        st.caption(f"The head reads the network after **{d['cut']}**, chosen from the labeled "
+                   f"photos alone (the test set never chooses anything).{why}")
+    st.subheader("Train vs test, epoch by epoch")
+    st.caption("Dashed: accuracy on the photos a way trains on. Solid: on the test photos, shown "
+               "for reading only (no way stops or chooses by it). A wide gap is memorising "
+               "instead of learning.")
+    acc, loss = st.tabs(["Accuracy", "Loss"])
+    history = ui.histories(c)
+    ui.chart(charts.history_chart, history, where=acc, sized=True)
+    ui.chart(charts.history_chart, history, "loss", where=loss, sized=True)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _profile(task: str, n: int, backbone: str, _progress=None):
+    return depth_profile_stored(task, n, PROFILE_SEEDS, progress=_progress, backbone=backbone)
+
+
+def depth_section(task: str, n: int, backbone: str) -> None:
+    """The depth profile at this size: the frozen head after every stage, pretrained vs random."""
+    st.subheader("Where to cut the network")
+    st.caption(f"The frozen head trained after each stage of the network, on the same {n} labeled "
+               f"per class, over {len(PROFILE_SEEDS)} seeds (band: 95 % interval). Grey: the same "
+               f"network with random weights, the control: the gap between the lines is what "
+               f"pretraining adds at that depth.")
+    bar = ui.Progress("Training the head after every stage…")
+    try:
+        profile = _profile(task, n, backbone, _progress=lambda done, total: bar(
+            f"Head after every stage: {done} of {total} trained", done / total))
+    except (ValueError, Unavailable) as err:
+        st.error(f"Could not measure the depth profile: {err}")
+        return
+    finally:
+        bar.done()
+    ui.chart(charts.depth_profile_chart, curves.summarise_depth(profile), sized=True)
+    st.markdown(curves.depth_reading(profile, n))
+
+
+def recipes() -> dict:
+    """Each image way's recipe in words, written from the configs the engine trains with."""
+    from . import probe
+    from .train import FINETUNE, TrainConfig
+
+    def recipe(cfg):
+        opt = (f"SGD, learning rate {cfg.lr:g}, momentum {cfg.momentum:g}" if cfg.optimizer == "sgd"
+               else f"Adam, learning rate {cfg.lr:g}, weight decay {cfg.weight_decay:g}")
+        steps = f", divided by {1 / cfg.gamma:g} every {cfg.step_size} epochs" if cfg.step_size else ""
+        stop = (f"at most {cfg.max_epochs} epochs, early stopping after {cfg.patience} epochs "
+                f"without a better validation loss (best epoch kept) when there is a validation "
+                f"split" if cfg.patience else f"{cfg.max_epochs} epochs, last weights kept")
+        return f"{opt}{steps}; batches of {cfg.batch_size}; {stop}"
+
+    return {
+        "From scratch": f"3 convolution blocks + linear layer, 25% dropout, on {SCRATCH_SIZE} px "
+                        f"photos; " + recipe(TrainConfig()),
+        "Transfer (frozen)": f"linear probe: logistic regression with an L2 penalty (C = {probe.C:g}), "
+                             f"L-BFGS from zero weights, at most {probe.MAX_ITER} iterations, on the "
+                             f"features standardised with the labeled photos' mean and spread; every "
+                             f"labeled photo trains",
+        "Fine-tuned": recipe(FINETUNE) + " (the PyTorch transfer-learning tutorial's recipe); every "
+                                         "labeled photo trains; batch-norm statistics kept as pretrained",
+    }
