@@ -1,17 +1,23 @@
-"""Learning curves: test accuracy against the amount of labeled data, both ways, over seeds."""
+"""Learning curves: test accuracy against the amount of labeled data, both ways, over seeds.
+
+What is ready shows at once: the text before the engine loads, the chart from the runs already
+on disk; missing runs then train smallest size first, and the chart grows with each size.
+"""
+import pandas as pd
 import streamlit as st
 
-from lib import charts, curves, presenter, ui
-from lib.sweeps import run_sweep, sweep_options
-
-WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
-
-st.title("📈 Learning curves")
+st.title(":material/show_chart: Learning curves")
 st.markdown(
     "How much labeled data does each way need? Every point below is a way trained on that many "
     "labeled examples per class and scored on the same held-out test set; each seed draws other "
     "examples and other initial weights. The line is the mean over seeds, the band its 95% "
     "interval. The horizontal axis doubles at every step.")
+
+# Imported after the text above has been sent: on a fresh server torch takes seconds to load.
+from lib import charts, curves, presenter, ui  # noqa: E402
+from lib.sweeps import run_sweep, sweep_options  # noqa: E402
+
+WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
 
 task = ui.task_picker("Task")
 
@@ -27,26 +33,48 @@ ui.remember(seeds=seeds, largest=largest)
 sizes = ui.doubling_sizes(largest)
 options = sweep_options(task, backbone, control)
 
-# What is on disk already costs nothing; the rest is trained with a bar and a way to stop.
-# (Any click while training reruns the page at once, so the stop button ends the sweep between
-# runs; every finished run is already on disk.)
-if st.session_state.get("sweep_stopped") and st.button("▶ Resume training the missing points",
-                                                       key="resume_sweep"):
+# What is on disk already costs nothing and is drawn at once; the rest is trained, smallest size
+# first, with a bar, a way to stop, and the chart redrawn after each size. (Any click while
+# training reruns the page at once, so the stop button ends the sweep between runs; every
+# finished run is already on disk.)
+if st.session_state.get("sweep_stopped") and st.button("Resume training the missing points",
+                                                       icon=":material/play_arrow:", key="resume_sweep"):
     st.session_state.sweep_stopped = False
 results = run_sweep(task, sizes, range(seeds), cached_only=True, **options)
-stop_slot = st.empty()
+stop_slot, bar_slot, chart_slot = st.empty(), st.empty(), st.empty()
+
+
+def draw(frame: pd.DataFrame) -> None:
+    if not frame.empty:
+        ui.chart(charts.learning_curve_chart, curves.summarise(frame), where=chart_slot)
+
+
+draw(results)
 if not results.attrs["complete"] and not st.session_state.get("sweep_stopped"):
-    if stop_slot.button("⏹ Stop (keep what is done)", key="stop_sweep"):
+    if stop_slot.button("Stop (keep what is done)", icon=":material/stop:", key="stop_sweep"):
         st.session_state.sweep_stopped = True
         st.rerun()
-    bar = st.progress(0.0, text="Starting…")
-    say = lambda done, total, note: bar.progress(done / total, text=f"{note} · {done} of {total} runs done")
+    total, notices = len(sizes) * seeds, list(results.attrs["notices"])
+    have = set(zip(results.n_per_class, results.seed))
+    missing = [n for n in sizes if any((n, s) not in have for s in range(seeds))]
+    bar = bar_slot.progress(len(have) / total, text=f"{len(have)} of {total} runs read from disk; "
+                                                    f"training {len(missing)} more sizes, smallest first…")
     try:
-        results = run_sweep(task, sizes, range(seeds), progress=say, workers=WORKERS, **options)
+        for n in missing:
+            others = results[results.n_per_class != n]
+            elsewhere = others.groupby(["n_per_class", "seed"]).ngroups
+            say = lambda done, _, note: bar.progress((elsewhere + done) / total, text=(
+                f"{n} per class: {note} · {elsewhere + done} of {total} runs done"))
+            part = run_sweep(task, [n], range(seeds), progress=say, workers=WORKERS, **options)
+            notices += [m for m in part.attrs["notices"] if m not in notices]
+            results = pd.concat([others, part], ignore_index=True).sort_values(
+                ["n_per_class", "seed"], kind="stable", ignore_index=True)
+            draw(results)
     except ValueError as err:
         st.error(f"Could not run the sweep: {err}")
         st.stop()
-    bar.empty()
+    results.attrs.update(complete=True, notices=notices)
+    bar_slot.empty()
     stop_slot.empty()
 if results.empty:
     st.warning("Training was stopped before the first point finished. Press resume to go on.")
@@ -56,10 +84,9 @@ if not results.attrs["complete"]:
     st.warning(f"Stopped: {results.groupby(['n_per_class', 'seed']).ngroups} of "
                f"{len(sizes) * seeds} points are trained; the chart shows those.")
 for notice in results.attrs["notices"]:
-    st.warning(notice, icon="⚠️")
+    st.warning(notice, icon=":material/warning:")
 
 summary = curves.summarise(results)
-ui.chart(charts.learning_curve_chart, summary)
 st.caption(f"Transfer backbone: {results.backbone.iloc[0]}. {seeds} seed(s) per point; test set "
            "and training settings as on the task's own page. Hover a point for its numbers.")
 
@@ -70,18 +97,27 @@ if "match_n" not in st.session_state or st.session_state.match_n not in measured
 n = st.select_slider("Transfer's labeled examples per class", measured, key="match_n")
 ahead = [m for m in ("transfer", "encoder", "control") if m in set(summary.method)]
 for method in ahead:
-    st.markdown(f"**{curves.headline(curves.equivalence(summary, n, method), ahead=method)}**")
+    eq = curves.equivalence(summary, n, method, results=results)
+    st.markdown(f"**{curves.headline(eq, ahead=method)}**", help=curves.chance_note(eq, ahead=method))
 with st.expander("Every size: how many examples scratch needs to match"):
-    table = curves.equivalence_table(summary)
+    table = curves.equivalence_table(summary, results=results)
     st.dataframe(table.style.format({"transfer_accuracy": "{:.1%}", "scratch_needs": "{:.1f}",
-                                     "factor": "{:.2f}×"}, na_rep="never in this range"),
-                 hide_index=True)
-    st.caption("Found on scratch's mean curve, interpolated between measured sizes on the log axis.")
+                                     "factor": "{:.2f}×", "p": "{:.2g}"}, na_rep="—"),
+                 hide_index=True, column_config={
+                     "scratch_needs": st.column_config.Column(
+                         help="Empty: scratch never reaches transfer's accuracy in this range."),
+                     "gap": st.column_config.Column(
+                         help="Whether transfer and scratch differ at this size by more than the "
+                              "seeds' spread explains (a paired t-test over the seeds, p < 0.05)."),
+                     "p": st.column_config.Column(help="The paired t-test's p-value.")})
+    st.caption("Found on scratch's mean curve, interpolated between measured sizes on the log axis. "
+               "Where the gap could be chance, the factor at that size means little.")
 
-last = summary[summary.n_per_class == summary.n_per_class.max()].set_index("method")["mean"]
-if task == "dress" and last.get("transfer", 0) <= last.get("scratch", 0):
+last = curves.equivalence(summary, int(summary.n_per_class.max()), results=results) if task == "dress" else None
+if last is not None and last.clear and last.accuracy < last.behind_accuracy:
     st.info(
-        "**Transfer does not pay off on the dress.** ImageNet networks are trained to name objects "
+        f"**At {last.n} per class transfer is behind from scratch, by more than chance over "
+        f"{last.pairs} seeds.** ImageNet networks are trained to name objects "
         "under any lighting, with colour, brightness and contrast randomly shifted, so their "
         "features are built to ignore colour casts: the very thing this task is about. Pretrained "
         "features save labeled data when the old task needed what the new one needs. Switch on "

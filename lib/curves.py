@@ -4,6 +4,12 @@
 accuracy at N, and find where scratch's mean curve first reaches it, interpolating linearly in
 log(examples) between the measured sizes (the sizes double, so that is where the curve is
 straightest). Scratch may never reach it in the measured range, or may reach it with fewer.
+
+That factor is read off two means, and means over a few seeds move. So the words say it only
+when the two ways' accuracies at N differ by more than chance: a paired t-test over the seeds
+(a seed draws the same labeled examples for both ways, so their accuracies come in pairs).
+Otherwise they say the gap could be chance. This module is the one place that computes the
+factor and its words: the learning-curves page and the presenter both call it.
 """
 from dataclasses import dataclass
 
@@ -26,6 +32,19 @@ def summarise(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["method", "n_per_class", "mean", "low", "high", "seeds"])
 
 
+def summarise_depth(profile: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
+    """lib.experiments.depth_profile's rows -> mean and t-interval over seeds per cut and weights.
+
+    Columns cut, depth, feature_dim, weights ("pretrained" / "random (control)"), mean, low,
+    high, seeds: the same interval as the learning curves (summarise).
+    """
+    frame = profile.assign(method=np.where(profile["pretrained"], "pretrained", "random (control)"),
+                           n_per_class=profile["depth"])
+    out = summarise(frame, level).rename(columns={"method": "weights", "n_per_class": "depth"})
+    names = profile.drop_duplicates("depth").set_index("depth")
+    return out.assign(cut=out["depth"].map(names["cut"]), feature_dim=out["depth"].map(names["feature_dim"]))
+
+
 def first_reach(sizes, accuracies, target: float):
     """Smallest size at which the curve reaches `target`, interpolated in log(size).
 
@@ -46,6 +65,9 @@ def first_reach(sizes, accuracies, target: float):
     return float(np.exp(x0 + share * (x1 - x0))), "reaches"
 
 
+SIGNIFICANT = 0.05  # below this p-value a gap is called more than chance, everywhere in the app
+
+
 @dataclass
 class Equivalence:
     n: int                  # transfer's labeled examples per class
@@ -54,14 +76,40 @@ class Equivalence:
     status: str             # "reaches", "before_range" or "never"
     best: float             # scratch's best mean accuracy in the range...
     best_at: int            # ...and where
+    behind_accuracy: float | None = None  # scratch's mean test accuracy at n (None: not measured)
+    p: float | None = None  # paired t-test over seeds at n (None: no per-seed results, or 1 seed)
+    pairs: int = 0          # how many seeds measured both ways at n
 
     @property
     def factor(self) -> float | None:
         return None if self.matched_at is None else self.matched_at / self.n
 
+    @property
+    def clear(self) -> bool:
+        """The gap at n is more than chance (False when untested)."""
+        return self.p is not None and self.p < SIGNIFICANT
 
-def equivalence(summary: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch") -> Equivalence:
-    """How many examples `behind` needs to match what `ahead` scores with `n` per class."""
+
+def paired_gap(results: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch"):
+    """(pairs, p): seeds that measured both ways at `n`, and the two-sided p-value of a paired
+    t-test on their accuracies (None with fewer than 2 pairs; 1.0 when every pair is equal)."""
+    at = results[results.n_per_class == n].pivot_table(index="seed", columns="method",
+                                                       values="test_accuracy")
+    if not {ahead, behind} <= set(at.columns):
+        return 0, None
+    pairs = at[[ahead, behind]].dropna()
+    if len(pairs) < 2:
+        return len(pairs), None
+    diff = pairs[ahead] - pairs[behind]
+    if np.allclose(diff, diff.iloc[0]):  # no spread: t is undefined; all equal means no gap at all
+        return len(pairs), (1.0 if np.isclose(diff.iloc[0], 0) else 0.0)
+    return len(pairs), float(stats.ttest_rel(pairs[ahead], pairs[behind]).pvalue)
+
+
+def equivalence(summary: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch",
+                results: pd.DataFrame | None = None) -> Equivalence:
+    """How many examples `behind` needs to match what `ahead` scores with `n` per class. Pass the
+    per-seed `results` (run_sweep's table) to test whether the two differ at n by more than chance."""
     a = summary[summary.method == ahead].set_index("n_per_class")["mean"]
     b = summary[summary.method == behind].sort_values("n_per_class")
     if n not in a.index:
@@ -70,7 +118,10 @@ def equivalence(summary: pd.DataFrame, n: int, ahead: str = "transfer", behind: 
         raise ValueError(f"no {behind} results to compare with")
     matched, status = first_reach(b.n_per_class, b["mean"], float(a[n]))
     top = b.loc[b["mean"].idxmax()]
-    return Equivalence(int(n), float(a[n]), matched, status, float(top["mean"]), int(top.n_per_class))
+    here = b.set_index("n_per_class")["mean"]
+    pairs, p = paired_gap(results, n, ahead, behind) if results is not None else (0, None)
+    return Equivalence(int(n), float(a[n]), matched, status, float(top["mean"]), int(top.n_per_class),
+                       float(here[n]) if n in here.index else None, p, pairs)
 
 
 def _pct(x: float) -> str:
@@ -78,28 +129,96 @@ def _pct(x: float) -> str:
 
 
 def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch") -> str:
-    """The equivalence in one sentence, whichever way it came out."""
+    """The equivalence in words no stronger than the evidence, whichever way it came out: the
+    factor is claimed only when the gap at n is more than chance (see `chance_note`)."""
     lead = f"{ahead.capitalize()} with {eq.n} example{'s' if eq.n != 1 else ''} per class scores {_pct(eq.accuracy)}"
+    if eq.p is not None and not eq.clear:
+        same = f" and {behind} {_pct(eq.behind_accuracy)} with the same amount" if eq.behind_accuracy is not None else ""
+        return (f"{lead}{same}. Over {eq.pairs} seeds that gap could be chance, so these curves do "
+                f"not show {ahead} saving labeled data at this size.")
+    return lead + _factor_words(eq, ahead, behind) + (
+        " (One seed per point: nothing here tells that gap from chance.)" if eq.pairs == 1 else "")
+
+
+def _factor_words(eq: Equivalence, ahead: str, behind: str) -> str:
     if eq.status == "never":
-        return (f"{lead}; {behind} never reaches that in this range (its best is {_pct(eq.best)}, "
+        return (f"; {behind} never reaches that in this range (its best is {_pct(eq.best)}, "
                 f"with {eq.best_at} per class).")
     if eq.status == "before_range":
-        return (f"{lead}; {behind} already matches that with {eq.matched_at:.0f} per class, the "
+        return (f"; {behind} already matches that with {eq.matched_at:.0f} per class, the "
                 f"fewest measured, so {ahead} saves no labeled data here.")
     k, m = eq.factor, eq.matched_at
     if k >= 1.05:
-        return f"{lead}: it matches {behind} with about {k:.1f}× as many ({m:.0f} per class)."
+        return f": it matches {behind} with about {k:.1f}× as many ({m:.0f} per class)."
     if k > 0.95:
-        return f"{lead}, and {behind} scores about the same with the same amount: no data saved."
-    return (f"{lead}; {behind} matches that with about {k:.1f}× as many ({m:.0f} per class), so "
+        return f", and {behind} scores about the same with the same amount: no data saved."
+    return (f"; {behind} matches that with about {k:.1f}× as many ({m:.0f} per class), so "
             f"{ahead} is behind here.")
 
 
-def equivalence_table(summary: pd.DataFrame, ahead: str = "transfer", behind: str = "scratch") -> pd.DataFrame:
-    """The equivalence at every measured size, for the page's table."""
+def chance_note(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch") -> str:
+    """The test behind `headline`'s words, for a tooltip."""
+    if eq.p is None:
+        return (f"With {eq.pairs} seed{'s' if eq.pairs != 1 else ''} measuring both ways at {eq.n} "
+                f"per class there is no spread to test the gap against.")
+    return (f"Paired t-test over the {eq.pairs} seeds at {eq.n} per class ({ahead} against "
+            f"{behind}, each seed's labeled draw shared by both): p = {eq.p:.2g}. Below "
+            f"{SIGNIFICANT} the gap is called more than chance. The factor is read off the mean "
+            f"curves, interpolated between measured sizes on the log axis.")
+
+
+def equivalence_table(summary: pd.DataFrame, ahead: str = "transfer", behind: str = "scratch",
+                      results: pd.DataFrame | None = None) -> pd.DataFrame:
+    """The equivalence at every measured size, for the page's table (with `results`, the paired
+    test's p-value at each size too)."""
     rows = []
     for n in sorted(summary[summary.method == ahead].n_per_class):
-        eq = equivalence(summary, int(n), ahead, behind)
-        rows.append((eq.n, eq.accuracy, eq.matched_at, eq.factor, eq.status))
+        eq = equivalence(summary, int(n), ahead, behind, results)
+        gap = "untested" if eq.p is None else "more than chance" if eq.clear else "could be chance"
+        rows.append((eq.n, eq.accuracy, eq.matched_at, eq.factor, eq.status, gap, eq.p))
     return pd.DataFrame(rows, columns=["n_per_class", f"{ahead}_accuracy", f"{behind}_needs",
-                                       "factor", "status"])
+                                       "factor", "status", "gap", "p"])
+
+
+def _paired(a: pd.Series, b: pd.Series):
+    """(mean of a - b, two-sided p of a paired t-test over seeds; None with < 2 pairs)."""
+    pairs = pd.concat([a, b], axis=1).dropna()
+    if len(pairs) < 2:
+        return float((pairs.iloc[:, 0] - pairs.iloc[:, 1]).mean()) if len(pairs) else 0.0, None
+    diff = pairs.iloc[:, 0] - pairs.iloc[:, 1]
+    if np.allclose(diff, diff.iloc[0]):
+        return float(diff.iloc[0]), (1.0 if np.isclose(diff.iloc[0], 0) else 0.0)
+    return float(diff.mean()), float(stats.ttest_rel(pairs.iloc[:, 0], pairs.iloc[:, 1]).pvalue)
+
+
+def _against(diff: float, p, here: str) -> str:
+    if p is None:
+        return f"{here} one seed cannot tell pretrained from random weights"
+    if p >= SIGNIFICANT:
+        return f"{here} pretrained and random weights differ by {100 * diff:+.0f} points, which could be chance"
+    word = "ahead of" if diff > 0 else "behind"
+    return f"{here} pretrained weights are {100 * abs(diff):.0f} points {word} random ones, more than chance explains"
+
+
+def depth_reading(profile: pd.DataFrame, n_per_class: int) -> str:
+    """What a depth profile shows, in words computed from it and no stronger than its tests
+    (paired t-tests over seeds: each seed draws the same labeled examples for every cut)."""
+    pre = profile[profile.pretrained].pivot_table(index="seed", columns="cut", values="test_accuracy")
+    order = list(profile.sort_values("depth")["cut"].drop_duplicates())
+    means = pre.mean()[order]
+    best, last = means.idxmax(), order[-1]
+    text = (f"With {n_per_class} labeled per class, the frozen head does best after **{best}** "
+            f"({_pct(means[best])} on average over {len(pre)} seeds)")
+    if best != last:
+        d, p = _paired(pre[best], pre[last])
+        verdict = ("more than chance explains" if p is not None and p < SIGNIFICANT
+                   else "a gap that could be chance")
+        text += (f", against {_pct(means[last])} after the last stage ({last}), the features "
+                 f"the network's ImageNet classifier reads: {verdict}")
+    text += "."
+    if (~profile.pretrained).any():
+        rnd = profile[~profile.pretrained].pivot_table(index="seed", columns="cut", values="test_accuracy")
+        parts = [_against(*_paired(pre[c], rnd[c]), f"after {c}") for c in dict.fromkeys([best, last])]
+        line = "; ".join(parts)
+        text += " " + line[0].upper() + line[1:] + "."
+    return text

@@ -53,14 +53,15 @@ def _versus(c, noun: str) -> str:
     """Both ways' accuracies on this draw, what the difference means, and how much each learned."""
     s, t = c.scratch, c.transfer
     n_train = len(c.train_index) + len(c.val_index)
-    from .runs import paired_difference  # scipy: imported when a result is there to talk about
+    from .curves import SIGNIFICANT  # scipy: imported when a result is there to talk about
+    from .runs import paired_difference
     diff, p = paired_difference(t, s, c.test_labels)
-    if p >= 0.05:
-        judged = (f"On {t.n_test} test {noun}s that gap could be chance (McNemar p = {p:.2f}): "
+    if p >= SIGNIFICANT:
+        judged = (f"On {t.n_test} test {noun}s that gap could be chance: "
                   f"ask the room how many more {noun}s it would take to tell.")
     else:
         judged = (f"{'Transfer' if diff > 0 else 'From scratch'} is ahead by {100 * abs(diff):.0f} "
-                  f"points, more than chance explains on {t.n_test} test {noun}s (p = {p:.2g}).")
+                  f"points, more than chance explains on {t.n_test} test {noun}s.")
     frozen = t.total_params - t.trainable_params
     return (f"With {c.n_per_class} labeled {noun}{'s' if c.n_per_class > 1 else ''} per class, "
             f"from scratch scores {pct(s.test_accuracy)} and transfer {pct(t.test_accuracy)}. "
@@ -71,16 +72,15 @@ def _versus(c, noun: str) -> str:
 def _control(c) -> str:
     if c.control is None:
         return ""
+    from .curves import SIGNIFICANT
     from .runs import paired_difference
     diff, p = paired_difference(c.transfer, c.control, c.test_labels)
-    if p >= 0.05:
-        return (f" The control (same network, random frozen weights) scores "
-                f"{pct(c.control.test_accuracy)}: indistinguishable here, so pretraining is not "
-                f"what helps on this task.")
-    return (f" The control (same network, random frozen weights) scores "
-            f"{pct(c.control.test_accuracy)}: " +
-            ("pretraining, not merely freezing, is what helps." if diff > 0 else
-             "random frozen features beat the pretrained ones, which do not fit this task."))
+    said = f" The control (same network, random frozen weights) scores {pct(c.control.test_accuracy)}: "
+    if p >= SIGNIFICANT:
+        return said + ("its gap to transfer could be chance, so these numbers cannot tell whether "
+                       "pretraining or merely freezing is what matters here.")
+    return said + ("pretraining, not merely freezing, is what helps here." if diff > 0 else
+                   "random frozen features beat the pretrained ones here, by more than chance.")
 
 
 def _home(backbone_params=None, head_params=None, **_):
@@ -106,27 +106,19 @@ def _sentiment(comparison=None, **_):
 
 
 def _learning_curves(sweep: pd.DataFrame | None = None, **_):
-    """From a sweep: each way's mean over seeds at the smallest size, and where scratch catches up."""
+    """From a sweep, at the smallest size both ways measured: what the learning-curves page's
+    headline says there (lib.curves computes the factor and its words for both)."""
     if sweep is None or sweep.empty:
         return "Accuracy against the amount of labeled data, both ways, over several seeds."
-    mean = sweep.groupby(["method", "n_per_class"])["test_accuracy"].mean().unstack("method")
-    if not {"scratch", "transfer"} <= set(mean.columns):
+    if not {"scratch", "transfer"} <= set(sweep["method"]):
         return "Accuracy against the amount of labeled data, over several seeds."
-    seeds, small = sweep["seed"].nunique(), mean.index.min()
-    target = mean.loc[small, "transfer"]
-    caught = mean.index[mean["scratch"] >= target]
-    text = (f"Averaged over {seeds} seed{'s' if seeds > 1 else ''}, with {small} labeled "
-            f"example{'s' if small > 1 else ''} per class transfer scores "
-            f"{pct(target)} and from scratch {pct(mean.loc[small, 'scratch'])}. ")
-    if len(caught) and caught.min() > small:
-        text += (f"From scratch first reaches that with {caught.min()} per class: "
-                 f"{caught.min() / small:.0f}× the labeled data.")
-    elif len(caught):
-        text += "From scratch is already level at the smallest size: pretraining brings little here."
-    else:
-        text += (f"Even with {mean.index.max()} per class, the largest size measured, from scratch "
-                 f"stays below it ({pct(mean.loc[mean.index.max(), 'scratch'])}).")
-    return text
+    from . import curves  # scipy: imported when a result is there to talk about
+    summary = curves.summarise(sweep)
+    small = int(summary[summary.method == "transfer"].n_per_class.min())
+    eq = curves.equivalence(summary, small, results=sweep)
+    seeds = sweep["seed"].nunique()
+    return (f"Averaged over {seeds} seed{'s' if seeds > 1 else ''}. "
+            + curves.headline(eq))
 
 
 def _overfitting(comparison=None, **_):

@@ -219,7 +219,13 @@ def histories(comparison) -> pd.DataFrame:
 
 def show_notices(comparison) -> None:
     for notice in comparison.notices:
-        st.warning(notice, icon="⚠️")
+        st.warning(notice, icon=":material/warning:")
+
+
+def verdict(comparison, a: str = "transfer", b: str = "scratch") -> None:
+    """lib.runs.verdict's plain sentence, with the test behind it (McNemar's) in its tooltip."""
+    from .runs import verdict as words, verdict_test
+    st.markdown(words(comparison, a, b), help=verdict_test(comparison, a, b))
 
 
 def training_settings_expander(extra: dict | None = None) -> None:

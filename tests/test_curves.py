@@ -4,7 +4,8 @@ import pandas as pd
 import pytest
 from scipy import stats
 
-from lib.curves import equivalence, equivalence_table, first_reach, headline, summarise
+from lib.curves import (chance_note, equivalence, equivalence_table, first_reach, headline, paired_gap,
+                        summarise)
 
 
 def _summary(sizes, transfer, scratch):
@@ -73,3 +74,49 @@ def test_equivalence_table_and_bad_size():
     assert list(table.n_per_class) == [1, 2, 4] and list(table.status) == ["reaches", "reaches", "never"]
     with pytest.raises(ValueError, match="no transfer result at 3"):
         equivalence(s, 3)
+
+
+def _results(sizes, transfer, scratch, gaps):
+    """Per-seed results: transfer's mean as given; scratch's seeds at mean + each of `gaps`."""
+    rows = []
+    for n, t, sc in zip(sizes, transfer, scratch):
+        for seed, g in enumerate(gaps):
+            rows += [("transfer", n, seed, t), ("scratch", n, seed, sc + g)]
+    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
+
+
+def test_paired_gap_is_scipys_paired_t_test_over_seeds():
+    r = _results([4], [0.7], [0.6], gaps=[0.0, 0.05, -0.02, 0.03])
+    pairs, p = paired_gap(r, 4)
+    t = r[r.method == "transfer"].test_accuracy.to_numpy()
+    sc = r[r.method == "scratch"].test_accuracy.to_numpy()
+    assert pairs == 4 and p == pytest.approx(stats.ttest_rel(t, sc).pvalue)
+    assert paired_gap(r.assign(test_accuracy=0.5), 4) == (4, 1.0)   # every pair equal: no gap
+    assert paired_gap(r[r.seed == 0], 4) == (1, None)                # one seed: nothing to test
+
+
+def test_a_gap_within_the_seeds_spread_is_called_chance_not_a_factor():
+    sizes, transfer, scratch = [1, 2, 4, 8], [0.7, 0.8, 0.85, 0.9], [0.5, 0.6, 0.7, 0.8]
+    noisy = _results(sizes, transfer, scratch, gaps=[0.4, -0.35, 0.1])
+    eq = equivalence(summarise(noisy), 2, results=noisy)
+    assert eq.p > 0.05 and not eq.clear and eq.factor is not None
+    text = headline(eq)
+    assert "could be chance" in text and "as many" not in text and "saves" not in text
+    assert "paired t-test over the 3 seeds" in chance_note(eq).lower()
+
+
+def test_a_clear_gap_keeps_the_factor_and_one_seed_says_it_cannot_tell():
+    sizes, transfer, scratch = [1, 2, 4, 8, 16], [0.7, 0.8, 0.85, 0.9, 0.92], [0.5, 0.55, 0.6, 0.7, 0.8]
+    steady = _results(sizes, transfer, scratch, gaps=[0.0, 0.01, -0.01])
+    eq = equivalence(summarise(steady), 2, results=steady)
+    assert eq.clear and "matches scratch with about 8.0× as many (16 per class)" in headline(eq)
+    one = steady[steady.seed == 0]
+    eq1 = equivalence(summarise(one), 2, results=one)
+    assert eq1.p is None and "nothing here tells that gap from chance" in headline(eq1)
+
+
+def test_equivalence_table_carries_the_p_value():
+    r = _results([1, 2], [0.7, 0.8], [0.5, 0.6], gaps=[0.0, 0.01, -0.01])
+    table = equivalence_table(summarise(r), results=r)
+    assert list(table.columns)[-2:] == ["gap", "p"] and (table.p < 0.05).all()
+    assert set(table.gap) == {"more than chance"}

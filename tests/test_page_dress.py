@@ -24,7 +24,8 @@ def test_renders_both_ways_side_by_side_with_accuracies(page):
     assert len(accuracies) == 2 and all(v.endswith("%") for v in accuracies)
     trained = [m.value for m in page.metric if m.label == "Trained weights"]
     assert trained[1] == "2,562"                       # (1280 + 1) × 2, the Lite0 head
-    assert any("McNemar" in md.value for md in page.markdown)
+    verdicts = [md for md in page.markdown if "chance" in md.value]  # plain words on screen...
+    assert verdicts and all("McNemar" in md.proto.help for md in verdicts)  # ...the test in a tooltip
     assert any("EfficientNet-Lite0, pretrained on ImageNet" in c.value for c in page.caption)
 
 

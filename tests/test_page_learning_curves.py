@@ -2,10 +2,12 @@
 import re
 from pathlib import Path
 
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from lib import sweeps
+from lib.sweeps import COLUMNS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "learning_curves.py")
 
@@ -64,3 +66,42 @@ def test_sentiment_choice_works_or_says_it_is_unavailable():
         assert any("not available" in i.value for i in at.info)
     else:
         assert not at.error and any("per class scores" in m.value for m in at.markdown)
+
+
+def _curve_charts(at):
+    return [c for c in at.get("vega_lite_chart") if "labeled examples per class" in c.proto.spec]
+
+
+def _fake_cells(monkeypatch, version):
+    """train_cell answers at once (and says what it was asked), under a code version of this test's
+    own, so its made-up cells never meet another test's; returns the list of sizes asked for."""
+    trained = []
+
+    def fake(task, n, seed, options, identity=None):
+        trained.append(int(n))
+        rows = [(m, int(n), int(seed), a, m, 1.0, "fake") for m, a in (("scratch", 0.6), ("transfer", 0.7))]
+        return pd.DataFrame(rows, columns=COLUMNS), []
+    monkeypatch.setattr(sweeps, "code_version", lambda: version)
+    monkeypatch.setattr(sweeps, "train_cell", fake)
+    sweeps.run_sweep("dress", [1, 2], [0], **sweeps.sweep_options("dress"))  # on disk before the visit
+    trained.clear()
+    return trained
+
+
+def test_missing_sizes_train_smallest_first(monkeypatch):
+    trained = _fake_cells(monkeypatch, "lc-order")
+    at = _page(largest="16").run()   # 1 and 2 per class on disk
+    assert not at.exception and not at.error
+    assert trained == [4, 8, 16]
+    assert len(_curve_charts(at)) == 1
+
+
+def test_what_is_on_disk_is_drawn_even_when_training_the_rest_fails(monkeypatch):
+    _fake_cells(monkeypatch, "lc-broken")
+
+    def broken(*a, **k):
+        raise ValueError("no room to train")
+    monkeypatch.setattr(sweeps, "train_cell", broken)
+    at = _page(largest="4").run()    # 1 and 2 per class on disk, 4 missing
+    assert [e.value for e in at.error] == ["Could not run the sweep: no room to train"]
+    assert len(_curve_charts(at)) == 1  # the curves from disk, drawn before training began

@@ -58,15 +58,56 @@ def test_dress_point_says_a_small_gap_could_be_chance():
     assert "could be chance" in text and "ahead" not in text
 
 
-def test_learning_curves_point_finds_where_scratch_catches_up():
-    rows = [("scratch", 2, 0.5), ("scratch", 8, 0.6), ("scratch", 32, 0.8), ("transfer", 2, 0.75),
-            ("transfer", 8, 0.8), ("transfer", 32, 0.9)]
-    sweep = pd.DataFrame([(m, n, seed, a) for m, n, a in rows for seed in (0, 1)],
-                         columns=["method", "n_per_class", "seed", "test_accuracy"])
+def _sweep(rows, seeds=(0, 1), noise=None):
+    """A sweep table from (method, size, accuracy) rows; `noise[seed]` is added to scratch's runs."""
+    noise = noise or {}
+    return pd.DataFrame([(m, n, seed, a + (noise.get(seed, 0) if m == "scratch" else 0))
+                         for m, n, a in rows for seed in seeds],
+                        columns=["method", "n_per_class", "seed", "test_accuracy"])
+
+
+CURVES = [("scratch", 2, 0.5), ("scratch", 8, 0.6), ("scratch", 32, 0.8), ("transfer", 2, 0.75),
+          ("transfer", 8, 0.8), ("transfer", 32, 0.9)]
+
+
+def test_learning_curves_point_is_the_learning_curves_pages_equivalence():
+    from lib import curves
+    sweep = _sweep(CURVES)
     text = presenter.talking_point("learning_curves", sweep=sweep)
-    assert "over 2 seeds" in text and "first reaches that with 32 per class: 16×" in text
+    eq = curves.equivalence(curves.summarise(sweep), 2, results=sweep)
+    # one computation: scratch's mean curve reaches 75 % between 8 and 32, interpolated in log size
+    assert eq.matched_at == pytest.approx(8 * 4 ** 0.75)
+    assert "over 2 seeds" in text and curves.headline(eq) in text
+    assert "about 11.3× as many (23 per class)" in text
     never = sweep.assign(test_accuracy=np.where(sweep.method == "scratch", 0.5, 0.9))
-    assert "stays below" in presenter.talking_point("learning_curves", sweep=never)
+    assert "scratch never reaches that" in presenter.talking_point("learning_curves", sweep=never)
+
+
+def test_learning_curves_point_calls_a_gap_within_the_seeds_spread_chance():
+    # at 2 per class transfer leads scratch by 25 points on average, but the seeds disagree wildly
+    sweep = _sweep(CURVES, seeds=(0, 1, 2), noise={0: 0.45, 1: -0.3, 2: 0.1})
+    text = presenter.talking_point("learning_curves", sweep=sweep)
+    assert "could be chance" in text and "as many" not in text
+
+
+def _with_control(transfer_correct, control_correct):
+    c = comparison(50, transfer_correct)
+    c.runs["control"] = run("control", control_correct, trainable=22, total=3_000_022)
+    return c
+
+
+def test_control_point_at_p_above_005_says_could_be_chance_not_that_pretraining_does_not_help():
+    text = presenter.talking_point("dress_colour", comparison=_with_control(60, 62))  # 2 disagreements
+    control = text[text.index("The control"):]
+    assert "could be chance" in control
+    assert "not what helps" not in control and "indistinguishable" not in control
+
+
+def test_control_point_below_005_says_which_way_by_more_than_chance():
+    text = presenter.talking_point("dress_colour", comparison=_with_control(80, 50))
+    assert "pretraining, not merely freezing, is what helps" in text
+    text = presenter.talking_point("dress_colour", comparison=_with_control(50, 80))
+    assert "random frozen features beat the pretrained ones" in text
 
 
 def test_overfitting_point_reports_the_gap_or_its_absence():
