@@ -21,11 +21,19 @@ DEVICE_ENV = "TRANSFER_LAB_DEVICE"
 
 
 def device() -> torch.device:
-    """Where training runs: TRANSFER_LAB_DEVICE if set (e.g. "cpu"), else cuda if available."""
+    """Where training runs: TRANSFER_LAB_DEVICE if set (e.g. "cpu"), else cuda if available.
+    A setting torch does not know, or cuda where there is no GPU, is a ValueError that names the
+    variable (rather than a torch error from deep inside the first training)."""
     chosen = os.environ.get(DEVICE_ENV, "").strip()
-    if chosen:
-        return torch.device(chosen)
-    return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    if not chosen:
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    try:
+        dev = torch.device(chosen)
+    except RuntimeError:
+        raise ValueError(f"{DEVICE_ENV}={chosen!r} is not a device torch knows; use cpu or cuda") from None
+    if dev.type == "cuda" and not torch.cuda.is_available():
+        raise ValueError(f"{DEVICE_ENV}={chosen!r} but torch sees no CUDA GPU here; unset it or use cpu")
+    return dev
 
 
 @contextmanager

@@ -60,7 +60,8 @@ class Head:
 
 
 def feature_stats(train: np.ndarray):
-    """The mean and spread lib.runs.standardise uses (a test checks they agree)."""
+    """The mean and spread lib.runs.standardise uses (tests/test_export.py checks that the two
+    give the same standardised features, bit for bit)."""
     mean, std = train.mean(0), train.std(0)
     std[std < 1e-12 * max(float(np.abs(train).max()), 1e-30)] = 1.0
     return mean, std

@@ -1,8 +1,12 @@
 """What a trained way got right and wrong: confusion matrix, per-class accuracy, and a one-line
 reading of its train-vs-validation history (the overfitting page).
+
+The confusion matrix and per-class recall are scikit-learn's; every page that shows them comes
+through here.
 """
 import numpy as np
 import pandas as pd
+from sklearn import metrics as sk
 
 
 def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
@@ -10,9 +14,7 @@ def confusion_matrix(y_true, y_pred, n_classes: int) -> np.ndarray:
     y_true, y_pred = np.asarray(y_true, dtype=np.int64), np.asarray(y_pred, dtype=np.int64)
     if y_true.shape != y_pred.shape:
         raise ValueError(f"{len(y_true)} true labels but {len(y_pred)} predictions")
-    counts = np.zeros((n_classes, n_classes), dtype=np.int64)
-    np.add.at(counts, (y_true, y_pred), 1)
-    return counts
+    return sk.confusion_matrix(y_true, y_pred, labels=np.arange(n_classes)).astype(np.int64)
 
 
 def confusion_cells(y_true, y_pred, classes, method: str | None = None) -> pd.DataFrame:
@@ -25,18 +27,21 @@ def confusion_cells(y_true, y_pred, classes, method: str | None = None) -> pd.Da
 
 
 def per_class_accuracy(y_true, y_pred, classes) -> pd.DataFrame:
-    """Share of each true class predicted right (recall), with the counts behind it."""
+    """Share of each true class predicted right (scikit-learn's recall; NaN for a class with no
+    examples), with the counts behind it."""
     counts = confusion_matrix(y_true, y_pred, len(classes))
-    total = counts.sum(1)
-    right = np.diag(counts)
-    acc = np.divide(right, total, out=np.full(len(classes), np.nan), where=total > 0)
-    return pd.DataFrame({"class": list(classes), "correct": right, "examples": total, "accuracy": acc})
+    acc = sk.recall_score(y_true, y_pred, labels=np.arange(len(classes)), average=None,
+                          zero_division=np.nan)
+    return pd.DataFrame({"class": list(classes), "correct": np.diag(counts), "examples": counts.sum(1),
+                         "accuracy": acc})
 
 
 def overfitting_reading(history: pd.DataFrame, n_train: int, name: str, unit: str = "examples") -> str:
-    """One computed line on how far training and validation accuracy came apart."""
+    """One computed line on how far accuracy on the training examples and on held-out ones (the
+    test set where the history has it, for reading only; else the validation split) came apart."""
+    other = "test" if (history.split == "test").any() else "validation"
     train = history[history.split == "train"].sort_values("epoch")
-    val = history[history.split == "validation"].sort_values("epoch")
+    val = history[history.split == other].sort_values("epoch")
     top = float(train.accuracy.max())
     reached = int(train.epoch[train.accuracy >= top - 1e-9].iloc[0])
     line = f"{name} reaches {100 * top:.0f} % on its {n_train} training {unit} by epoch {reached}"

@@ -130,7 +130,7 @@ def neighbours(words: list[str], vectors: np.ndarray, word: str, k: int = 8) -> 
     """The k words whose vectors point most nearly the same way as `word`'s (cosine similarity)."""
     if word not in words:
         raise KeyError(f"{word!r} is not in the vocabulary ({len(words)} words)")
-    unit = vectors / np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
-    sims = unit @ unit[words.index(word)]
+    from sklearn.metrics.pairwise import cosine_similarity
+    sims = cosine_similarity(vectors, vectors[[words.index(word)]])[:, 0]
     order = [i for i in np.argsort(-sims, kind="stable") if words[i] != word][:k]
     return [(words[i], float(sims[i])) for i in order]

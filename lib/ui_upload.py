@@ -12,9 +12,8 @@ import weakref
 import numpy as np
 import pandas as pd
 import streamlit as st
-from sklearn.metrics import confusion_matrix
 
-from . import backbones, cache, charts, ui
+from . import backbones, cache, charts, metrics, ui
 from .data.datasets import split_indices, split_task
 from .data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
                            TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
@@ -140,7 +139,7 @@ def image_inputs() -> ImageCollection:
                 a, b = st.columns([3, 1], vertical_alignment="bottom")
                 a.multiselect("Remove images", [p.name for p in col.pictures[slot]], key=f"remove_{slot}")
                 b.button("Remove", key=f"remove_btn_{slot}", on_click=_remove, args=(slot,))
-    st.button("➕ Add a class", key="add_class", on_click=_new_class,
+    st.button("Add a class", icon=":material/add:", key="add_class", on_click=_new_class,
               disabled=len(col.names) >= MAX_CLASSES)
     with st.expander("…or upload one zip with a folder per class"):
         st.file_uploader("Zip of class folders (e.g. cats/1.jpg, dogs/1.jpg)", type=["zip"],
@@ -234,19 +233,17 @@ def learning_curve(result) -> pd.DataFrame | None:
 # ---------------------------------------------------------------- results
 
 def per_class(result) -> pd.DataFrame:
+    """Each way's share of each class's test examples it got right (lib.metrics, scikit-learn)."""
     c = result["comparison"]
     rows = {"class": c.classes, "test examples": np.bincount(c.test_labels, minlength=len(c.classes))}
     for m, run in c.runs.items():
-        rows[charts.NAMES.get(m, m)] = [
-            ui.percent(float((run.test_pred[c.test_labels == k] == k).mean())) for k in range(len(c.classes))]
+        recall = metrics.per_class_accuracy(c.test_labels, run.test_pred, c.classes)["accuracy"]
+        rows[charts.NAMES.get(m, m)] = [ui.percent(a) for a in recall]
     return pd.DataFrame(rows)
 
 
 def confusion(run, c) -> pd.DataFrame:
-    m = confusion_matrix(c.test_labels, run.test_pred, labels=range(len(c.classes)))
-    return pd.DataFrame([(run.method, c.classes[i], c.classes[j], int(m[i, j]))
-                         for i in range(len(c.classes)) for j in range(len(c.classes))],
-                        columns=["method", "true", "predicted", "count"])
+    return metrics.confusion_cells(c.test_labels, run.test_pred, c.classes, run.method)
 
 
 def mistakes(run, result) -> None:
@@ -268,7 +265,8 @@ def mistakes(run, result) -> None:
 def curve_chart(frame: pd.DataFrame):
     import altair as alt
     f = frame.groupby(["method", "n_per_class"]).test_accuracy.agg(["mean", "min", "max"]).reset_index()
-    colour = alt.Color("method:N", scale=charts.method_scale(f["method"].unique()), title="way")
+    colour = alt.Color("method:N", scale=charts.method_scale(f["method"].unique()), title="way",
+                       legend=charts.SOLID)
     x = alt.X("n_per_class:Q", title="labeled examples per class", scale=alt.Scale(type="log", base=2))
     band = alt.Chart(f).mark_area(opacity=0.2).encode(x=x, y="min:Q", y2="max:Q", color=colour)
     line = alt.Chart(f).mark_line(point=True).encode(
@@ -328,8 +326,8 @@ def head_section(result) -> None:
         st.caption(f"A zip with head.pt (the {head.linear.weight.numel() + head.linear.bias.numel():,} "
                    f"trained weights), head.json (classes, backbone, preprocessing and the feature "
                    f"mean and spread the head expects) and a README.")
-        st.download_button("⬇️ Download the transfer head", bundle(head), "transfer-head.zip",
-                           "application/zip", key="download_head")
+        st.download_button("Download the transfer head", bundle(head), "transfer-head.zip",
+                           "application/zip", key="download_head", icon=":material/download:")
         st.code(USAGE.format(file="transfer-head.zip"), language="python")
     gen = st.session_state["gen"]
     st.file_uploader("Load a downloaded head back", type=["zip"], key=f"head_{gen}",

@@ -9,8 +9,42 @@ import torch
 from lib import device, image_ways
 
 
-def test_device_is_cpu_or_cuda_as_available():
-    assert device.device().type == ("cuda" if torch.cuda.is_available() else "cpu")
+def test_training_goes_to_a_gpu_when_there_is_one_unless_told_not_to(monkeypatch):
+    monkeypatch.delenv(device.DEVICE_ENV, raising=False)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: True)   # a GPU, as torch sees it
+    assert device.device() == torch.device("cuda")
+    monkeypatch.setenv(device.DEVICE_ENV, "cpu")
+    assert device.device() == torch.device("cpu")                   # forced, GPU or not
+    monkeypatch.delenv(device.DEVICE_ENV)
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)  # no GPU
+    assert device.device() == torch.device("cpu")
+
+
+def test_a_bad_device_setting_names_the_variable(monkeypatch):
+    monkeypatch.setenv(device.DEVICE_ENV, "gpu")
+    with pytest.raises(ValueError, match="TRANSFER_LAB_DEVICE='gpu' is not a device"):
+        device.device()
+    monkeypatch.setenv(device.DEVICE_ENV, "cuda")
+    monkeypatch.setattr(torch.cuda, "is_available", lambda: False)
+    with pytest.raises(ValueError, match="no CUDA GPU"):
+        device.device()
+
+
+def test_fit_trains_where_device_says_and_returns_the_model_on_the_cpu(monkeypatch):
+    from torch import nn
+    from lib import train
+    asked, seen = [], []
+
+    class Spy(nn.Linear):
+        def forward(self, x):
+            seen.append(x.device.type)
+            return super().forward(x)
+
+    monkeypatch.setattr(train, "device", lambda: asked.append(1) or torch.device("cpu"))
+    x = torch.randn(12, 3)
+    model, _, _ = train.fit(Spy(3, 2), x, (x[:, 0] > 0).long(), config=train.TrainConfig(max_epochs=2))
+    assert asked and set(seen) == {"cpu"}
+    assert {p.device.type for p in model.parameters()} == {"cpu"}
 
 
 def _seeded_draws(seed, out, waits):
@@ -55,11 +89,6 @@ def test_two_sessions_loading_one_backbone_load_it_once(monkeypatch):
     for t in threads:
         t.join()
     assert calls == ["resnet18"] and got[0] is got[1]
-
-
-def test_the_device_can_be_forced_to_the_cpu(monkeypatch):
-    monkeypatch.setenv(device.DEVICE_ENV, "cpu")
-    assert device.device() == torch.device("cpu")
 
 
 @pytest.mark.skipif(not torch.cuda.is_available(), reason="needs a CUDA GPU; nothing else does")

@@ -51,3 +51,21 @@ def test_overfitting_reading_is_computed_from_the_history():
 def test_overfitting_reading_without_validation():
     text = overfitting_reading(_history([0.5, 1.0], []), 2, "Transfer")
     assert "by epoch 2" in text and "none is held back" in text
+
+
+def test_the_upload_pages_tables_are_the_same_scikit_learn_numbers():
+    from types import SimpleNamespace
+    from lib import ui_upload
+    rng = np.random.default_rng(2)
+    y_true, y_pred = rng.integers(0, 3, 60), rng.integers(0, 3, 60)
+    run = SimpleNamespace(method="scratch", test_pred=y_pred)
+    c = SimpleNamespace(classes=["x", "y", "z"], test_labels=y_true, runs={"scratch": run})
+    table = ui_upload.per_class({"comparison": c})
+    assert table["from scratch"].tolist() == [f"{100 * r:.1f} %" for r in recall_score(y_true, y_pred, average=None)]
+    cells = ui_upload.confusion(run, c).pivot(index="true", columns="predicted", values="count")
+    assert np.array_equal(cells.loc[["x", "y", "z"], ["x", "y", "z"]].to_numpy(), sk_confusion(y_true, y_pred))
+
+
+def test_a_class_with_no_test_examples_has_no_accuracy_rather_than_zero():
+    table = per_class_accuracy([0, 0, 1], [0, 1, 1], ["a", "b", "c"])
+    assert table.examples.tolist() == [2, 1, 0] and np.isnan(table.accuracy.iloc[2])
