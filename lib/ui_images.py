@@ -59,7 +59,10 @@ def how_to_get(err) -> None:
         f"there and unpack the pack on this one. The zip comes from `{photos.URL}`.\n\n"
         f"**Or use your own photos:** the *Your own data* page takes a zip of folders, one per "
         f"class, or photos from a camera.")
-    st.page_link("app_pages/your_data.py", label="Your own data", icon=":material/upload:")
+    try:  # keeps this session (and what it holds) when the app's navigation knows the page
+        st.page_link("app_pages/your_data.py", label="Your own data", icon=":material/upload:")
+    except st.errors.StreamlitAPIException:  # this page run on its own (tests): a plain link
+        st.markdown("[Your own data](/your_data)")
 
 
 def show_comparison(c, unit: str = "photos") -> None:

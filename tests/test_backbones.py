@@ -3,9 +3,6 @@
 The download code is exercised against a local HTTP server on 127.0.0.1, never the network.
 """
 import hashlib
-import http.server
-import threading
-
 import numpy as np
 import pytest
 import torch
@@ -13,6 +10,7 @@ import torchvision
 
 from lib import backbones, features
 from lib.backbones import cuts_of, load_backbone
+from standin import Server as _Server
 
 CAT_CLASSES = {281, 282, 283, 284, 285}  # tabby, tiger cat, Persian, Siamese, Egyptian cat
 
@@ -111,39 +109,6 @@ def test_corrupt_feature_file_is_recomputed(monkeypatch):
 
 
 # ---------------------------------------------------------------- downloads, against a stand-in
-
-class _Server:
-    """Serves `files` (name -> bytes) on 127.0.0.1; counts requests; can stall."""
-
-    def __init__(self, files, stall_s=0.0):
-        self.files, self.hits = files, []
-        outer = self
-
-        class Handler(http.server.BaseHTTPRequestHandler):
-            def do_GET(self):
-                outer.hits.append(self.path)
-                if stall_s:
-                    threading.Event().wait(stall_s)
-                body = outer.files.get(self.path.lstrip("/"))
-                if body is None:
-                    self.send_error(404)
-                    return
-                self.send_response(200)
-                self.send_header("Content-Length", str(len(body)))
-                self.end_headers()
-                self.wfile.write(body)
-
-            def log_message(self, *args):
-                pass
-
-        self.httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.httpd.server_address[1]}"
-        threading.Thread(target=self.httpd.serve_forever, daemon=True).start()
-
-    def close(self):
-        self.httpd.shutdown()
-        self.httpd.server_close()
-
 
 @pytest.fixture
 def online(monkeypatch, tmp_path):
