@@ -1,0 +1,174 @@
+"""A lecture hall in the suite: two replicas of the app behind HAProxy, started by the same code
+as `python scripts/hall.py`, on loopback, in a real headless Chromium.
+
+- Stickiness: the dress page's photos (st.image, kept in the memory of the replica that ran
+  the page and served at /media/...) load through the balancer with the session's cookie, and
+  the other replica does not have them.
+- Failover: the replica holding the session is killed; the page comes back through the
+  balancer from the other replica, with the settings of its URL and the same numbers, and again
+  after a reload.
+- The hall stops every process it started.
+
+Needs Debian's haproxy (and chromium, chromium-driver, like tests/test_browser.py); .ci/run
+installs them.
+"""
+import importlib.util
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+FAILOVER_TIMEOUT_S = 180  # bounded wait for the page to come back from the other replica
+VIEW = "/dress_colour?n_per_class=2&seed=0"  # 2 photos per class: quick to train on a cold cache
+
+
+def _hall_script():
+    spec = importlib.util.spec_from_file_location("hall", ROOT / "scripts" / "hall.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+hall_script = _hall_script()
+if hall_script.haproxy_binary() is None:
+    pytest.skip("haproxy is not installed (apt-get install haproxy); .ci/run installs it",
+                allow_module_level=True)
+
+from test_browser import accuracies, browser, problems, wait_rendered  # noqa: E402,F401 (browser: a fixture)
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+
+@pytest.fixture(scope="module")
+def hall(tmp_path_factory):
+    h = hall_script.Hall(replicas=2, cache=tmp_path_factory.mktemp("hall-cache"),
+                         env={"TRANSFER_LAB_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TRANSFER_LAB_WARMUP": "0"})
+    h.start()
+    yield h
+    h.stop()
+
+
+def _replica_of(drv) -> str:
+    cookie = drv.get_cookie(hall_script.COOKIE)
+    assert cookie, "the balancer set no stickiness cookie"
+    return cookie["value"]
+
+
+def _media_urls(drv) -> list[str]:
+    return [img.get_attribute("src") for img in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stImage"] img')
+            if "/media/" in (img.get_attribute("src") or "")]
+
+
+def _status(url: str, replica: str) -> int:
+    """HTTP status of `url` through the balancer for a request carrying `replica`'s cookie."""
+    req = urllib.request.Request(url, headers={"Cookie": f"{hall_script.COOKIE}={replica}"})
+    try:
+        with urllib.request.urlopen(req, timeout=10) as r:
+            r.read()
+            return r.status
+    except urllib.error.HTTPError as err:
+        return err.code
+
+
+def hall_problems(drv, hall) -> list[str]:
+    """Exceptions on the page, and browser console errors about the hall's own address (a
+    websocket or media file the balancer failed to serve). Resources from elsewhere are
+    tests/test_browser.py's concern."""
+    return [p for p in problems(drv) if not p.startswith(("http://", "https://")) or p.startswith(hall.url)]
+
+
+def test_a_session_and_its_media_stick_to_one_replica(hall, browser):
+    browser.get(hall.url + VIEW)
+    wait_rendered(browser, "the dress page through the balancer")
+    seen = hall_problems(browser, hall)
+    assert not seen, seen
+    holder = _replica_of(browser)
+    assert holder in {"r1", "r2"}
+    media = _media_urls(browser)
+    assert media, "the dress page showed no sample photos"
+    assert all(u.startswith(hall.url + "/media/") for u in media), media
+    # the browser drew every photo, each fetched through the balancer with the session's cookie
+    drawn = browser.execute_script(
+        "return Array.from(document.querySelectorAll('[data-testid=\"stImage\"] img'))"
+        ".map(i => i.complete && i.naturalWidth > 0)")
+    assert drawn and all(drawn), drawn
+    # and the cookie is what makes that work: only the replica that ran the page has the files
+    other = "r2" if holder == "r1" else "r1"
+    assert _status(media[0], holder) == 200
+    assert _status(media[0], other) == 404
+
+
+def _move_slider_right(drv) -> None:
+    """One step right on the dress page's data-size slider (its thumb takes arrow keys)."""
+    thumb = drv.find_element(By.CSS_SELECTOR, '.st-key-n_per_class [role="slider"], '
+                                              '.st-key-n_per_class input[type="range"]')
+    drv.execute_script("arguments[0].focus()", thumb)
+    ActionChains(drv).send_keys(Keys.ARROW_RIGHT).perform()
+
+
+def test_a_lost_replica_sends_its_session_to_the_other_with_the_same_view(hall, browser):
+    # The attendee moves the slider (2 -> 4 per class): that run is a fragment run. Streamlit's
+    # frontend reruns the page by itself after a reconnect only when its last run was a
+    # fragment run or unfinished; after a plain page load it keeps showing the old page
+    # (docs/DEPLOY.md, "A replica lost mid-lecture").
+    _move_slider_right(browser)
+    deadline = time.time() + FAILOVER_TIMEOUT_S
+    while time.time() < deadline and "n_per_class=4" not in browser.current_url:
+        time.sleep(0.5)
+    wait_rendered(browser, "the dress page after moving the slider")
+    holder = _replica_of(browser)
+    other = "r2" if holder == "r1" else "r1"
+    url, before, media = browser.current_url, accuracies(browser), _media_urls(browser)
+    assert "n_per_class=4" in url and "seed=0" in url, url
+    assert len(before) >= 2, f"expected both ways' test accuracy, saw {before}"
+
+    hall.kill_replica(holder)
+    # the frontend reconnects by itself; HAProxy redispatches it and rewrites the cookie
+    deadline = time.time() + FAILOVER_TIMEOUT_S
+    while time.time() < deadline and (browser.get_cookie(hall_script.COOKIE) or {}).get("value") != other:
+        time.sleep(0.5)
+    assert _replica_of(browser) == other, "the session was not moved to the other replica"
+    while time.time() < deadline and _status(media[0], other) != 200:  # the page ran there
+        time.sleep(0.5)
+    assert _status(media[0], other) == 200, "the other replica never ran the page for this session"
+    wait_rendered(browser, "the dress page after its replica was killed")
+    seen = hall_problems(browser, hall)
+    assert not seen, seen
+    assert browser.current_url == url
+    assert accuracies(browser) == before, "the view came back with other numbers"
+
+    # a reload goes through the balancer to the replica still up, and the URL gives the view
+    browser.refresh()
+    wait_rendered(browser, "the dress page reloaded after the failover")
+    assert _replica_of(browser) == other
+    seen = hall_problems(browser, hall)
+    assert not seen, seen
+    assert browser.current_url == url
+    assert accuracies(browser) == before
+
+
+def _groups_alive(pgids) -> list[str]:
+    alive = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[2]) in pgids and fields[0] != "Z":
+            alive.append(f"pid {stat.parent.name} in group {fields[2]}")
+    return alive
+
+
+def test_the_hall_stops_everything_it_started(hall):
+    groups = set(hall.pids())
+    assert len(groups) == 3  # haproxy and two replicas, each leading its own process group
+    hall.stop()
+    assert _groups_alive(groups) == []
+    for port in [hall.port, *(r.port for r in hall.replicas)]:
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2)
+    assert not hall.workdir.exists()  # its config, socket and logs went with it
