@@ -3,17 +3,19 @@ import streamlit as st
 
 from lib import presenter, warmup
 
-st.set_page_config(page_title="Transfer Lab", page_icon="🚀", layout="wide")
+# No page_icon: a Material icon there is fetched from fonts.gstatic.com (nothing offline) and an
+# emoji needs an emoji font; Streamlit's own favicon is served by the app itself.
+st.set_page_config(page_title="Transfer Lab", layout="wide")
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [
-    ("app_pages/home.py", "Why transfer learning", "🚀"),
-    ("app_pages/dress_colour.py", "The dress", "👗"),
-    ("app_pages/sentiment.py", "Movie reviews", "🎬"),
-    ("app_pages/learning_curves.py", "Learning curves", "📈"),
-    ("app_pages/overfitting.py", "Overfitting", "🧠"),
-    ("app_pages/parameters.py", "Parameters", "🔢"),
-    ("app_pages/your_data.py", "Your own data", "📂"),
+    ("app_pages/home.py", "Why transfer learning", ":material/rocket_launch:"),
+    ("app_pages/dress_colour.py", "The dress", ":material/checkroom:"),
+    ("app_pages/sentiment.py", "Movie reviews", ":material/movie:"),
+    ("app_pages/learning_curves.py", "Learning curves", ":material/show_chart:"),
+    ("app_pages/overfitting.py", "Overfitting", ":material/psychology:"),
+    ("app_pages/parameters.py", "Parameters", ":material/calculate:"),
+    ("app_pages/your_data.py", "Your own data", ":material/folder_open:"),
 ]
 
 page = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))

@@ -3,9 +3,11 @@ import streamlit as st
 
 from lib import presenter
 from lib.counts import head_formula, total_weights
+from lib.palette import COLOURS
 
+DOT = "### <span style='color:{}'>●</span>"  # each way's colour on every chart
 
-st.title("🚀 Transfer Lab")
+st.title(":material/rocket_launch: Transfer Lab")
 st.markdown(
     "#### Why does transfer learning work when you only have a few labeled examples?\n"
     "Andrew Ng's analogy: a deep model is a rocket **engine** and data is its **fuel**. A huge "
@@ -16,12 +18,12 @@ resnet50 = total_weights("resnet50")  # torchvision's ResNet-50, built without w
 presenter.say("home", backbone_params=resnet50, head_params=(2048 + 1) * 2)
 left, right = st.columns(2)
 with left:
-    st.markdown("### 🔴 From scratch")
+    st.markdown(DOT.format(COLOURS["scratch"]) + " From scratch", unsafe_allow_html=True)
     st.markdown("Every weight starts random and must be learned from **your few labeled "
                 f"examples**. A ResNet-50 has **{resnet50:,}** of them (counted from the real "
                 "torchvision model on this machine).")
 with right:
-    st.markdown("### 🔵 Transfer")
+    st.markdown(DOT.format(COLOURS["transfer"]) + " Transfer", unsafe_allow_html=True)
     st.markdown("Borrow an engine already fuelled: a network **pretrained** on a large, different "
                 "task (ImageNet's 1.28 million labeled photos) is **frozen**, and only a small head "
                 f"is trained on its features. For 2,048 features and 2 classes: "
@@ -38,14 +40,14 @@ st.divider()
 st.markdown("### Where to go")
 cols = st.columns(3)
 links = [
-    ("app_pages/dress_colour.py", "👗 The dress", "Blue/black or white/gold? Both ways on the same photos."),
-    ("app_pages/sentiment.py", "🎬 Movie reviews", "Word vectors pretrained on unlabeled reviews."),
-    ("app_pages/learning_curves.py", "📈 Learning curves", "Accuracy as labeled data grows, over seeds."),
-    ("app_pages/overfitting.py", "🧠 Overfitting", "Memorising instead of learning, epoch by epoch."),
-    ("app_pages/parameters.py", "🔢 Parameters", "How many weights each way has to learn."),
-    ("app_pages/your_data.py", "📂 Your own data", "Bring photos or texts and compare both ways."),
+    ("app_pages/dress_colour.py", "The dress", "checkroom", "Blue/black or white/gold? Both ways on the same photos."),
+    ("app_pages/sentiment.py", "Movie reviews", "movie", "Word vectors pretrained on unlabeled reviews."),
+    ("app_pages/learning_curves.py", "Learning curves", "show_chart", "Accuracy as labeled data grows, over seeds."),
+    ("app_pages/overfitting.py", "Overfitting", "psychology", "Memorising instead of learning, epoch by epoch."),
+    ("app_pages/parameters.py", "Parameters", "calculate", "How many weights each way has to learn."),
+    ("app_pages/your_data.py", "Your own data", "folder_open", "Bring photos or texts and compare both ways."),
 ]
-for i, (path, title, blurb) in enumerate(links):
+for i, (path, title, icon, blurb) in enumerate(links):
     with cols[i % 3]:
-        st.page_link(path, label=title)
+        st.page_link(path, label=title, icon=f":material/{icon}:")
         st.caption(blurb)

@@ -8,7 +8,7 @@ from lib import charts, metrics, presenter, ui
 from lib.experiments import resolve_task
 from lib.sweeps import sweep_options
 
-st.title("🧠 Overfitting: memorising instead of learning")
+st.title(":material/psychology: Overfitting: memorising instead of learning")
 st.markdown(
     "A model with many weights and few examples can learn its training examples by heart. Here "
     "both ways train for a fixed number of epochs with nobody stopping them early, and after "

@@ -7,7 +7,7 @@ import streamlit as st
 from lib import charts, curves, presenter, ui, zoo
 from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
 
-st.title("🔢 Counting parameters")
+st.title(":material/calculate: Counting parameters")
 st.markdown(
     "The need for labeled data comes from the number of weights that have to be learned from it. "
     "Trained from scratch, every weight of a network is learned from your examples. With "
@@ -25,7 +25,7 @@ classes = 2
 table = census(classes)
 parts = pd.concat([
     table.assign(part="trained from scratch", count=table.total),
-    table[table.name != "scratch_cnn"].assign(part="frozen backbone", count=lambda d: d.frozen),
+    table[table.name != "scratch_cnn"].assign(part="pretrained, kept frozen", count=lambda d: d.frozen),
     table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
 ])[["model", "part", "count"]]
 ui.chart(charts.params_chart, parts)
@@ -72,8 +72,8 @@ st.markdown(
 task = ui.task_picker("Measured on")
 results = run_sweep(task, DEFAULT_SIZES, DEFAULT_SEEDS, cached_only=True, **sweep_options(task))
 if results.empty:
-    st.info("Nothing measured yet for this task: open **📈 Learning curves** with its default "
-            "settings, then come back. (Results are read from the same cache.)")
+    st.info("Nothing measured yet for this task: open **:material/show_chart: Learning curves** "
+            "with its default settings, then come back. (Results are read from the same cache.)")
     st.stop()
 summary = curves.summarise(results)
 ui.url_int("target", 75, 51, 99)

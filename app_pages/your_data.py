@@ -5,7 +5,7 @@ from lib import presenter, ui, ui_upload as up
 from lib.data import split_task
 from lib.data.uploads import UploadError
 
-st.title("📂 Your own data")
+st.title(":material/folder_open: Your own data")
 st.markdown(
     "Does it work on *your* data? Name a few classes, add examples of each, and the same two ways "
     "learn them: a small network **from scratch**, and a small head on a **pretrained** network. "

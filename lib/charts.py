@@ -6,15 +6,8 @@ viewers can tell apart): scratch is vermillion, transfer is blue, the control is
 import altair as alt
 import pandas as pd
 
-COLOURS = {
-    "scratch": "#D55E00",    # vermillion
-    "transfer": "#0072B2",   # blue
-    "control": "#7F7F7F",    # grey
-    "encoder": "#56B4E9",    # sky blue: a second transfer way (e.g. a sentence encoder)
-    "bow": "#CC79A7",        # reddish purple: a classic baseline
-}
-NAMES = {"scratch": "from scratch", "transfer": "transfer", "control": "control (random frozen)",
-         "encoder": "transfer (encoder)", "bow": "bag-of-words baseline"}
+from .palette import COLOURS, NAMES  # noqa: F401  (pages read them as charts.COLOURS / NAMES)
+
 PERCENT = alt.Axis(format="%", title="accuracy")
 ACCURACY_SCALE = alt.Scale(domain=[0, 1])
 
@@ -25,9 +18,13 @@ def method_scale(methods) -> alt.Scale:
     return alt.Scale(domain=methods, range=[COLOURS.get(m, "#000000") for m in methods])
 
 
+# Legends and tooltips name each way in words (NAMES), not by its code ("bow").
+WAY_LABELS = " : ".join(f"datum.label === '{k}' ? '{v}'" for k, v in NAMES.items()) + " : datum.label"
+WAY_NAME = WAY_LABELS.replace("datum.label", "datum.method")  # for transform_calculate(way=...)
+WAY = alt.Legend(labelExpr=WAY_LABELS)
 # A band's fill shares its legend with the lines' colour: legend=None on it hides both, so the
 # band keeps the legend, drawn with solid swatches.
-SOLID = alt.Legend(symbolOpacity=1)
+SOLID = alt.Legend(symbolOpacity=1, labelExpr=WAY_LABELS)
 
 
 def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:
@@ -38,13 +35,14 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
     y = (alt.Y("accuracy:Q", scale=ACCURACY_SCALE, axis=PERCENT) if metric == "accuracy"
          else alt.Y("loss:Q", title="cross-entropy loss"))
     # Plain lines (no point markers) so the legend shows the dash pattern of each split.
-    return alt.Chart(history).mark_line(strokeWidth=2.5).encode(
+    return alt.Chart(history).transform_calculate(way=WAY_NAME).mark_line(strokeWidth=2.5).encode(
         x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
         y=y,
-        color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way"),
+        color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
+                        legend=WAY),
         strokeDash=alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", "validation"],
                                   range=[[5, 3], [1, 0]]), title="data"),
-        tooltip=["method", "split", "epoch", alt.Tooltip("accuracy:Q", format=".1%"),
+        tooltip=["way:N", "split", "epoch", alt.Tooltip("accuracy:Q", format=".1%"),
                  alt.Tooltip("loss:Q", format=".3f")],
     ).properties(height=height)
 
@@ -90,8 +88,9 @@ def learning_curve_chart(summary: pd.DataFrame, height: int = 340) -> alt.Chart:
     x = alt.X("n_per_class:Q", scale=alt.Scale(type="log", base=2),
               axis=alt.Axis(title="labeled examples per class (log scale)", values=sorted(
                   summary["n_per_class"].unique().tolist())))
-    base = alt.Chart(summary).encode(x=x, color=alt.Color("method:N", scale=scale, title="way"))
-    tips = ["method", alt.Tooltip("n_per_class:Q", title="per class"),
+    base = alt.Chart(summary).transform_calculate(way=WAY_NAME).encode(
+        x=x, color=alt.Color("method:N", scale=scale, title="way", legend=SOLID))
+    tips = ["way:N", alt.Tooltip("n_per_class:Q", title="per class"),
             alt.Tooltip("mean:Q", format=".1%", title="mean accuracy"),
             alt.Tooltip("low:Q", format=".1%", title="95% low"),
             alt.Tooltip("high:Q", format=".1%", title="95% high"), alt.Tooltip("seeds:Q")]
@@ -128,7 +127,7 @@ def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
 
     `parts` has columns model, part, count; parts keep their order and colours below.
     """
-    colours = {"trained from scratch": COLOURS["scratch"], "frozen backbone": COLOURS["control"],
+    colours = {"trained from scratch": COLOURS["scratch"], "pretrained, kept frozen": COLOURS["control"],
                "trained head (transfer)": COLOURS["transfer"]}
     # Bars start at 1 weight: a log axis has no zero for them to start from.
     return alt.Chart(parts.assign(base=1)).mark_bar().encode(

@@ -220,7 +220,7 @@ def show(text: str) -> None:
     """A talking point, drawn only in presenter mode."""
     import streamlit as st
     if is_on():
-        st.info(text, icon="🎤")
+        st.info(text, icon=":material/record_voice_over:")
 
 
 def say(step: str, **on_screen) -> None:
@@ -241,20 +241,38 @@ def sized(chart, on: bool | None = None):
             .configure_text(fontSize=18))
 
 
+LINK_CHARS = 22  # what a link's label may hold in its column at presenter size, 1400 px wide
+
+
+def path_links(url_path: str) -> dict:
+    """The guided path: "here" (a line), "previous" and "next" ((Step, label, tooltip)). A label
+    names its step only while it fits its column, else it is "Previous" or "Next" and the name is
+    in the tooltip: at 1400 px "Previous: The problem: engine and fuel" was cut off."""
+    prev, here, nxt = neighbours(url_path)
+    i = step_index(url_path)
+    links = {"here": f"Step {i + 1} of {len(STEPS)}: {here.title}"}
+    for key, step, word, k in (("previous", prev, "Previous", i), ("next", nxt, "Next", i + 2)):
+        if step:
+            named = f"{word}: {step.title}"
+            links[key] = (step, named if len(named) <= LINK_CHARS else word, f"Step {k}: {step.title}")
+    return links
+
+
 def guided_path(url_path: str) -> None:
     """Previous / step k of n / next, as links that keep presenter mode on."""
     import streamlit as st
     if not is_on() or (url_path.strip("/") or "home") not in STEP_NAMES:
         return
-    prev, here, nxt = neighbours(url_path)
+    links = path_links(url_path)
     left, mid, right = st.columns([2, 3, 2], vertical_alignment="center")
     keep = {PRESENT_KEY: "1"}
-    if prev:
-        left.page_link(prev.file, label=f"Previous: {prev.title}", icon="⬅️", query_params=keep)
-    mid.markdown(f"<div style='text-align:center;font-size:1.1rem'>Step {step_index(url_path) + 1} "
-                 f"of {len(STEPS)}: <b>{here.title}</b></div>", unsafe_allow_html=True)
-    if nxt:
-        right.page_link(nxt.file, label=f"Next: {nxt.title}", icon="➡️", query_params=keep)
+    for key, column, icon in (("previous", left, "arrow_back"), ("next", right, "arrow_forward")):
+        if key in links:
+            step, label, tip = links[key]
+            column.page_link(step.file, label=label, icon=f":material/{icon}:", help=tip, query_params=keep)
+    # st.html, not st.markdown: a markdown block's negative bottom margin sat its text ~10 px
+    # below the links beside it at 1400 px; the line height matches theirs
+    mid.html(f"<div style='text-align:center;font-size:1.1rem;line-height:2.2rem'>{links['here']}</div>")
 
 
 def share_url() -> str:

@@ -182,6 +182,13 @@ def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> 
                    f"chance explains on {ra.n_test} test examples.")
 
 
+def clearly_ahead(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> bool:
+    """`a` beats `b` on this draw by more than chance (McNemar's test, as `verdict` words it)."""
+    from .curves import SIGNIFICANT
+    diff, p = paired_difference(comparison.runs[a], comparison.runs[b], comparison.test_labels)
+    return diff > 0 and p < SIGNIFICANT
+
+
 def verdict_test(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
     """The test behind `verdict`'s words, named, with its counts and p-value."""
     from .curves import SIGNIFICANT

@@ -86,22 +86,24 @@ def seed_input() -> int:
 
 def backbone_select() -> str:
     url_choice("backbone", "efficientnet_lite0", list(CHOICES))
+    # Names only: the sidebar is ~28 characters wide, and "EfficientNet-Lite0 (ships with the
+    # app, offline)" was cut off there. Where each one comes from is in the tooltip.
     name = st.sidebar.selectbox(
-        "Pretrained backbone", list(CHOICES), key="backbone",
-        format_func=lambda k: CHOICES[k][0] + (" (ships with the app, offline)" if k == "efficientnet_lite0"
-                                               else " (downloaded once)"),
-        help="The frozen network whose features the transfer head learns from. All were "
-             "pretrained on ImageNet. Downloaded ones fall back to EfficientNet-Lite0 offline.")
+        "Pretrained network", list(CHOICES), key="backbone", format_func=lambda k: CHOICES[k][0],
+        help="The network, pretrained on ImageNet, whose features the transfer head learns from "
+             "(the frozen backbone). EfficientNet-Lite0 ships with the app and works offline; the "
+             "others are downloaded once, and fall back to EfficientNet-Lite0 without a network.")
     remember(backbone=name)
     return name
 
 
 def control_toggle() -> bool:
     url_bool("control", False)
-    on = st.sidebar.toggle("Show the control (random frozen backbone)", key="control",
-                           help="The same architecture and head, with random weights instead of "
-                                "pretrained ones: shows whether the gain comes from pretraining "
-                                "or merely from freezing.")
+    on = st.sidebar.toggle("Show the control (random weights)", key="control",
+                           help="The control is a random frozen backbone: the same architecture "
+                                "and head, with random weights instead of pretrained ones, kept "
+                                "fixed while the head trains. It shows whether the gain comes "
+                                "from pretraining or merely from freezing.")
     remember(control=on)
     return on
 
@@ -181,7 +183,8 @@ def run_card(run, n_train: int) -> None:
         st.caption(f"Head: {run.formula} trained, on top of {frozen:,} frozen weights")
     else:
         st.caption("Every weight starts random and is learned from the labeled examples")
-    st.caption(f"Training took {run.train_seconds:.2f} s for {int(run.history.epoch.max())} epochs")
+    epochs = int(run.history.epoch.max())
+    st.caption(f"Training took {run.train_seconds:.2f} s for {epochs} epoch{'s' if epochs != 1 else ''}")
 
 
 def side_by_side(comparison) -> None:
@@ -248,7 +251,8 @@ def training_settings_expander(extra: dict | None = None) -> None:
         st.table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}).set_index("setting"))
 
 
-TASK_NAMES = {"dress": "👗 The dress (images)", "sentiment": "🎬 Movie reviews (text)"}
+TASK_NAMES = {"dress": ":material/checkroom: The dress (images)",
+              "sentiment": ":material/movie: Movie reviews (text)"}
 
 
 def task_picker(label: str = "Task") -> str:

@@ -56,14 +56,15 @@ def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
 
 
 def word_map(words, vectors, title: str, top: int = 300) -> alt.Chart:
-    """The `top` most frequent words' vectors projected to 2-D (PCA), coloured by polarity."""
+    """The `top` most frequent words' vectors projected to 2-D (PCA, its first two principal
+    components, named on screen in plain words), coloured by polarity."""
     n = min(top, len(words))
     xy = PCA(2, random_state=0).fit_transform(vectors[:n]) if n >= 2 else np.zeros((n, 2))
     df = pd.DataFrame({"word": words[:n], "x": xy[:, 0], "y": xy[:, 1],
                        "polarity": [polarity(w) for w in words[:n]]})
     scale = alt.Scale(domain=list(POLARITY_COLOURS), range=list(POLARITY_COLOURS.values()))
     return alt.Chart(df, title=title).mark_circle(size=45, opacity=0.8).encode(
-        x=alt.X("x:Q", title="1st principal component"), y=alt.Y("y:Q", title="2nd principal component"),
+        x=alt.X("x:Q", title="direction of most spread"), y=alt.Y("y:Q", title="direction of next most spread"),
         color=alt.Color("polarity:N", scale=scale, title="in the generator's lexicon"),
         tooltip=["word", "polarity"]).properties(height=320)
 
@@ -86,7 +87,8 @@ def unlabeled_curve(n_per_class: int, seed: int, amounts: tuple, _progress=None)
 def curve_chart(df: pd.DataFrame) -> alt.Chart:
     base = alt.Chart(df).encode(
         x=alt.X("unlabeled:Q", title="unlabeled reviews used for pretraining"),
-        color=alt.Color("method:N", scale=charts.method_scale(df["method"]), title="way"))
+        color=alt.Color("method:N", scale=charts.method_scale(df["method"]), title="way",
+                        legend=charts.WAY))
     line = base.mark_line(point=True).encode(
         y=alt.Y("accuracy:Q", scale=charts.ACCURACY_SCALE, axis=charts.PERCENT),
         tooltip=["method", "unlabeled", alt.Tooltip("accuracy:Q", format=".1%")])
@@ -114,5 +116,6 @@ def toy_chart(df: pd.DataFrame) -> alt.Chart:
         x=alt.X("two reviews:O", title="accuracy on the 2 test reviews",
                 axis=alt.Axis(labelExpr="datum.value * 100 + ' %'")),
         xOffset="method:N", y=alt.Y("seeds:Q", title="number of seeds"),
-        color=alt.Color("method:N", scale=charts.method_scale(counts["method"]), title="way"),
+        color=alt.Color("method:N", scale=charts.method_scale(counts["method"]), title="way",
+                        legend=charts.WAY),
         tooltip=["method", "two reviews", "seeds"]).properties(height=240)

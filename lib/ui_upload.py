@@ -118,8 +118,11 @@ def _new_class() -> None:
 def image_inputs() -> ImageCollection:
     """Per-class name, uploader, thumbnails and remove; then a zip and the camera."""
     col, gen = st.session_state["images"], st.session_state["gen"]
+    # The uploaders print Streamlit's own "200MB per file" (server.maxUploadSize); say both limits
+    # in one sentence, so the per-file and the total read as two limits, not two answers.
     st.caption(f"2 to {MAX_CLASSES} classes, at least 2 images each, at most {MAX_FILES_PER_CLASS} "
-               f"per class and {MAX_TOTAL_BYTES // MB} MB in all. Now: {sum(col.counts())} images, "
+               f"per class. Each file up to {st.get_option('server.maxUploadSize')} MB, and "
+               f"{MAX_TOTAL_BYTES // MB} MB for all files together. Now: {sum(col.counts())} images, "
                f"{col.total_bytes() / MB:.1f} MB.")
     for slot, name in enumerate(col.names):
         with st.container(border=True):

@@ -31,6 +31,16 @@ def test_renders_without_errors(page):
     assert any("500 unlabeled" in c.value for c in page.caption)
 
 
+def test_weights_table_is_a_static_table_whose_formulas_wrap(page):
+    # a data grid cut "how the trained weights are counted" off at 1400 px; st.table wraps
+    tables = [t.value for t in page.table if "how the trained weights are counted" in t.value.columns]
+    assert len(tables) == 1
+    weights = tables[0]
+    assert list(weights.columns) == ["trained weights", "frozen pretrained weights",
+                                     "how the trained weights are counted"]
+    assert weights["how the trained weights are counted"].str.contains("=").all()
+
+
 def test_slider_move_changes_the_numbers(page):
     before = metrics(page)
     page.select_slider(key="n_per_class").set_value(64).run()

@@ -231,3 +231,17 @@ def test_a_chart_is_built_once_per_input_and_drawn_from_its_spec():
     assert built == ["accuracy", "loss", "accuracy"]   # the repeat was not rebuilt...
     assert drawn[0] == drawn[1] and drawn[0]["title"] == "accuracy" and drawn[2]["title"] == "loss"
     assert drawn[3]["datasets"] != drawn[0]["datasets"]  # ...and other data is another chart
+
+
+def test_guided_path_labels_fit_their_column_at_presenter_size():
+    # "Previous: The problem: engine and fuel" was cut off at 1400 px; a label too long for its
+    # column says just Previous or Next, with the step's name in the tooltip
+    for name in presenter.STEP_NAMES:
+        links = presenter.path_links(name)
+        assert links["here"].startswith(f"Step {presenter.step_index(name) + 1} of ")
+        for key in ("previous", "next"):
+            if key in links:
+                step, label, tip = links[key]
+                assert len(label) <= presenter.LINK_CHARS and step.title in tip
+    assert presenter.path_links("dress_colour")["previous"][1] == "Previous"
+    assert presenter.path_links("dress_colour")["next"][1] == "Next: Movie reviews"

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from scipy.stats import norm
 
-from lib.runs import accuracy_interval, paired_difference, verdict, verdict_test
+from lib.runs import accuracy_interval, clearly_ahead, paired_difference, verdict, verdict_test
 
 # Newcombe (1998), "Two-sided confidence intervals for the single proportion: comparison of seven
 # methods", Statistics in Medicine 17:857-872: the worked examples, method 3 (Wilson score, no
@@ -92,3 +92,12 @@ def test_verdict_says_chance_at_p_0_0625_and_ahead_at_p_0_03():
     assert "ahead of **way B**" in verdict(clear) and "more than chance" in verdict(clear)
     behind = _comparison(*_pair(0, 6, 10, 0))
     assert "behind **way B**" in verdict(behind)
+
+
+def test_clearly_ahead_is_the_verdicts_threshold_not_a_margin_in_points():
+    # the sentiment page's "why doesn't it win clearly" box used "within 2 points"; now the test decides
+    assert clearly_ahead(_comparison(*_pair(6, 0, 10, 0)))        # 6 to 0: p = 1/32
+    assert not clearly_ahead(_comparison(*_pair(5, 0, 10, 0)))    # 5 to 0: p = 1/16, could be chance
+    assert not clearly_ahead(_comparison(*_pair(0, 6, 10, 0)))    # clearly behind is not ahead
+    assert clearly_ahead(_comparison(*_pair(40, 20, 300, 40)))    # 5 points on 400: p = 0.014
+    assert not clearly_ahead(_comparison(*_pair(25, 17, 300, 58)))  # 2 points on 400: p = 0.28
