@@ -11,8 +11,9 @@ st.markdown(
     "learn them: a small network **from scratch**, and a small head on a **pretrained** network. "
     "A quarter of each class is held out to test on. This is the teaching version of a service "
     "that builds a classifier from your uploads on top of pretrained models, tests it in a web "
-    "page, and hands it to you to use elsewhere. Your files stay in this browser session's "
-    "memory and are gone when you leave.")
+    "page, and hands it to you to use elsewhere. Your files, and everything computed from them, "
+    "are kept only in your session's memory on the server: nothing is written to its disk, and "
+    "all of it is dropped when your session ends.")
 
 s = up.session()
 kind = st.radio("What are you teaching?", ["Images", "Texts"], key="kind", horizontal=True)

@@ -2,10 +2,18 @@
 
 Set TRANSFER_LAB_CACHE to move the folder. A cache entry that cannot be read is deleted and
 reported as a miss, so a corrupt file costs a recomputation, never a crash.
+
+Private data (an upload: `lib.data.load_images` / `load_texts` and the your-data page mark their
+datasets `private=True`) is never cached here, nor in memory that outlives it. Work on it runs inside `scope(data)`, and every
+cache (features, embeddings, skip-gram vectors, sweep cells, tokens) then keeps what it derives in
+`private_store()`, a dict that lives on the dataset itself (`dataset.derived`): nothing goes to
+disk or to memory shared by the process, and it all goes when the dataset is let go.
 """
 import hashlib
 import json
 import os
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 import numpy as np
@@ -68,3 +76,51 @@ def save_array(path: Path, array: np.ndarray) -> None:
 
 def save_text(path: Path, text: str) -> None:
     _replace_atomically(path, lambda tmp: tmp.write_text(text))
+
+
+# ---------------------------------------------------------------- private data: never cached here
+
+_private: ContextVar = ContextVar("transfer_lab_private_store", default=None)
+
+
+def persistent(data) -> bool:
+    """May what is derived from `data` (a dataset or a Task) be cached on disk and in memory
+    shared by the process? False for private data: an upload, or a task made from one."""
+    return not getattr(data, "private", False)
+
+
+def private_store() -> dict | None:
+    """Inside `scope()` of private data: the dict every cache must use instead of disk and
+    process-wide memory. None otherwise (then caches work as usual)."""
+    return _private.get()
+
+
+@contextmanager
+def using(store: dict | None):
+    """Make `store` the private store within the block; None changes nothing (an enclosing
+    scope stays in force)."""
+    if store is None:
+        yield
+        return
+    token = _private.set(store)
+    try:
+        yield
+    finally:
+        _private.reset(token)
+
+
+def store_of(data) -> dict | None:
+    """Where what is derived from private `data` (a dataset or Task) is kept: its own `derived`
+    dict, shared by the subsets a Task is split into. None for data that may be cached as usual."""
+    if persistent(data):
+        return None
+    return (data.pool if hasattr(data, "pool") else data).derived
+
+
+@contextmanager
+def scope(data):
+    """Work on `data` (a dataset or Task): if it is private, every cache keeps what it derives
+    in `store_of(data)`, for as long as the data lives, and nowhere else. Yields that store."""
+    store = store_of(data)
+    with using(store):
+        yield store

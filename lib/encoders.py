@@ -66,15 +66,18 @@ def embed(texts, progress=None, remember=True) -> np.ndarray:
     """(n, 384) float32 embeddings; progress(done, total) while computing.
 
     Cached in memory and on disk by content; remember=False (a typed sentence) skips the cache.
+    Inside `cache.scope()` of private data (an upload) they are kept in its own store only.
     """
     texts = [str(t) for t in texts]
     if not remember:
         return load().encode(texts, convert_to_numpy=True).astype(np.float32)
     k = cache.key(MODEL, cache.fingerprint(np.array(texts, dtype=str)))
-    if k in _memory:
-        return _memory[k]
-    path = cache.cache_dir("embeddings") / f"{k}.npy"
-    out = cache.load_array(path)
+    private = cache.private_store()
+    memory = _memory if private is None else private
+    if ("embeddings", k) in memory:
+        return memory["embeddings", k]
+    path = None if private is not None else cache.cache_dir("embeddings") / f"{k}.npy"
+    out = cache.load_array(path) if path else None
     if out is None or len(out) != len(texts):
         model, parts, step = load(), [], 64
         for i in range(0, len(texts), step):
@@ -82,6 +85,7 @@ def embed(texts, progress=None, remember=True) -> np.ndarray:
             if progress:
                 progress(min(i + step, len(texts)), len(texts))
         out = np.concatenate(parts).astype(np.float32) if parts else np.zeros((0, dim()), np.float32)
-        cache.save_array(path, out)
-    _memory[k] = out
+        if path:
+            cache.save_array(path, out)
+    memory["embeddings", k] = out
     return out

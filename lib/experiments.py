@@ -8,6 +8,7 @@ A task is "dress", "sentiment", a `Task`, or a dataset from `lib.data.load_image
 import numpy as np
 import pandas as pd
 
+from . import cache
 from .data.datasets import ImageDataset, Task, TextDataset, split_task
 from .device import training_slot
 from .runs import Comparison, draw
@@ -78,7 +79,7 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
     # One training at a time per process: torch's random generator is shared by all sessions,
     # so this is what makes the same seed give the same numbers on a classroom server.
     wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
-    with training_slot(wait):
+    with cache.scope(t), training_slot(wait):  # an upload's derived data stays with it (lib.cache)
         runs, backbone, notices, *details = ways(t, train_index, val_index, seed, progress=progress,
                                                  stop=stop, **options)
     return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,

@@ -76,8 +76,10 @@ def top_input(backbone, images, size=None, progress=None, persist=True) -> np.nd
 
 def _cached(backbone, images, size, progress, persist) -> dict:
     k = _key(backbone, images, size)
-    if k in _memory:
-        return _memory[k]
+    memory = cache.private_store()  # inside lib.cache.scope of an upload: its own store, no disk
+    memory, persist = (_memory, persist) if memory is None else (memory, False)
+    if k in memory:
+        return memory[k]
     names = [*backbone.cuts, "maps"]
     folder = cache.cache_dir("features")
     paths = {name: folder / f"{k}-{name}.npy" for name in names}
@@ -88,7 +90,7 @@ def _cached(backbone, images, size, progress, persist) -> dict:
         if persist:
             for name in names:
                 cache.save_array(paths[name], found[name])
-    _memory[k] = found
+    memory[k] = found
     return found
 
 

@@ -112,10 +112,15 @@ def _train(texts, config, seed, progress):
 
 
 def pretrained(texts, config: SkipGramConfig = SkipGramConfig(), seed: int = 0, progress=None) -> WordVectors:
-    """`train`, read back from the disk cache when these texts and settings were seen before."""
+    """`train`, read back from the disk cache when these texts and settings were seen before.
+    Inside `cache.scope()` of private data (an upload), kept in its own store only."""
     texts = list(texts)
-    folder = cache.cache_dir("skipgram")
     k = cache.key("sgns-v1", asdict(config), seed, cache.fingerprint(np.array(texts, dtype=str)))
+    if (private := cache.private_store()) is not None:
+        if ("skipgram", k) not in private:
+            private["skipgram", k] = train(texts, config, seed, progress)
+        return private["skipgram", k]
+    folder = cache.cache_dir("skipgram")
     vec_path, word_path = folder / f"{k}-vectors.npy", folder / f"{k}-words.npy"
     vectors, words = cache.load_array(vec_path), cache.load_array(word_path)
     if vectors is not None and words is not None and len(words) == len(vectors):

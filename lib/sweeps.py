@@ -63,8 +63,11 @@ def cell_path(identity: str, n: int, seed: int, options: dict, version: str) -> 
     return cache.cache_dir("sweeps") / f"{cache.key(identity, int(n), int(seed), options, version, computed_on())}.csv"
 
 
-def read_cell(path: Path) -> pd.DataFrame | None:
-    """A stored cell, or None when missing or unreadable (an unreadable file is removed)."""
+def read_cell(path, private: dict | None = None) -> pd.DataFrame | None:
+    """A stored cell, or None when missing or unreadable (an unreadable file is removed).
+    `private`: the store of an upload's cells (lib.cache.store_of), which never go to disk."""
+    if private is not None:
+        return private.get(path)
     if not path.exists():
         return None
     try:
@@ -77,7 +80,10 @@ def read_cell(path: Path) -> pd.DataFrame | None:
         return None
 
 
-def write_cell(path: Path, frame: pd.DataFrame) -> None:
+def write_cell(path, frame: pd.DataFrame, private: dict | None = None) -> None:
+    if private is not None:
+        private[path] = frame
+        return
     cache.save_text(path, frame.to_csv(index=False))  # atomic: a reader never sees half a file
 
 
@@ -126,8 +132,10 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     identity, version = task_identity(task), code_version()
     named = identity if isinstance(task, str) else None  # only named tasks' comparisons are stored
     cells = [(n, s) for n in sizes for s in seeds]
-    paths = {c: cell_path(identity, *c, options, version) for c in cells}
-    found = {c: f for c in cells if (f := read_cell(paths[c])) is not None}
+    private = cache.store_of(task)  # an upload's cells stay with it (lib.cache), never on disk
+    paths = {c: cell_path(identity, *c, options, version) if private is None else
+             ("sweep", identity, *c, cache.key(options), version) for c in cells}
+    found = {c: f for c in cells if (f := read_cell(paths[c], private)) is not None}
     todo = [c for c in cells if c not in found]
     notices, trained = [], []
     say = progress or (lambda *a: None)
@@ -146,7 +154,7 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
             found[cell] = frame
             trained.append(cell)
             if not cell_notices:  # a fallback result must not be stored under the asked-for settings
-                write_cell(paths[cell], frame)
+                write_cell(paths[cell], frame, private)
             say(len(found), len(cells), f"trained {cell[0]} per class, seed {cell[1]}")
 
         # The first cell runs here: it loads the backbone and features that workers then inherit.

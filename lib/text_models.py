@@ -13,6 +13,8 @@ import numpy as np
 import torch
 from torch import nn
 
+from . import cache
+
 # Hidden units of the head, fixed before any result: 16 is enough for a non-linear boundary on
 # 50 inputs, and keeps the head, (50 + 1) x 16 + (16 + 1) x 2 = 850 weights, about the size of the
 # sentence encoder's (384 + 1) x 2 = 770-weight linear head, so both transfer ways train alike.
@@ -28,10 +30,19 @@ will would could should can may might must shall into about over after before up
 _WORD = re.compile(r"[a-z]+(?:'[a-z]+)?")
 
 
-@lru_cache(maxsize=200_000)  # every way tokenizes the same reviews: do it once per text
 def tokenize(text: str) -> tuple[str, ...]:
-    """Lower-case words, stop words removed: 'Not bad at all!' -> ('not', 'bad', 'all')."""
+    """Lower-case words, stop words removed: 'Not bad at all!' -> ('not', 'bad', 'all').
+
+    Remembered per text (every way tokenizes the same reviews), except an upload's: inside
+    `cache.scope()` of private data nothing is kept in memory the process shares."""
+    return _words(text) if cache.private_store() is not None else _remembered(text)
+
+
+def _words(text: str) -> tuple[str, ...]:
     return tuple(w for w in _WORD.findall(text.lower()) if w not in STOP_WORDS)
+
+
+_remembered = lru_cache(maxsize=200_000)(_words)
 
 
 class Vocab:

@@ -19,7 +19,7 @@ from sklearn.feature_extraction.text import CountVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.metrics import log_loss
 
-from . import encoders, skipgram
+from . import cache, encoders, skipgram
 from .counts import head_formula as linear_formula
 from .models import linear_head
 from .runs import Run, accuracy_interval, standardise, train_and_score
@@ -30,13 +30,15 @@ from .train import predict_proba
 
 
 class Predictor:
-    """texts -> class probabilities for a trained torch way; picklable, so results can be cached."""
+    """texts -> class probabilities for a trained torch way. One trained on private data (an
+    upload) keeps working inside that data's cache scope, so what it derives stays there too."""
 
     def __init__(self, features, model):
-        self.features, self.model = features, model
+        self.features, self.model, self.private = features, model, cache.private_store()
 
     def __call__(self, texts) -> np.ndarray:
-        return predict_proba(self.model, torch.as_tensor(self.features(list(texts))))
+        with cache.using(self.private):
+            return predict_proba(self.model, torch.as_tensor(self.features(list(texts))))
 
 
 class MeanVectorFeatures:

@@ -2,24 +2,23 @@
 
 Everything a user uploads lives in *their* session state, in memory (zips are read, never
 extracted). Results are kept per session, not in the process-wide st.cache_data that the
-example pages use, so one user's data never outlives their session in another user's cache.
-The only thing written to disk is the backbone features of their images (lib.backbones caches
-them by content); `SessionTrace` deletes those when the session is dropped.
+example pages use. Uploaded data sets are marked private, and everything the engine derives from
+them (backbone features, sentence embeddings, skip-gram vectors, learning-curve cells) is kept on
+the data set itself (lib.cache.scope): nothing is written to disk or kept in memory the server
+shares, and it all goes when the session ends or the data set is replaced.
 """
 import importlib.util
-import weakref
 
 import numpy as np
 import pandas as pd
 import streamlit as st
 
-from . import backbones, cache, charts, metrics, ui
+from . import cache, charts, metrics, ui
 from .data.datasets import split_indices, split_task
 from .data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
                            TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
 from .experiments import compare, sweep
 from .export import USAGE, bundle, load_head, train_head
-from .image_ways import get_backbone
 
 SHOWN_MESSAGES = 8        # a zip with 300 bad files should not bury the page
 THUMBNAILS = 40           # per class; the count says how many there are in all
@@ -28,29 +27,6 @@ CURVE_SEEDS = (0, 1, 2)
 
 # ---------------------------------------------------------------- session state
 
-class SessionTrace:
-    """Feature-cache files computed from this session's data; deleted when the session goes."""
-
-    def __init__(self):
-        self.paths: set = set()
-        weakref.finalize(self, SessionTrace.forget, self.paths)
-
-    def note(self, task, backbone: str) -> None:
-        bb = get_backbone(backbone)
-        for images in (task.pool.images, task.test.images):
-            k = cache.key(bb.name, bb.weights, backbones.INPUT_SIZE, bb.mean, bb.std,
-                          cache.fingerprint(images))  # the key lib.backbones.features uses
-            self.paths.add(str(cache.cache_dir("features") / f"{k}.npy"))
-
-    @staticmethod
-    def forget(paths) -> None:
-        from pathlib import Path
-        for p in list(paths):
-            Path(p).unlink(missing_ok=True)
-            backbones._memory.pop(Path(p).stem, None)
-        paths.clear()
-
-
 def session():
     """This session's collections, created on first use."""
     s = st.session_state
@@ -58,7 +34,6 @@ def session():
     s.setdefault("texts", TextCollection())
     s.setdefault("messages", [])
     s.setdefault("gen", 0)          # bumped after each upload, so the uploaders come back empty
-    s.setdefault("trace", SessionTrace())
     return s
 
 
@@ -205,10 +180,9 @@ def train(dataset, names, n_per_class: int, seed: int, **options):
     _, test_index = split_indices(dataset.labels, len(dataset.classes))  # which files are test
     bar = ui.Progress("Training both ways on your data…")
     try:
-        if dataset.kind == "image":
-            st.session_state["trace"].note(task, options["backbone"])
-        c = compare(task, n_per_class, seed, progress=bar, **options)
-        head = train_head(task, c, options["backbone"]) if dataset.kind == "image" else None
+        with cache.scope(task):  # what is derived from the upload stays with it, in this session
+            c = compare(task, n_per_class, seed, progress=bar, **options)
+            head = train_head(task, c, options["backbone"]) if dataset.kind == "image" else None
     except (UploadError, ValueError) as err:
         st.error(f"Could not train: {err}")
         return None

@@ -101,17 +101,20 @@ def test_texts_csv_paste_and_bad_csv_keeps_the_table(at):
     assert at.session_state["texts"].table.dataset.classes == ["neg", "pos"]
 
 
-def test_session_trace_deletes_this_sessions_features(at, tmp_path):
+def test_training_and_a_learning_curve_on_uploads_write_nothing_to_the_cache(at):
     from lib import cache
+    files = lambda: {p for p in Path(cache.cache_dir()).rglob("*") if p.is_file()}
     add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])
     add(at, 1, [(f"b{i}.png", blue(i)) for i in range(3)])
+    before = files()
     at.button(key="train").click().run()
-    trace = at.session_state["trace"]
-    paths = [Path(p) for p in trace.paths]
-    assert len(paths) == 2 and all(p.exists() for p in paths)  # the engine wrote what we noted
-    trace.forget(trace.paths)
-    assert not any(p.exists() for p in paths)
-    assert Path(cache.cache_dir("features")).exists()
+    at.slider(key="n_per_class").set_value(1).run()
+    at.button(key="train").click().run()
+    at.button(key="curve").click().run()
+    assert not at.exception and not at.error and at.session_state["result_Images"].get("curve") is not None
+    assert files() == before
+    task = at.session_state["result_Images"]["task"]
+    assert task.private and task.pool.derived          # kept with the upload, in the session
 
 
 def test_pasted_texts_train_every_text_way_and_keep_the_images(at):

@@ -20,6 +20,8 @@ class ImageDataset:
     name: str = "images"
     private: bool = False     # a visitor's upload: nothing derived from it may be written to disk
     kind: str = field(default="image", init=False)
+    # What caches derive from private data, kept here only (lib.cache.scope); shared by subsets
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         self.images, self.labels = np.asarray(self.images), np.asarray(self.labels, dtype=np.int64)
@@ -32,7 +34,8 @@ class ImageDataset:
         return len(self.labels)
 
     def subset(self, index) -> "ImageDataset":
-        return ImageDataset(self.images[index], self.labels[index], self.classes, self.name, self.private)
+        return ImageDataset(self.images[index], self.labels[index], self.classes, self.name, self.private,
+                            derived=self.derived)
 
 
 @dataclass
@@ -43,6 +46,8 @@ class TextDataset:
     name: str = "texts"
     private: bool = False     # a visitor's upload: nothing derived from it may be written to disk
     kind: str = field(default="text", init=False)
+    # What caches derive from private data, kept here only (lib.cache.scope); shared by subsets
+    derived: dict = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self):
         self.texts, self.labels = list(self.texts), np.asarray(self.labels, dtype=np.int64)
@@ -53,7 +58,7 @@ class TextDataset:
 
     def subset(self, index) -> "TextDataset":
         return TextDataset([self.texts[i] for i in np.asarray(index)], self.labels[index],
-                           self.classes, self.name, self.private)
+                           self.classes, self.name, self.private, derived=self.derived)
 
 
 @dataclass

@@ -220,6 +220,7 @@ class ImageCollection:
     def __init__(self, names=()):
         self.names: list[str] = list(names)
         self.pictures: list[list[Picture]] = [[] for _ in self.names]
+        self._last = (None, None)     # (what dataset() was made from, the data set)
 
     def total_bytes(self) -> int:
         return sum(p.size for ps in self.pictures for p in ps)
@@ -310,12 +311,18 @@ class ImageCollection:
         return out
 
     def dataset(self, name: str = "your images") -> ImageDataset:
+        """The images as a private data set; the same one while nothing changes, so what the
+        engine derived from it (kept on it, see lib.cache) serves the next training too."""
         if msgs := self.problems():
             raise UploadError(" ".join(msgs))
         used = [(n.strip(), ps) for n, ps in zip(self.names, self.pictures) if ps]
+        same = (name, [(n, [p.digest for p in ps]) for n, ps in used])
+        if self._last[0] == same:
+            return self._last[1]
         images = np.stack([p.pixels for _, ps in used for p in ps])
         labels = np.concatenate([np.full(len(ps), i) for i, (_, ps) in enumerate(used)])
-        return ImageDataset(images, labels, [n for n, _ in used], name, private=True)
+        self._last = (same, ImageDataset(images, labels, [n for n, _ in used], name, private=True))
+        return self._last[1]
 
     def file_names(self) -> list[str]:
         """Which file each row of dataset() came from, in the same order."""
