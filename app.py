@@ -1,11 +1,15 @@
 """Transfer Lab: `streamlit run app.py`. Page config, navigation, and the shared sidebar."""
+from pathlib import Path
+
 import streamlit as st
 
 from lib import presenter, warmup
 
-# No page_icon: a Material icon there is fetched from fonts.gstatic.com (nothing offline) and an
-# emoji needs an emoji font; Streamlit's own favicon is served by the app itself.
-st.set_page_config(page_title="Transfer Lab", layout="wide")
+# The tab's icon is a file the app serves itself (Streamlit's own): with none set, each page's
+# Material icon becomes its favicon, and the browser fetches that from fonts.gstatic.com (it
+# failed offline); an emoji icon needs an emoji font.
+FAVICON = str(Path(st.__file__).parent / "static" / "favicon.png")
+st.set_page_config(page_title="Transfer Lab", page_icon=FAVICON, layout="wide")
 
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [
