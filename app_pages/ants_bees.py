@@ -32,6 +32,7 @@ def experiment():
     if comparison is None:
         return
     ui_images.show_comparison(comparison)
+    presenter.say("ants_bees", comparison=comparison)
     ui_images.depth_section("ants_bees", n, backbone)
 
 

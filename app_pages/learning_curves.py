@@ -1,4 +1,4 @@
-"""Learning curves: test accuracy against the amount of labeled data, both ways, over seeds.
+"""Learning curves: test accuracy against the amount of labeled data, every way, over seeds.
 
 What is ready shows at once: the text before the engine loads, the chart from the runs already
 on disk; missing runs then train smallest size first, and the chart grows with each size.
@@ -14,7 +14,7 @@ st.markdown(
     "interval. The horizontal axis doubles at every step.")
 
 # Imported after the text above has been sent: on a fresh server torch takes seconds to load.
-from lib import charts, curves, presenter, ui  # noqa: E402
+from lib import charts, curves, presenter, ui, ui_images  # noqa: E402
 from lib.sweeps import run_sweep, sweep_options  # noqa: E402
 
 WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
@@ -26,12 +26,16 @@ largest = ui.url_int("largest", 128, 2, 256)
 with st.sidebar:
     st.slider("Seeds per point", 1, 10, key="seeds", help="More seeds: a narrower band, a longer wait.")
     st.select_slider("Largest labeled size per class", ui.doubling_sizes(256, lo=2), key="largest")
-backbone = ui.backbone_select() if task == "dress" else None
-control = ui.control_toggle() if task == "dress" else False
+images = task != "sentiment"
+if task == "ants_bees":
+    ui_images.load_task(task)  # says how to get the photos, and stops, when they are not here
+backbone = ui.backbone_select() if images else None
+cut = ui_images.cut_select(backbone) if images else "auto"
+control = ui.control_toggle() if images else False
 seeds, largest = st.session_state.seeds, st.session_state.largest
 ui.remember(seeds=seeds, largest=largest)
 sizes = ui.doubling_sizes(largest)
-options = sweep_options(task, backbone, control)
+options = sweep_options(task, backbone, control, cut)
 
 # What is on disk already costs nothing and is drawn at once; the rest is trained, smallest size
 # first, with a bar, a way to stop, and the chart redrawn after each size. (Any click while
@@ -95,7 +99,7 @@ measured = sorted(summary[summary.method == "transfer"].n_per_class)
 if "match_n" not in st.session_state or st.session_state.match_n not in measured:
     st.session_state.match_n = measured[len(measured) // 2]
 n = st.select_slider("Transfer's labeled examples per class", measured, key="match_n")
-ahead = [m for m in ("transfer", "encoder", "control") if m in set(summary.method)]
+ahead = [m for m in ("transfer", "finetune", "encoder", "control") if m in set(summary.method)]
 for method in ahead:
     eq = curves.equivalence(summary, n, method, results=results)
     st.markdown(f"**{curves.headline(eq, ahead=method)}**", help=curves.chance_note(eq, ahead=method))
@@ -113,12 +117,5 @@ with st.expander("Every size: how many examples scratch needs to match"):
     st.caption("Found on scratch's mean curve, interpolated between measured sizes on the log axis. "
                "Where the gap could be chance, the factor at that size means little.")
 
-last = curves.equivalence(summary, int(summary.n_per_class.max()), results=results) if task == "dress" else None
-if last is not None and last.clear and last.accuracy < last.behind_accuracy:
-    st.info(
-        f"**At {last.n} per class transfer is behind from scratch, by more than chance over "
-        f"{last.pairs} seeds.** ImageNet networks are trained to name objects "
-        "under any lighting, with colour, brightness and contrast randomly shifted, so their "
-        "features are built to ignore colour casts: the very thing this task is about. Pretrained "
-        "features save labeled data when the old task needed what the new one needs. Switch on "
-        "the control to see random frozen weights, or pick the movie reviews above.")
+if images:  # where the head reads the network, at the size chosen above
+    ui_images.depth_section(task, n, backbone)

@@ -27,11 +27,19 @@ WAY = alt.Legend(labelExpr=WAY_LABELS)
 SOLID = alt.Legend(symbolOpacity=1, labelExpr=WAY_LABELS)
 
 
-def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:
-    """Train (dashed) vs validation (solid) per epoch, one colour per method, on one set of axes.
+def held_out(history: pd.DataFrame) -> str:
+    """The split drawn against "train": the test set (display only) where it was measured."""
+    return "test" if (history["split"] == "test").any() else "validation"
 
-    `history` has columns method, epoch, split, loss, accuracy.
+
+def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:
+    """Train (dashed) vs held-out (solid) per epoch, one colour per method, on one set of axes.
+
+    `history` has columns method, epoch, split, loss, accuracy. Held out is the whole test set
+    (measured at lib.train.CURVE_EPOCHS) where the history has it, else the validation split.
     """
+    other = held_out(history)
+    history = history[history["split"].isin(["train", other])]
     y = (alt.Y("accuracy:Q", scale=ACCURACY_SCALE, axis=PERCENT) if metric == "accuracy"
          else alt.Y("loss:Q", title="cross-entropy loss"))
     # Plain lines (no point markers) so the legend shows the dash pattern of each split.
@@ -40,7 +48,7 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
                         legend=WAY),
-        strokeDash=alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", "validation"],
+        strokeDash=alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", other],
                                   range=[[5, 3], [1, 0]]), title="data"),
         tooltip=["way:N", "split", "epoch", alt.Tooltip("accuracy:Q", format=".1%"),
                  alt.Tooltip("loss:Q", format=".3f")],
@@ -103,22 +111,24 @@ def learning_curve_chart(summary: pd.DataFrame, height: int = 340) -> alt.Chart:
 
 
 def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 280) -> alt.Chart:
-    """Train (dashed) and validation (solid) per epoch for each method, the gap between shaded.
+    """Train (dashed) and held-out (solid) per epoch for each method, the gap between shaded.
 
-    `history` has columns method, epoch, split, loss, accuracy.
+    `history` has columns method, epoch, split, loss, accuracy; held out as in history_chart.
     """
     scale = method_scale(history["method"].unique())
+    other = held_out(history)
     wide = history.pivot_table(index=["method", "epoch"], columns="split", values=metric).reset_index()
     accuracy = metric == "accuracy"
     y_axis = dict(scale=ACCURACY_SCALE, axis=PERCENT) if accuracy else dict(title="cross-entropy loss")
     lines = history_chart(history, metric, height)
-    if "validation" not in wide:
+    if other not in wide:
         return lines
+    wide = wide.dropna(subset=["train", other]).rename(columns={other: "held_out"})
     gap = alt.Chart(wide).mark_area(opacity=0.15).encode(
-        x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="validation:Q",
+        x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="held_out:Q",
         fill=alt.Fill("method:N", scale=scale, title="way", legend=SOLID),
         tooltip=["method", "epoch", alt.Tooltip("train:Q", format=".1%" if accuracy else ".3f"),
-                 alt.Tooltip("validation:Q", format=".1%" if accuracy else ".3f")])
+                 alt.Tooltip("held_out:Q", format=".1%" if accuracy else ".3f", title=other)])
     return (gap + lines).properties(height=height)
 
 
@@ -140,3 +150,27 @@ def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
                         title=None, legend=alt.Legend(orient="bottom")),
         tooltip=["model", "part", alt.Tooltip("count:Q", format=",")],
     ).properties(height=height)
+
+
+def depth_profile_chart(summary: pd.DataFrame, height: int = 300) -> alt.Chart:
+    """Mean test accuracy of the frozen head against the stage it reads, pretrained vs random.
+
+    `summary` has columns cut, depth, weights, mean, low, high, seeds (lib.curves.summarise_depth);
+    the band is the 95 % interval over seeds.
+    """
+    domain = ["pretrained", "random (control)"]
+    scale = alt.Scale(domain=domain, range=[COLOURS["transfer"], COLOURS["control"]])
+    order = list(dict.fromkeys(summary.sort_values("depth")["cut"]))
+    x = alt.X("cut:N", sort=order, title="head reads the features after stage (shallow to deep)",
+              axis=alt.Axis(labelAngle=0))
+    base = alt.Chart(summary).encode(x=x, color=alt.Color("weights:N", scale=scale, title="network"))
+    band = base.mark_area(opacity=0.18).encode(
+        y=alt.Y("low:Q", scale=ACCURACY_SCALE, axis=PERCENT), y2="high:Q",
+        fill=alt.Fill("weights:N", scale=scale, title="network", legend=SOLID))
+    tips = ["cut", "weights", alt.Tooltip("feature_dim:Q", title="features"),
+            alt.Tooltip("mean:Q", format=".1%", title="mean test accuracy"),
+            alt.Tooltip("low:Q", format=".1%", title="95% low"),
+            alt.Tooltip("high:Q", format=".1%", title="95% high"), "seeds:Q"]
+    line = base.mark_line(point=alt.OverlayMarkDef(size=60)).encode(
+        y=alt.Y("mean:Q", scale=ACCURACY_SCALE, axis=PERCENT), tooltip=tips)
+    return (band + line).properties(height=height)

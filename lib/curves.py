@@ -131,12 +131,13 @@ def _pct(x: float) -> str:
 def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch") -> str:
     """The equivalence in words no stronger than the evidence, whichever way it came out: the
     factor is claimed only when the gap at n is more than chance (see `chance_note`)."""
-    lead = f"{ahead.capitalize()} with {eq.n} example{'s' if eq.n != 1 else ''} per class scores {_pct(eq.accuracy)}"
+    word = "fine-tuning" if ahead == "finetune" else ahead
+    lead = f"{word.capitalize()} with {eq.n} example{'s' if eq.n != 1 else ''} per class scores {_pct(eq.accuracy)}"
     if eq.p is not None and not eq.clear:
         same = f" and {behind} {_pct(eq.behind_accuracy)} with the same amount" if eq.behind_accuracy is not None else ""
         return (f"{lead}{same}. Over {eq.pairs} seeds that gap could be chance, so these curves do "
-                f"not show {ahead} saving labeled data at this size.")
-    return lead + _factor_words(eq, ahead, behind) + (
+                f"not show {word} saving labeled data at this size.")
+    return lead + _factor_words(eq, word, behind) + (
         " (One seed per point: nothing here tells that gap from chance.)" if eq.pairs == 1 else "")
 
 

@@ -98,7 +98,10 @@ def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **opti
     return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)
 
 
-def depth_profile(task, n_per_class: int, seeds=range(5), backbone: str = "efficientnet_lite0",
+DEPTH_SEEDS = range(5)  # seeds per point of a depth profile: enough for a band, fast enough to wait for
+
+
+def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "efficientnet_lite0",
                   control: bool = True, progress=None) -> pd.DataFrame:
     """Test accuracy of the frozen head (the linear probe) after every stage of `backbone`.
 
@@ -112,7 +115,8 @@ def depth_profile(task, n_per_class: int, seeds=range(5), backbone: str = "effic
     if t.kind != "image":
         raise ValueError(f"a depth profile needs an image task, got {t.name!r} ({t.kind})")
     seeds = [int(s) for s in seeds]
-    nets = [get_backbone(backbone, True)] + ([get_backbone(backbone, False)] if control else [])
+    pre = get_backbone(backbone, True)  # offline, a downloadable network falls back to Lite0...
+    nets = [pre] + ([get_backbone(pre.name, False)] if control else [])  # ...and so does its control
     rows, total, done = [], len(nets) * len(seeds) * len(nets[0].cuts), 0
     for bb in nets:
         for images in (t.pool.images, t.test.images):  # once per network, before the probes

@@ -12,6 +12,7 @@
   and changed images, weights or code never reuse stale ones.
 """
 import hashlib
+import threading
 from pathlib import Path
 
 import numpy as np
@@ -23,6 +24,7 @@ from .device import limited_threads
 
 CODE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
                                for f in ("features.py", "backbones.py"))).hexdigest()[:12]
+_locks: dict = {}   # key -> lock: one computation of the same features at a time
 _memory: dict = {}  # key -> {cut: array}; a private (uploaded) set lives only here
 
 
@@ -76,6 +78,11 @@ def top_input(backbone, images, size=None, progress=None, persist=True) -> np.nd
 
 def _cached(backbone, images, size, progress, persist) -> dict:
     k = _key(backbone, images, size)
+    with _locks.setdefault(k, threading.Lock()):  # a page asking while the warm-up computes waits
+        return _cached_locked(k, backbone, images, size, progress, persist)
+
+
+def _cached_locked(k, backbone, images, size, progress, persist) -> dict:
     memory = cache.private_store()  # inside lib.cache.scope of an upload: its own store, no disk
     memory, persist = (_memory, persist) if memory is None else (memory, False)
     if k in memory:

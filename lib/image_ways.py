@@ -8,6 +8,8 @@
 
 `cut="auto"` picks the stage by cross-validation on the labeled draw alone (never the test set).
 """
+import time
+
 import numpy as np
 import torch
 from torch import nn
@@ -24,7 +26,8 @@ from .train import FINETUNE, TrainConfig
 
 SCRATCH_SIZE = 64  # px per side the scratch CNN sees (it has to train in seconds on a laptop)
 AUTO = "auto"
-_loaded: dict = {}
+RETRY_S = 60.0      # how long a fallback backbone answers before the download is tried again
+_loaded: dict = {}  # (name, pretrained) -> (Backbone, when loaded)
 
 
 def get_backbone(name: str, pretrained: bool = True, progress=None) -> Backbone:
@@ -32,14 +35,17 @@ def get_backbone(name: str, pretrained: bool = True, progress=None) -> Backbone:
 
     The first load holds the training slot: two sessions asking at once load it once, and its
     torch.manual_seed(0) cannot reseed another session's training halfway. A fallback (the
-    download failed) is not kept, so the real network is tried again on the next request.
+    download failed) is kept for RETRY_S only, so the real network is tried again once the
+    network may be back, without a 3 s wait on every slider move while it is not.
     """
-    if (name, pretrained) in _loaded:
-        return _loaded[name, pretrained]
+    bb, since = _loaded.get((name, pretrained), (None, 0.0))
+    if bb is not None and (bb.notice is None or time.monotonic() - since < RETRY_S):
+        return bb
     with training_slot():
-        bb = _loaded.get((name, pretrained)) or load_backbone(name, pretrained, progress)
-        if bb.notice is None:
-            _loaded[name, pretrained] = bb
+        bb, since = _loaded.get((name, pretrained), (None, 0.0))
+        if bb is None or (bb.notice is not None and time.monotonic() - since >= RETRY_S):
+            bb = load_backbone(name, pretrained, progress)
+            _loaded[name, pretrained] = (bb, time.monotonic())
     return bb
 
 

@@ -50,6 +50,6 @@ def overfitting_reading(history: pd.DataFrame, n_train: int, name: str, unit: st
     best = val.loc[val.accuracy.idxmax()]
     last = float(val.accuracy.iloc[-1])
     gap = float(train.accuracy.iloc[-1]) - last
-    return (line + f", while validation stalls at {100 * best.accuracy:.0f} % (its best, epoch "
+    return (line + f", while the {other} set stays at most {100 * best.accuracy:.0f} % (epoch "
             f"{int(best.epoch)}) and ends at {100 * last:.0f} %: a gap of {100 * gap:.0f} points "
             f"after {int(train.epoch.max())} epochs.")

@@ -20,6 +20,7 @@ class Step:
 STEPS = [
     Step("home", "app_pages/home.py", "The problem: engine and fuel"),
     Step("dress_colour", "app_pages/dress_colour.py", "The dress"),
+    Step("ants_bees", "app_pages/ants_bees.py", "Ants and bees"),
     Step("sentiment", "app_pages/sentiment.py", "Movie reviews"),
     Step("learning_curves", "app_pages/learning_curves.py", "Learning curves"),
     Step("overfitting", "app_pages/overfitting.py", "Overfitting"),
@@ -99,6 +100,13 @@ def _dress(comparison=None, **_):
     return _versus(comparison, "photo") + _control(comparison)
 
 
+def _ants_bees(comparison=None, **_):
+    if comparison is None:
+        return ("Real photos of two insects that are among ImageNet's classes: a task close to "
+                "the one the network was pretrained for.")
+    return _versus(comparison, "photo") + _control(comparison)
+
+
 def _sentiment(comparison=None, **_):
     if comparison is None:
         return "Text this time: word vectors pretrained on unlabeled reviews, a few labeled ones."
@@ -127,13 +135,16 @@ def _overfitting(comparison=None, **_):
         return "Watch train and validation accuracy part: memorising instead of learning."
     parts = []
     for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
-        last = run.history[run.history.epoch == run.history.epoch.max()].set_index("split")["accuracy"]
-        if "validation" not in last:
-            parts.append(f"{name} has no validation examples to check against at this size")
+        h = run.history
+        other = "test" if (h.split == "test").any() else "validation"
+        held = h[h.split == other]
+        if held.empty:
+            parts.append(f"{name} has no held-out examples to check against at this size")
             continue
-        gap = last["train"] - last["validation"]
+        last = h[h.epoch == held.epoch.max()].set_index("split")["accuracy"]
+        gap = last["train"] - last[other]
         parts.append(f"{name} ends at {pct(last['train'])} on its training examples and "
-                     f"{pct(last['validation'])} on validation, a gap of {100 * gap:.0f} points")
+                     f"{pct(last[other])} on the {other} set, a gap of {100 * gap:.0f} points")
     return "; ".join(parts).capitalize() + ". A wide gap is memorising, not learning."
 
 
@@ -161,7 +172,7 @@ def _your_data(comparison=None, **_):
     return _versus(comparison, "example") + _control(comparison)
 
 
-POINTS = {"home": _home, "dress_colour": _dress, "sentiment": _sentiment,
+POINTS = {"home": _home, "dress_colour": _dress, "ants_bees": _ants_bees, "sentiment": _sentiment,
           "learning_curves": _learning_curves, "overfitting": _overfitting,
           "parameters": _parameters, "your_data": _your_data}
 

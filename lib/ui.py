@@ -232,26 +232,22 @@ def verdict(comparison, a: str = "transfer", b: str = "scratch") -> None:
 
 
 def training_settings_expander(extra: dict | None = None) -> None:
-    """Disclose the hyperparameters, fixed before any result was seen, the same for every way."""
-    with st.expander("How both ways are trained (fixed before looking at any result)"):
-        cfg = TrainConfig()
-        rows = {
-            "Optimiser": f"Adam, learning rate {cfg.lr}, weight decay {cfg.weight_decay}",
-            "Mini-batch": f"{cfg.batch_size} examples",
-            "Epochs": f"at most {cfg.max_epochs}; early stopping after {cfg.patience} epochs "
-                      f"without a better validation loss, keeping the best epoch's weights",
-            "Validation split": "20% of each class's labeled examples (at least 1 when there are 2 "
-                                "or more), taken from the labeled draw, never from the test set; "
-                                "with 1 example per class there is none and all epochs run",
-            "Transfer head inputs": "frozen features, standardised with the training examples' "
-                                    "mean and spread",
+    """Disclose how each way is trained, fixed before any result was seen. Pages pass their ways'
+    recipes in `extra`, written from the config objects the engine trains with."""
+    from .runs import VALIDATION_FRACTION, VALIDATION_MIN_PER_CLASS
+    with st.expander("How each way is trained (fixed before looking at any result)"):
+        rows = dict(extra or {})
+        rows.update({
+            "Validation split": f"{VALIDATION_FRACTION:.0%} of each class's labeled examples, held "
+                                f"back for early stopping only when that is at least "
+                                f"{VALIDATION_MIN_PER_CLASS} per class; never from the test set",
             "Accuracy interval": "95% Wilson score interval over the test examples",
-        }
-        rows.update(extra or {})
+        })
         st.table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}).set_index("setting"))
 
 
 TASK_NAMES = {"dress": ":material/checkroom: The dress (images)",
+              "ants_bees": ":material/pest_control: Ants and bees (real photos)",
               "sentiment": ":material/movie: Movie reviews (text)"}
 
 

@@ -8,11 +8,11 @@ import streamlit as st
 from . import charts, curves, ui
 from .backbones import cuts_of
 from .downloads import Unavailable
-from .experiments import resolve_task
+from .experiments import DEPTH_SEEDS, resolve_task
 from .image_ways import AUTO, SCRATCH_SIZE
 from .stored import depth_profile_stored
 
-PROFILE_SEEDS = range(5)
+PROFILE_SEEDS = DEPTH_SEEDS
 
 
 def cut_select(backbone: str) -> str:

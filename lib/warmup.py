@@ -89,6 +89,20 @@ def _lite0():
     get_backbone("efficientnet_lite0")
 
 
+def _dress_view():
+    """The dress page's default view: the photos through Lite0 once (every stage), the three
+    ways trained and stored on disk, like any slider position."""
+    from .stored import compare_stored
+    compare_stored("dress", 16, 0)
+
+
+def _dress_profile():
+    """The depth profile under it (the control network's features, the head after each stage)."""
+    from .experiments import DEPTH_SEEDS
+    from .stored import depth_profile_stored
+    depth_profile_stored("dress", 16, DEPTH_SEEDS, backbone="efficientnet_lite0")
+
+
 def _freeze():
     """Everything loaded so far lives as long as the server. Streamlit runs a full garbage
     collection after every script run (runner.postScriptGC); over the ~580,000 objects torch and
@@ -99,7 +113,8 @@ def _freeze():
 
 
 # In the order a presenter's guided path needs them; freezing last.
-STEPS = [engine, _dress, _sentiment, _encoder, _sentiment_view, _lite0, _freeze]
+STEPS = [engine, _dress, _lite0, _dress_view, _sentiment, _encoder, _sentiment_view, _dress_profile,
+         _freeze]
 
 
 def _run(steps):

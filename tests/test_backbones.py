@@ -197,3 +197,22 @@ def test_weights_url_comes_from_torchvision_or_the_mirror(monkeypatch):
     monkeypatch.setenv(backbones.MIRROR_ENV, "http://mirror.local/models/")
     assert backbones.weights_url("resnet50") == "http://mirror.local/models/" + \
         torchvision.models.ResNet50_Weights.DEFAULT.url.rsplit("/", 1)[1]
+
+
+def test_a_fallback_is_not_kept_once_the_network_may_be_back(monkeypatch):
+    from lib import image_ways
+    calls = []
+
+    def fake(name, pretrained=True, progress=None):
+        calls.append(name)
+        bb = load_backbone()
+        bb.notice = None if len(calls) > 1 else "ResNet-50 is not available: offline"
+        return bb
+
+    monkeypatch.setattr(image_ways, "load_backbone", fake)
+    monkeypatch.setattr(image_ways, "_loaded", {})
+    first = image_ways.get_backbone("resnet50")
+    assert first.notice and image_ways.get_backbone("resnet50") is first and len(calls) == 1
+    monkeypatch.setattr(image_ways, "RETRY_S", 0.0)         # the retry time has passed
+    assert image_ways.get_backbone("resnet50").notice is None and len(calls) == 2
+    assert image_ways.get_backbone("resnet50").notice is None and len(calls) == 2  # now kept

@@ -32,11 +32,11 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 
-def start_server():
+def start_server(env_extra=None):
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    env = dict(os.environ, TRANSFER_LAB_OFFLINE="1")  # the cache folder comes from conftest
+    env = dict(os.environ, TRANSFER_LAB_OFFLINE="1", **(env_extra or {}))  # cache folder: conftest
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1"],
@@ -162,3 +162,67 @@ def test_a_deep_link_on_a_fresh_server_runs_the_whole_app(browser):
         assert browser.find_elements(By.CSS_SELECTOR, ".st-key-present")
     finally:
         stop_server(proc)
+
+
+def choose(drv, key: str, option: str) -> None:
+    """Pick `option` in the selectbox with widget key `key`, as a visitor does: click, then click."""
+    drv.find_element(By.CSS_SELECTOR, f'.st-key-{key} [data-baseweb="select"]').click()
+    deadline = time.time() + 30
+    while time.time() < deadline:
+        for li in drv.find_elements(By.CSS_SELECTOR, '[role="option"]'):
+            if li.text.strip() == option:
+                li.click()
+                return
+        time.sleep(0.3)
+    pytest.fail(f"no option {option!r} in the {key} selectbox")
+
+
+def trained_weights(drv):
+    try:
+        return [m.find_element(By.CSS_SELECTOR, '[data-testid="stMetricValue"]').text
+                for m in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMetric"]')
+                if "Trained weights" in m.text]
+    except StaleElementReferenceException:
+        return []
+
+
+def test_choosing_where_to_cut_changes_the_head_the_link_and_keeps_the_depth_profile(server, browser):
+    browser.get(f"{server}/dress_colour?n_per_class=4&seed=0&cut=head")
+    wait_rendered(browser, "the dress page")
+    assert trained_weights(browser)[1] == "2,562", trained_weights(browser)
+    choose(browser, "cut", "after stage4")
+    deadline = time.time() + RENDER_TIMEOUT_S
+    while time.time() < deadline and (trained_weights(browser)[1:2] or [""])[0] != "162":
+        time.sleep(0.5)
+    wait_rendered(browser, "the dress page after choosing a cut")
+    assert "cut=stage4" in browser.current_url, browser.current_url
+    assert trained_weights(browser)[1] == "162"                       # (80 + 1) x 2
+    assert "Where to cut the network" in browser.page_source
+    assert "frozen head does best after" in browser.page_source       # the profile's reading
+    assert not problems(browser), problems(browser)
+
+
+def test_the_ants_and_bees_page_offline_says_how_to_get_the_photos(server, browser):
+    browser.get(f"{server}/ants_bees")
+    wait_rendered(browser, "the ants-and-bees page")
+    text = browser.find_element(By.TAG_NAME, "body").text
+    assert "not on this computer" in text and "prefetch.py" in text
+    assert browser.find_elements(By.PARTIAL_LINK_TEXT, "Your own data")
+    assert not problems(browser), problems(browser)
+
+
+def test_the_ants_and_bees_page_with_the_photos_shows_three_ways(browser, tmp_path):
+    from standin import Server
+    from test_photos import hymenoptera_zip
+    stand_in = Server({"hymenoptera_data.zip": hymenoptera_zip()})
+    proc, url = start_server({"TRANSFER_LAB_OFFLINE": "0", "TRANSFER_LAB_DATA_MIRROR": stand_in.url,
+                              "TRANSFER_LAB_CACHE": str(tmp_path)})
+    try:
+        browser.get(f"{url}/ants_bees?n_per_class=4")
+        wait_rendered(browser, "the ants-and-bees page")
+        assert len(accuracies(browser)) == 3, accuracies(browser)
+        assert "Where to cut the network" in browser.page_source
+        assert not problems(browser), problems(browser)
+    finally:
+        stop_server(proc)
+        stand_in.close()

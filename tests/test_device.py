@@ -1,6 +1,7 @@
 """One server, many sessions: trainings take turns, so a seed gives the same numbers whoever
 else is training, and a backbone asked for by two sessions at once is loaded once."""
 import threading
+from types import SimpleNamespace
 import time
 
 import pytest
@@ -77,10 +78,10 @@ def test_two_sessions_loading_one_backbone_load_it_once(monkeypatch):
     def slow_load(name, pretrained, progress=None):
         calls.append(name)
         time.sleep(0.2)
-        return object()
+        return SimpleNamespace(notice=None)
 
     monkeypatch.setattr(image_ways, "_loaded", {})
-    monkeypatch.setattr(image_ways.backbones, "load_backbone", slow_load)
+    monkeypatch.setattr(image_ways, "load_backbone", slow_load)
     got = []
     threads = [threading.Thread(target=lambda: got.append(image_ways.get_backbone("resnet18")))
                for _ in range(2)]

@@ -1,4 +1,5 @@
-"""The dress page driven by Streamlit's AppTest: numbers, slider, URL, backbone switch, control."""
+"""The dress page driven by Streamlit's AppTest: numbers, slider, URL, where to cut, backbone
+switch, control, and the depth profile."""
 from pathlib import Path
 
 import pytest
@@ -13,24 +14,44 @@ def _metrics(at):
 
 @pytest.fixture(scope="module")
 def page():
-    at = AppTest.from_file(PAGE, default_timeout=600)
+    at = AppTest.from_file(PAGE, default_timeout=900)
     at.query_params["n_per_class"] = "4"
+    at.query_params["cut"] = "head"
     return at.run()
 
 
-def test_renders_both_ways_side_by_side_with_accuracies(page):
+def test_renders_three_ways_side_by_side_with_accuracies(page):
     assert not page.exception
     accuracies = [m.value for m in page.metric if m.label == "Test accuracy"]
-    assert len(accuracies) == 2 and all(v.endswith("%") for v in accuracies)
+    assert len(accuracies) == 3 and all(v.endswith("%") for v in accuracies)
     trained = [m.value for m in page.metric if m.label == "Trained weights"]
-    assert trained[1] == "2,562"                       # (1280 + 1) × 2, the Lite0 head
-    verdicts = [md for md in page.markdown if "chance" in md.value]  # plain words on screen...
+    assert trained[1] == "2,562"                       # (1280 + 1) × 2, the Lite0 head after its head
+    assert int(trained[2].replace(",", "")) > 1_000_000  # fine-tuning trains the top of the network
+    verdicts = [md for md in page.markdown if "labeled example" in md.value]  # plain words on screen...
     assert verdicts and all("McNemar" in md.proto.help for md in verdicts)  # ...the test in a tooltip
     assert any("EfficientNet-Lite0, pretrained on ImageNet" in c.value for c in page.caption)
 
 
 def test_link_settings_are_read_from_the_url(page):
     assert page.select_slider(key="n_per_class").value == 4
+    assert page.selectbox(key="cut").value == "head"
+
+
+def test_the_depth_profile_is_drawn_and_read_out_in_words(page):
+    reading = [m.value for m in page.markdown if "frozen head does best after" in m.value]
+    assert reading and "random" in reading[0]          # the control is part of the profile
+    assert any(s.value == "Where to cut the network" for s in page.subheader)
+
+
+def test_choosing_where_to_cut_updates_the_head_and_the_link(page):
+    page.selectbox(key="cut").set_value("stage4").run()
+    assert not page.exception
+    assert [m.value for m in page.metric if m.label == "Trained weights"][1] == "162"  # (80 + 1) × 2
+    assert page.query_params["cut"] in ("stage4", ["stage4"])
+    page.selectbox(key="cut").set_value("auto").run()
+    chosen = [c.value for c in page.caption if "chosen from the labeled photos alone" in c.value]
+    assert chosen and "Cross-validated accuracy on the labeled photos" in chosen[0]
+    page.selectbox(key="cut").set_value("head").run()
 
 
 @pytest.mark.parametrize("typed, shown", [("5", 4), ("3", 2), ("junk", 16)])
@@ -59,8 +80,8 @@ def test_switching_to_a_downloadable_backbone_offline_falls_back_with_a_notice(p
     assert [m.value for m in page.metric if m.label == "Trained weights"][1] == "2,562"
 
 
-def test_control_toggle_adds_a_third_way(page):
+def test_control_toggle_adds_a_fourth_way(page):
     page.toggle(key="control").set_value(True).run()
     assert not page.exception
-    assert len([m for m in page.metric if m.label == "Test accuracy"]) == 3
+    assert len([m for m in page.metric if m.label == "Test accuracy"]) == 4
     assert any("Control" in md.value for md in page.markdown)

@@ -28,7 +28,8 @@ def test_small_sweep_draws_the_curves_and_a_computed_headline(page):
     assert not page.exception and not page.error
     assert len(page.get("vega_lite_chart")) >= 1
     headline = [m.value for m in page.markdown if "per class scores" in m.value]
-    assert len(headline) == 1 and headline[0].startswith("**Transfer with")
+    assert len(headline) == 2 and headline[0].startswith("**Transfer with")  # and the fine-tuned way's
+    assert headline[1].startswith("**Fine-tuning with")
     assert any("EfficientNet-Lite0, pretrained on ImageNet" in c.value for c in page.caption)
     assert page.select_slider(key="match_n").value in (1, 2)
 
