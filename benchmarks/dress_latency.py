@@ -1,9 +1,10 @@
-"""How fast the dress page answers a slider move, and what the feature cache buys.
+"""How fast the image pages answer, and what the caches buy.
 
-    python benchmarks/dress_latency.py [--repeats 5]
+    python benchmarks/dress_latency.py [--repeats 5] [--photos ../shared/data/real_photos]
 
-Prints measured numbers; never asserts. Targets (issue): p50 <= 1 s at <= 32/class and <= 3 s at
-128/class on a 2-core CPU; cached features >= 50x faster than recomputing them every epoch.
+Prints measured numbers; never asserts. Targets (issue "where to cut"): a fresh process's first
+dress view <= 15 s; a new slider position with all three ways at <= 32/class p50 <= 2 s, a stored
+one in milliseconds; real-photo features at 224 px once, with images/s and peak memory printed.
 """
 import argparse
 import os
@@ -19,10 +20,10 @@ sys.path.insert(0, ROOT)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from lib import backbones  # noqa: E402
+from lib import features  # noqa: E402
 from lib.experiments import compare  # noqa: E402
+from lib.finetune import FineTuned  # noqa: E402
 from lib.image_ways import get_backbone  # noqa: E402
-from lib.models import linear_head  # noqa: E402
 from lib.runs import draw  # noqa: E402
 from lib.data.dress import dress_task  # noqa: E402
 
@@ -48,60 +49,86 @@ def slider_moves(sizes, repeats):
     as a position nobody trained before), and the same position read back from lib.stored."""
     from lib.stored import compare_stored
     compare("dress", 2, seed=0)  # warm: photos rendered, features cached, backbone loaded
-    print("| n per class | train p50 (s) | train p95 (s) | stored read p50 (s) | runs |")
-    print("|---:|---:|---:|---:|---:|")
+    print("| n per class | all ways p50 (s) | p95 (s) | scratch | transfer | fine-tuned (p50 s) "
+          "| stored read p50 (s) | runs |")
+    print("|---:|---:|---:|---:|---:|---:|---:|---:|")
     for n in sizes:
-        trained, read = [], []
+        trained, read, ways = [], [], {"scratch": [], "transfer": [], "finetune": []}
         for seed in range(100, 100 + repeats):
             t = time.perf_counter()
-            compare_stored("dress", n, seed=seed)  # a fresh cache: this trains, then stores
+            c = compare_stored("dress", n, seed=seed)  # a fresh cache: this trains, then stores
             trained.append(time.perf_counter() - t)
+            for m in ways:
+                ways[m].append(c.runs[m].train_seconds if m in c.runs else float("nan"))
             t = time.perf_counter()
             compare_stored("dress", n, seed=seed)
             read.append(time.perf_counter() - t)
         p95 = float(np.percentile(trained, 95))
-        print(f"| {n} | {statistics.median(trained):.2f} | {p95:.2f} | {statistics.median(read):.3f} | {repeats} |")
+        per_way = " | ".join(f"{statistics.median(v):.2f}" for v in ways.values())
+        print(f"| {n} | {statistics.median(trained):.2f} | {p95:.2f} | {per_way} | "
+              f"{statistics.median(read):.3f} | {repeats} |")
 
 
-def feature_cache_speedup(n=64, epochs=3):
-    """One head epoch on cached features vs the same epoch recomputing features through the backbone."""
+def finetune_cache_speedup(n=16, epochs=2):
+    """A fine-tuning epoch on activations cached at the top's input, against the same epoch
+    running every photo through the frozen bottom of the network first."""
     task, bb = dress_task(), get_backbone("efficientnet_lite0")
-    train, _ = draw(task.pool.labels, n, seed=0)
-    images, y = task.pool.images[train], torch.as_tensor(task.pool.labels[train])
-    cached = torch.from_numpy(backbones.features(bb, task.pool.images)[train])
-    head = linear_head(bb.feature_dim, 2)
-    opt = torch.optim.Adam(head.parameters())
+    train = np.concatenate(draw(task.pool.labels, n, seed=0))
+    y = torch.as_tensor(task.pool.labels[train])
+    cached = torch.from_numpy(features.top_input(bb, task.pool.images, task.backbone_size)[train])
+    bottom = bb.stages[:bb.depth(bb.top_from)]
+    model = FineTuned(bb, 2).train()
+    opt = torch.optim.SGD([p for p in model.parameters() if p.requires_grad], lr=1e-3, momentum=0.9)
 
     def epoch(get_x):
-        for i in range(0, len(y), 32):
+        for i in range(0, len(y), 4):
             opt.zero_grad()
-            torch.nn.functional.cross_entropy(head(get_x(i)), y[i:i + 32]).backward()
+            torch.nn.functional.cross_entropy(model(get_x(i)), y[i:i + 4]).backward()
             opt.step()
 
     def recompute(i):
         with torch.no_grad():
-            return bb.module(backbones.preprocess(images[i:i + 32], bb))
+            x = features.prepare(task.pool.images[train[i:i + 4]], bb, task.backbone_size)
+            for stage in bottom:
+                x = stage(x)
+            return x
 
+    timed = {}
+    for name, get_x in (("recomputing the bottom", recompute), ("cached activations", lambda i: cached[i:i + 4])):
+        t = time.perf_counter()
+        for _ in range(epochs):
+            epoch(get_x)
+        timed[name] = (time.perf_counter() - t) / epochs
+    slow, fast = timed.values()
+    print(f"fine-tuning epoch on {len(y)} photos: recomputing the frozen bottom {slow:.2f} s, "
+          f"cached activations {fast:.2f} s -> speed-up {slow / fast:.1f}x")
+
+
+def photo_features(path):
+    """Real photos at the weights' own 224 px: every stage of Lite0, once, images/s and peak RSS."""
+    import resource
+    from lib.data import load_images
+    data = load_images(path)
+    bb = get_backbone("efficientnet_lite0")
     t = time.perf_counter()
-    for _ in range(epochs):
-        epoch(recompute)
-    slow = (time.perf_counter() - t) / epochs
-    t = time.perf_counter()
-    for _ in range(epochs * 20):
-        epoch(lambda i: cached[i:i + 32])
-    fast = (time.perf_counter() - t) / (epochs * 20)
-    print(f"head epoch on {len(y)} photos: recomputing features {slow * 1000:.1f} ms, "
-          f"cached features {fast * 1000:.2f} ms -> speed-up {slow / fast:.0f}x")
+    features.all_cuts(bb, data.images, None, persist=False)
+    dt = time.perf_counter() - t
+    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"{len(data)} real photos through Lite0 at 224 px (every stage, one pass): {dt:.1f} s, "
+          f"{len(data) / dt:.1f} images/s, peak RSS of this process {rss:.0f} MB")
 
 
 if __name__ == "__main__":
     parser = argparse.ArgumentParser()
     parser.add_argument("--repeats", type=int, default=5)
-    parser.add_argument("--sizes", type=int, nargs="+", default=[4, 16, 32, 64, 128, 256])
+    parser.add_argument("--sizes", type=int, nargs="+", default=[4, 16, 32, 64, 128])
+    parser.add_argument("--photos", help="a folder of class folders of real photos")
     args = parser.parse_args()
     os.environ.setdefault("TRANSFER_LAB_CACHE", tempfile.mkdtemp(prefix="latency-"))  # nothing stored yet
     print(f"torch threads: {torch.get_num_threads()}, CPU cores: {os.cpu_count()}\n")
     print(f"cold first render (fresh process, empty cache, n=16): {cold_first_render():.1f} s\n")
     slider_moves(args.sizes, args.repeats)
     print()
-    feature_cache_speedup()
+    finetune_cache_speedup()
+    if args.photos:
+        photo_features(args.photos)

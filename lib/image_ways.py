@@ -26,6 +26,7 @@ from .train import FINETUNE, TrainConfig
 
 SCRATCH_SIZE = 64  # px per side the scratch CNN sees (it has to train in seconds on a laptop)
 AUTO = "auto"
+FINETUNE_MIN_PER_CLASS = 2
 RETRY_S = 60.0      # how long a fallback backbone answers before the download is tried again
 _loaded: dict = {}  # (name, pretrained) -> (Backbone, when loaded)
 
@@ -138,7 +139,12 @@ def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0"
         config=scratch_config)
     say(f"Training the head on {bb.label}'s features after {chosen}", 0.65)
     runs["transfer"] = probe_run("transfer", bb, chosen, task, labeled, seed, epochs, stop, feature_progress)
-    if finetune:
+    notes = []
+    if finetune and n_per_class < FINETUNE_MIN_PER_CLASS:
+        notes.append(f"Fine-tuning is left out at {n_per_class} labeled photo per class: it would "
+                     f"train about a million weights on {len(labeled)} photos, with nothing to "
+                     f"learn from but those. Move the slider to {FINETUNE_MIN_PER_CLASS} or more.")
+    elif finetune:
         say(f"Fine-tuning the top of {bb.label}", 0.7)
         runs["finetune"] = finetune_run(bb, task, labeled, seed,
                                         FINETUNE if epochs is None else FINETUNE.fixed(epochs), stop)
@@ -147,5 +153,5 @@ def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0"
         rnd = get_backbone(bb.name, False)
         runs["control"] = probe_run("control", rnd, chosen, task, labeled, seed, epochs, stop)
     details = {"cut": chosen, "cut_scores": cv, "depth": bb.depth(chosen), "cuts": list(bb.cuts),
-               "input": features.describe_input(bb, task.backbone_size)}
+               "input": features.describe_input(bb, task.backbone_size), "notes": notes}
     return runs, bb.description, [bb.notice] if bb.notice else [], details

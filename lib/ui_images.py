@@ -72,6 +72,8 @@ def show_comparison(c, unit: str = "photos") -> None:
     st.caption(f"{len(c.train_index) + len(c.val_index)} labeled {unit} drawn with seed {c.seed}. "
                f"Pretrained network: {c.backbone}; it sees {d['input']}. The small network "
                f"from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
+    for note in d.get("notes", []):
+        st.info(note, icon=":material/info:")
     ui.side_by_side(c)
     for way in ("transfer", "finetune"):
         if way in c.runs:

@@ -127,3 +127,10 @@ def test_bad_task_and_bad_size_say_what_was_wrong():
         compare("dress", 2.5)
     with pytest.raises(ValueError, match="more than the smallest class"):
         compare("dress", 10_000)
+
+
+def test_fine_tuning_on_one_photo_per_class_is_left_out_with_a_reason(toy_task):
+    c = compare(toy_task, 1, seed=0)
+    assert "finetune" not in c.runs and set(c.runs) == {"scratch", "transfer"}
+    assert "Fine-tuning is left out at 1 labeled photo per class" in c.details["notes"][0]
+    assert "finetune" in compare(toy_task, 2, seed=0).runs
