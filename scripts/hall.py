@@ -4,6 +4,7 @@
     python scripts/hall.py --replicas 3 --pack pack.tar.gz     # http://127.0.0.1:8500, Ctrl-C stops all
     python scripts/hall.py --replicas 2 --bind 0.0.0.0         # reachable from the room's network
     python scripts/hall.py --print-config --servers 10.0.0.11:8501 10.0.0.12:8501 --bind 0.0.0.0 --port 80
+    python scripts/hall.py --first-visit 10.0.0.11:8501 10.0.0.12:8501   # start each one's warm-up
 
 A workshop needs none of this: `streamlit run app.py` is still the one command. A hall is for a
 room that outgrows one server (docs/DEPLOY.md runs it across machines).
@@ -77,11 +78,14 @@ class Replica:
 # ---------------------------------------------------------------- the balancer's configuration
 
 def haproxy_config(servers, bind: str = "127.0.0.1", port: int = 8500, stats_socket: str | None = None,
-                   log_to_stdout: bool = True) -> str:
+                   system: bool = False) -> str:
     """HAProxy configuration for `servers` [(name, host, port), ...]: sticky by cookie, health
-    checked, redispatching when a replica is lost."""
+    checked, redispatching when a replica is lost. system=True: for Debian's haproxy service
+    (logs to syslog, runs as the haproxy user); else for a child of this script (logs to stdout)."""
     lines = ["global", "    maxconn 4096"]
-    if log_to_stdout:
+    if system:
+        lines += ["    log /dev/log local0", "    user haproxy", "    group haproxy"]
+    else:
         lines.append("    log stdout format raw local0")
     if stats_socket:
         lines.append(f"    stats socket {stats_socket} mode 600 level admin")
@@ -375,13 +379,23 @@ def main(argv=None) -> int:
     ap.add_argument("--print-config", action="store_true",
                     help="only print an HAProxy configuration for --servers (or --replicas local ports) and exit")
     ap.add_argument("--servers", nargs="+", metavar="HOST:PORT", help="with --print-config: replicas on other hosts")
+    ap.add_argument("--first-visit", nargs="+", metavar="HOST:PORT",
+                    help="only open the home page of each of these replicas once (starts its warm-up) and exit")
     args = ap.parse_args(argv)
+
+    if args.first_visit:
+        for server in args.first_visit:
+            host, port = server.rsplit(":", 1)
+            t0 = time.perf_counter()
+            first_visit(host, int(port))
+            print(f"{server}: home page ran in {time.perf_counter() - t0:.1f} s; warm-up started", flush=True)
+        return 0
 
     if args.print_config:
         servers = ([(f"r{i + 1}", *s.rsplit(":", 1)) for i, s in enumerate(args.servers)] if args.servers else
                    [(f"r{i + 1}", "127.0.0.1", 8501 + i) for i in range(args.replicas)])
         print(haproxy_config(servers, args.bind, args.port,
-                             stats_socket="/run/haproxy/transfer-lab.sock", log_to_stdout=False), end="")
+                             stats_socket="/run/haproxy/transfer-lab.sock", system=True), end="")
         return 0
 
     hall = Hall(args.replicas, args.port, args.bind, args.pack, workdir=args.workdir,
