@@ -82,7 +82,7 @@ def experiment():
 
     st.subheader("Train vs validation, epoch by epoch")
     st.caption("Dashed: accuracy on the reviews a way trains on. Solid: on held-back validation "
-               "reviews. (The bag-of-words baseline has no epochs.)")
+               "reviews.")
     h = ui.histories(c)
     acc, loss = st.tabs(["Accuracy", "Loss"])
     ui.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)

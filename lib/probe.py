@@ -25,23 +25,31 @@ TOLERANCE = 1e-4  # stop when no gradient entry is larger (scikit-learn's tol fo
 
 
 def fit_probe(x: torch.Tensor, y: torch.Tensor, n_classes: int, iterations: int | None = None,
-              test=None, stop=None):
-    """Train a linear head on (x, y); return (nn.Linear, history, seconds).
+              test=None, stop=None, head: nn.Module | None = None):
+    """Train a linear head on (x, y); return (the head, history, seconds).
 
     iterations=None runs to convergence (at most MAX_ITER); an int runs at most that many.
     history has columns epoch, split, loss, accuracy; split "test" (when `test=(x, y)` is
-    given) is for display only.
+    given) is for display only. `head`: another linear model to train the same way, any module
+    with `weight` and `bias` that maps x to logits (the text ways' bag of words reads word ids);
+    by default nn.Linear(D, n_classes).
     """
     if len(x) == 0:
         raise ValueError("the probe needs at least one labeled example, got 0")
     with limited_threads():  # tiny matrices: one thread is fastest (see lib.device)
-        return _fit(x, y, n_classes, iterations, test, stop)
+        return _fit(x, y, n_classes, iterations, test, stop, head)
 
 
-def _fit(x, y, n_classes, iterations, test, stop):
+def _input(a) -> torch.Tensor:
+    """Features in double precision; word ids (integers) as they are."""
+    a = torch.as_tensor(a)
+    return a.double() if a.is_floating_point() else a
+
+
+def _fit(x, y, n_classes, iterations, test, stop, head):
     start = time.perf_counter()
-    x64, y = x.double(), torch.as_tensor(y, dtype=torch.long)
-    head = nn.Linear(x.shape[1], n_classes).double()
+    x64, y = _input(x), torch.as_tensor(y, dtype=torch.long)
+    head = (head if head is not None else nn.Linear(x.shape[1], n_classes)).double()
     nn.init.zeros_(head.weight)
     nn.init.zeros_(head.bias)
     penalty = 1.0 / (2 * C * len(x))
@@ -71,7 +79,7 @@ def _fit(x, y, n_classes, iterations, test, stop):
 def _scores(head, epoch, x, y, test, ce):
     out = []
     for split, (a, b) in [("train", (x, y))] + ([("test", test)] if test is not None else []):
-        logits = head(torch.as_tensor(a).double())
+        logits = head(_input(a))
         b = torch.as_tensor(b, dtype=torch.long)
         out.append((epoch, split, float(ce(logits, b)), float((logits.argmax(1) == b).double().mean())))
     return out

@@ -106,3 +106,34 @@ class MeanVectorClassifier(nn.Module):
     def word_vectors(self) -> np.ndarray:
         """One row per vocabulary word (padding row dropped), for neighbours and pictures."""
         return self.embedding.weight.detach()[1:].numpy().copy()
+
+
+def word_sets(ids: torch.Tensor) -> torch.Tensor:
+    """Each row of encoded ids with repeats replaced by padding: which words a text contains."""
+    s = ids.sort(dim=1).values
+    s[:, 1:][s[:, 1:] == s[:, :-1]] = 0
+    return s
+
+
+class WordSets:
+    """texts -> word_sets(vocab.encode(texts)); a class, not a lambda, so a Predictor pickles."""
+
+    def __init__(self, vocab: Vocab):
+        self.vocab = vocab
+
+    def __call__(self, texts) -> torch.Tensor:
+        return word_sets(self.vocab.encode(texts))
+
+
+class BagOfWords(nn.Module):
+    """Logistic regression on which words a text contains: one weight per word and class, plus a
+    bias per class, all starting at zero. Input: word_sets(ids), with 0 as padding."""
+
+    def __init__(self, n_words: int, num_classes: int):
+        super().__init__()
+        self.weight = nn.Parameter(torch.zeros(n_words, num_classes))
+        self.bias = nn.Parameter(torch.zeros(num_classes))
+
+    def forward(self, ids):
+        table = torch.cat([self.weight.new_zeros(1, self.weight.shape[1]), self.weight])  # padding: 0
+        return nn.functional.embedding_bag(ids, table, mode="sum", padding_idx=0) + self.bias

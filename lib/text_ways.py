@@ -1,32 +1,36 @@
 """The ways of learning a text task, side by side on one labeled draw:
 
 - "scratch":  mean of word vectors -> hidden layer -> classes, every weight learned from the labels;
-- "transfer": the same classifier on skip-gram vectors pretrained on unlabeled text, frozen
+- skip-gram:  the same classifier on skip-gram vectors pretrained on unlabeled text, frozen
               (the article's method): only the head learns;
-- "encoder":  a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen;
-- "bow":      bag-of-words logistic regression (scikit-learn), the classic baseline.
+- MiniLM:     a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen;
+- "bow":      bag-of-words logistic regression (C = 1, lib.probe's recipe), the classic baseline.
 
-Every torch way trains with the same loop and settings (lib.train.TrainConfig). Each Run also
-carries `.predict(texts) -> probabilities` and, for word-vector ways, `.word_vectors` =
-(words, vectors), so a page can classify a typed sentence and show what the vectors learned.
+Which pretrained way leads (`Comparison.transfer`) depends on what skip-gram can read. On the
+movie-review task it reads 20,000 unlabeled reviews, and the two ways are the article's
+"transfer" (skip-gram, transfer A) and "encoder" (transfer B). On any other texts (a user's
+upload) it could only read the same few texts it is tested on, which is not pretraining on a large
+corpus: there the encoder is "transfer", and skip-gram is "skipgram", labeled with how much text
+it had. (Measured on real review sentences: benchmarks/uploaded_texts.py, docs/FINDINGS.md.)
+
+The networks train with one loop and settings (lib.train.TrainConfig), bag-of-words as a convex
+probe (lib.probe); `epochs=E` runs each exactly E epochs (the probe: E iterations) and keeps the
+last weights. Each Run also carries `.predict(texts) ->
+probabilities` and, for word-vector ways, `.word_vectors` = (words, vectors), so a page can
+classify a typed sentence and show what the vectors learned.
 """
-import time
-
 import numpy as np
-import pandas as pd
 import torch
-from sklearn.feature_extraction.text import CountVectorizer
-from sklearn.linear_model import LogisticRegression
-from sklearn.metrics import log_loss
 
 from . import cache, encoders, skipgram
 from .counts import head_formula as linear_formula
 from .models import linear_head
-from .runs import Run, accuracy_interval, standardise, train_and_score
+from .probe import fit_probe
+from .runs import Run, standardise, train_and_score
 from .device import limited_threads
-from .text_models import (MeanVectorClassifier, Vocab, head, head_formula, mean_vectors,
-                          tokenize)
-from .train import predict_proba
+from .text_models import (BagOfWords, MeanVectorClassifier, Vocab, WordSets, head, head_formula,
+                          mean_vectors, tokenize)
+from .train import TrainConfig, predict_proba
 
 
 class Predictor:
@@ -78,7 +82,13 @@ def unlabeled_texts(task, unlabeled=None) -> list[str]:
     return list(texts if unlabeled is None else texts[:int(unlabeled)])
 
 
-def scratch_run(task, train_index, val_index, seed, dims, stop=None) -> Run:
+def skipgram_reads_own_texts(task, unlabeled=None) -> bool:
+    """True when skip-gram would read only the task's own labeled pool (a user's texts), not a
+    separate unlabeled corpus (the movie reviews' 20,000, or a list passed as `unlabeled`)."""
+    return not isinstance(unlabeled, (list, tuple)) and task.name != "sentiment"
+
+
+def scratch_run(task, train_index, val_index, seed, dims, stop=None, config=TrainConfig()) -> Run:
     """Word vectors and head all learned from the labeled training reviews only."""
     texts, k = task.pool.texts, len(task.classes)
     vocab = Vocab.from_texts([texts[i] for i in train_index])  # the training reviews' words only
@@ -88,7 +98,7 @@ def scratch_run(task, train_index, val_index, seed, dims, stop=None) -> Run:
     run = train_and_score(
         "scratch", "From scratch: word vectors + head", model,
         vocab.encode(texts), task.pool.labels, train_index, val_index, vocab.encode(task.test.texts),
-        task.test.labels, seed, stop=stop,
+        task.test.labels, seed, stop=stop, config=config,
         formula=f"{len(vocab) - 1:,} words × {dims} = {n_words:,} word-vector weights (+ {dims} "
                 f"for padding) and the head, {head_formula(dims, k)}")
     run.predict = Predictor(vocab.encode, model)
@@ -96,7 +106,8 @@ def scratch_run(task, train_index, val_index, seed, dims, stop=None) -> Run:
     return run
 
 
-def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None) -> Run:
+def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None, config=TrainConfig(),
+                 method="transfer", label=None) -> Run:
     """The article's method: frozen skip-gram vectors, averaged; only the head learns."""
     vocab, k, dims = wv.vocab(), len(task.classes), wv.vectors.shape[1]
     pool = mean_vectors(vocab.encode(task.pool.texts), wv.vectors)
@@ -105,15 +116,16 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None)
     torch.manual_seed(seed)
     model = head(dims, k)
     run = train_and_score(
-        "transfer", f"Transfer A: skip-gram ({n_unlabeled:,} unlabeled) + head",
+        method, label or f"Transfer A: skip-gram ({n_unlabeled:,} unlabeled) + head",
         model, pool_z, task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
-        frozen_params=wv.vectors.size, formula=head_formula(dims, k), stop=stop)
+        frozen_params=wv.vectors.size, formula=head_formula(dims, k), stop=stop, config=config)
     run.predict = Predictor(MeanVectorFeatures(vocab, wv.vectors, pool[train_index]), model)
     run.word_vectors = (wv.words, wv.vectors)
     return run
 
 
-def encoder_run(task, train_index, val_index, seed, progress=None, stop=None) -> Run:
+def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, config=TrainConfig(),
+                method="encoder", label="Transfer B: MiniLM encoder + linear head") -> Run:
     """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings."""
     pool = encoders.embed(task.pool.texts, progress)
     test = encoders.embed(task.test.texts, progress)
@@ -122,51 +134,30 @@ def encoder_run(task, train_index, val_index, seed, progress=None, stop=None) ->
     torch.manual_seed(seed)
     model = linear_head(d, k)
     run = train_and_score(
-        "encoder", "Transfer B: MiniLM encoder + linear head", model, pool_z,
+        method, label, model, pool_z,
         task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
-        frozen_params=encoders.total_params(), formula=linear_formula(d, k), stop=stop)
+        frozen_params=encoders.total_params(), formula=linear_formula(d, k), stop=stop, config=config)
     run.predict = Predictor(EncoderFeatures(pool[train_index]), model)
     return run
 
 
-def bow_run(task, train_index, val_index) -> Run:
-    """Bag-of-words logistic regression with scikit-learn's defaults (C = 1), on the training draw.
-
-    It has no epochs: its history is one row per split, after fitting.
-    """
-    texts, y = task.pool.texts, task.pool.labels
-    start = time.perf_counter()
-    model = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, binary=True)
-    x = model.fit_transform([texts[i] for i in train_index])
-    clf = LogisticRegression(max_iter=1000).fit(x, y[train_index])
-    seconds = time.perf_counter() - start
-    proba = lambda idx: clf.predict_proba(model.transform([texts[i] for i in idx]))
-    rows = []
-    for split, idx in (("train", train_index), ("validation", val_index)):
-        if len(idx):
-            p = proba(idx)
-            rows.append((1, split, log_loss(y[idx], p, labels=clf.classes_),
-                         float((clf.classes_[p.argmax(1)] == y[idx]).mean())))
-    test_pred = clf.predict(model.transform(task.test.texts))
-    train_pred = clf.predict(model.transform([texts[i] for i in np.concatenate([train_index, val_index])]))
-    correct, n_words = int((test_pred == task.test.labels).sum()), len(model.vocabulary_)
-    n_params = clf.coef_.size + clf.intercept_.size
-    rows_out = clf.coef_.shape[0]
-    run = Run("bow", "Bag-of-words baseline", correct / len(test_pred),
-              float((train_pred[:len(train_index)] == y[train_index]).mean()), n_params, n_params,
-              pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"]), seconds,
-              accuracy_interval(correct, len(test_pred)), len(test_pred), test_pred, train_pred,
-              f"({n_words:,} words + 1) × {rows_out} = {n_params:,}")
-    run.predict = BowPredictor(model, clf)
+def bow_run(task, train_index, val_index, seed, stop=None, epochs=None) -> Run:
+    """Bag-of-words logistic regression, scikit-learn's defaults (C = 1), trained by lib.probe like
+    the image ways' frozen head: one weight per word of the labeled texts and class, plus a bias,
+    on which words a text contains. Convex, so every labeled text trains and nothing stops it
+    early; epochs=None runs to convergence, epochs=E exactly E iterations (full passes)."""
+    texts, k = task.pool.texts, len(task.classes)
+    labeled = np.concatenate([train_index, val_index])
+    vocab = Vocab.from_texts([texts[i] for i in labeled])  # the labeled texts' words only
+    n_words, features = len(vocab) - 1, WordSets(vocab)
+    model = BagOfWords(n_words, k)
+    trainer = lambda x, y, test, stop: fit_probe(x, y, k, epochs, test, stop, head=model)
+    run = train_and_score(
+        "bow", "Bag-of-words baseline", None, features(texts), task.pool.labels, labeled,
+        labeled[:0], features(task.test.texts), task.test.labels, seed, stop=stop, trainer=trainer,
+        formula=f"({n_words:,} words + 1) × {k} = {(n_words + 1) * k:,}")
+    run.predict = Predictor(features, model)
     return run
-
-
-class BowPredictor:
-    def __init__(self, vectorizer, clf):
-        self.vectorizer, self.clf = vectorizer, clf
-
-    def __call__(self, texts) -> np.ndarray:
-        return self.clf.predict_proba(self.vectorizer.transform(list(texts)))
 
 
 def default_extra_tests(task) -> dict:
@@ -178,14 +169,17 @@ def default_extra_tests(task) -> dict:
 
 
 def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unlabeled=None,
-              encoder=True, dims=None, extra_tests=None, pretrain_seed=0):
+              encoder=True, dims=None, extra_tests=None, pretrain_seed=0, epochs=None):
     """Run every way on one labeled draw; returns (runs, backbone description, notices).
 
     unlabeled: how many unlabeled reviews skip-gram reads (sentiment: 0 to 20,000), or a list of
     texts. encoder: also train on all-MiniLM-L6-v2. dims: word-vector size (default 50).
     pretrain_seed: the skip-gram seed; the vectors are pretrained once, like a downloaded model,
-    while `seed` varies the labeled draw and the heads' initial weights.
+    while `seed` varies the labeled draw and the heads' initial weights. epochs=None trains with
+    early stopping; epochs=E runs every way exactly E epochs and keeps the last weights (skip-gram's
+    own pretraining is unchanged: it is part of the pretrained model, not of the training shown).
     """
+    config = TrainConfig() if epochs is None else TrainConfig(max_epochs=int(epochs), patience=None)
     say = progress or (lambda *a: None)
     extra = default_extra_tests(task) if extra_tests is None else extra_tests
     notices = []
@@ -199,36 +193,56 @@ def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unla
                     0.02 + 0.2 * done / total))
         except encoders.EncoderUnavailable as err:
             encoder = False
-            notices.append(f"Transfer B is not shown: {err}. Transfer A (skip-gram) works without it.")
+            notices.append(f"The sentence encoder is not shown: {err}. Skip-gram works without it.")
     with limited_threads():
         runs, described = _small_runs(task, train_index, val_index, seed, say, stop, unlabeled,
-                                      encoder, dims, pretrain_seed)
+                                      encoder, dims, pretrain_seed, config, epochs)
         for run in runs.values():
             run.extra_tests = {name: float((run.predict(ds.texts).argmax(1) == ds.labels).mean())
                                for name, ds in extra.items()}
     return runs, described, notices
 
 
-def _small_runs(task, train_index, val_index, seed, say, stop, unlabeled, encoder, dims, pretrain_seed):
-    config = skipgram.SkipGramConfig() if dims is None else skipgram.SkipGramConfig(dims=int(dims))
+def _small_runs(task, train_index, val_index, seed, say, stop, unlabeled, encoder, dims, pretrain_seed,
+                config, epochs):
+    cfg = skipgram.SkipGramConfig() if dims is None else skipgram.SkipGramConfig(dims=int(dims))
     texts = unlabeled_texts(task, unlabeled)
+    own = skipgram_reads_own_texts(task, unlabeled)
     runs = {}
     say("Training the small classifier from scratch", 0.22)
-    runs["scratch"] = scratch_run(task, train_index, val_index, seed, config.dims, stop)
-    say(f"Pretraining skip-gram on {len(texts):,} unlabeled reviews (once, then cached)", 0.25)
-    wv = skipgram.pretrained(texts, config, pretrain_seed, progress=lambda done, total: say(
-        f"Pretraining skip-gram on {len(texts):,} unlabeled reviews: batch {done}/{total} "
-        "(once, then cached)", 0.25 + 0.6 * done / total))
-    say("Training the head on skip-gram vectors", 0.85)
-    runs["transfer"] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop)
-    described = (f"Transfer A: skip-gram word vectors ({config.dims} dimensions, {len(wv.words):,} "
-                 f"words) pretrained by this app on {len(texts):,} unlabeled texts")
-    if encoder:
-        say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
-        runs["encoder"] = encoder_run(task, train_index, val_index, seed, stop=stop)
-        described += f". Transfer B: {encoders.DESCRIPTION}"
-    say("Fitting the bag-of-words baseline", 0.95)
-    runs["bow"] = bow_run(task, train_index, val_index)
+    runs["scratch"] = scratch_run(task, train_index, val_index, seed, cfg.dims, stop, config)
+    what = "of your texts" if own else "unlabeled reviews"
+    say(f"Pretraining skip-gram on {len(texts):,} {what} (once, then kept)", 0.25)
+    wv = skipgram.pretrained(texts, cfg, pretrain_seed, progress=lambda done, total: say(
+        f"Pretraining skip-gram on {len(texts):,} {what}: batch {done}/{total} "
+        "(once, then kept)", 0.25 + 0.6 * done / total))
+    vectors = (f"skip-gram word vectors ({cfg.dims} dimensions, {len(wv.words):,} words) "
+               f"pretrained by this app on {len(texts):,} ")
+    if own:  # a user's texts: the encoder, pretrained on a billion sentence pairs, leads
+        n_words = sum(len(tokenize(t)) for t in texts)
+        amount = f"your {len(texts):,} text{'s' * (len(texts) != 1)} ({n_words:,} words)"
+        say("Training the head on skip-gram vectors", 0.85)
+        lead = "skipgram" if encoder else "transfer"
+        runs[lead] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config,
+                                  method=lead, label=f"Skip-gram on {amount} + head")
+        mine = f"{vectors}of your texts alone ({n_words:,} words)"
+        described = mine[0].upper() + mine[1:]
+        if encoder:
+            say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
+            runs = {"scratch": runs["scratch"], "transfer": encoder_run(
+                task, train_index, val_index, seed, stop=stop, config=config, method="transfer",
+                label=f"Transfer: {encoders.MODEL} sentence encoder + linear head"), **runs}
+            described = f"{encoders.DESCRIPTION}. Beside it: {mine}"
+    else:  # the article's setup: skip-gram pretrained on a separate corpus is transfer A
+        say("Training the head on skip-gram vectors", 0.85)
+        runs["transfer"] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config)
+        described = f"Transfer A: {vectors}unlabeled texts"
+        if encoder:
+            say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
+            runs["encoder"] = encoder_run(task, train_index, val_index, seed, stop=stop, config=config)
+            described += f". Transfer B: {encoders.DESCRIPTION}"
+    say("Training the bag-of-words baseline", 0.95)
+    runs["bow"] = bow_run(task, train_index, val_index, seed, stop, epochs)
     return runs, described
 
 

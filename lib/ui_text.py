@@ -12,7 +12,7 @@ from .experiments import compare
 from .text_ways import toy_runs
 
 POLARITY_COLOURS = {"positive": "#009E73", "negative": "#E69F00", "neutral": "#BBBBBB"}
-TORCH_WAYS = ("scratch", "transfer", "encoder")
+TORCH_WAYS = ("scratch", "transfer", "encoder", "bow")  # every text way trains by epochs
 
 
 def polarity(word: str) -> str:

