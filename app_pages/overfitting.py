@@ -2,16 +2,16 @@
 import numpy as np
 import streamlit as st
 
-from lib import charts, metrics, presenter, ui
+from lib import charts, metrics, presenter, ui, ui_images
 from lib.experiments import resolve_task
 from lib.sweeps import sweep_options
 
 st.title(":material/psychology: Overfitting: memorising instead of learning")
 st.markdown(
     "A model with many weights and few examples can learn its training examples by heart. Here "
-    "both ways train for a fixed number of epochs with nobody stopping them early, and after "
-    "every epoch we measure accuracy on their training examples and on validation examples held "
-    "back from the same labeled draw. Where the two come apart (the shaded gap), the model is "
+    "every way trains for a fixed number of epochs with nobody stopping it early, and as it goes "
+    "we measure its accuracy on the examples it trains on and on the test set, which no way ever "
+    "trains on or chooses anything by. Where the two come apart (the shaded gap), the model is "
     "memorising what it saw rather than learning what generalises.")
 
 task = ui.task_picker("Task")
@@ -22,9 +22,11 @@ def load(name):
     return resolve_task(name)
 
 
-t = load(task)
-backbone = ui.backbone_select() if task == "dress" else None
-control = ui.control_toggle() if task == "dress" else False
+images = task != "sentiment"
+t = ui_images.load_task(task) if images else load(task)
+backbone = ui.backbone_select() if images else None
+cut = ui_images.cut_select(backbone) if images else "auto"
+control = ui.control_toggle() if images else False
 seed = ui.seed_input()
 n = ui.n_per_class_slider(default=16, hi=min(t.max_per_class(), 256))
 ui.url_int("epochs", 60, 5, 200)
@@ -32,7 +34,7 @@ epochs = st.slider("Epochs (no early stopping)", 5, 200, key="epochs",
                    help="Every epoch passes over all training examples once.")
 ui.remember(epochs=epochs)
 
-options = sweep_options(task, backbone, control) | {"epochs": epochs}  # every way takes epochs
+options = sweep_options(task, backbone, control, cut) | {"epochs": epochs}  # every way takes epochs
 
 c = ui.run_compare(task, n, seed, **options)
 if c is None:
@@ -41,8 +43,9 @@ ui.show_notices(c)
 presenter.say("overfitting", comparison=c)
 unit = "images" if t.kind == "image" else "reviews"
 n_train, n_val = len(c.train_index), len(c.val_index)
-st.caption(f"{n_train} training and {n_val} validation {unit} ({n} labeled per class, seed {seed}). "
-           f"Transfer backbone: {c.backbone}.")
+st.caption(f"{n_train + n_val} labeled {unit} ({n} per class, seed {seed})"
+           + (f", of which from scratch holds {n_val} back for validation" if n_val else "")
+           + f". Test set: {len(c.test_labels)} {unit}. Pretrained network: {c.backbone}.")
 
 runs = {m: r for m, r in c.runs.items() if len(r.history)}
 for m, r in runs.items():
@@ -54,28 +57,32 @@ history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
 ui.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
 ui.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
-st.caption("Dashed: training examples. Solid: validation examples. Shaded: the gap between them.")
+st.caption(f"Dashed: the examples each way trains on. Solid: the {charts.held_out(history)} set, "
+           "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
-# What each way memorised: its own training examples against held-back ones.
+# What each way memorised: examples it trained on against test examples it never saw.
 st.subheader("What the models saw, and what they said")
 labeled = np.concatenate([c.train_index, c.val_index])
-show = list(range(min(4, n_train))) + list(range(n_train, n_train + min(4, n_val)))
+trained, tested = list(range(min(4, n_train))), list(range(min(4, len(c.test_labels))))
+test_set = t.test
 
 
-def verdicts(i):
-    return " · ".join(f"{m} {'✓' if r.train_pred[i] == t.pool.labels[labeled[i]] else '✗'}"
-                      for m, r in runs.items())
+def said(pred, truth):
+    return " · ".join(f"{charts.NAMES.get(m, m)} {'right' if p[i] == truth else 'wrong'}"
+                      for m, p, i in pred)
 
 
-captions = [f"{'train' if i < n_train else 'validation'}: {c.classes[t.pool.labels[labeled[i]]]} · "
-            f"{verdicts(i)}" for i in show]
+captions = ([f"trained on: {c.classes[t.pool.labels[labeled[i]]]} · "
+             + said([(m, r.train_pred, i) for m, r in runs.items()], t.pool.labels[labeled[i]]) for i in trained]
+            + [f"test: {c.classes[c.test_labels[i]]} · "
+               + said([(m, r.test_pred, i) for m, r in runs.items()], c.test_labels[i]) for i in tested])
 if t.kind == "image":
-    st.image([t.pool.images[labeled[i]] for i in show], width=120, caption=captions)
+    st.image([t.pool.images[labeled[i]] for i in trained] + [test_set.images[i] for i in tested],
+             width=120, caption=captions)
 else:
-    st.dataframe({"review": [t.pool.texts[labeled[i]] for i in show], "seen as": captions},
-                 hide_index=True)
-st.caption("✓ right, ✗ wrong. Training examples are the ones each way learned from; validation "
-           "examples were held back from the same draw.")
+    st.dataframe({"review": [t.pool.texts[labeled[i]] for i in trained] + [test_set.texts[i] for i in tested],
+                  "seen as": captions}, hide_index=True)
+st.caption("Left: examples every way trained on. Right: test examples no way ever trained on.")
 
 st.subheader("On the test set: per class, and what was mistaken for what")
 for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
@@ -84,3 +91,6 @@ for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
         per_class = metrics.per_class_accuracy(c.test_labels, r.test_pred, c.classes)
         st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
         ui.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))
+
+if images:  # where the head reads the network, at this size
+    ui_images.depth_section(task, n, backbone)
