@@ -53,7 +53,11 @@ def _fit(x, y, n_classes, iterations, test, stop, head):
     nn.init.zeros_(head.weight)
     nn.init.zeros_(head.bias)
     penalty = 1.0 / (2 * C * len(x))
-    opt = torch.optim.LBFGS(head.parameters(), lr=1, max_iter=1, history_size=10,
+    # max_eval: room for the line search. torch's default is max_iter * 5 // 4 = 1 evaluation per
+    # step, which cut every line search short: the probe then never converged and stopped at
+    # MAX_ITER short of the optimum (bag-of-words on real review sentences, 64 per class: 2.7
+    # points below scikit-learn's LogisticRegression over 5 seeds, 6.2 on one; now within 0.2).
+    opt = torch.optim.LBFGS(head.parameters(), lr=1, max_iter=1, max_eval=25, history_size=10,
                             line_search_fn="strong_wolfe")
     ce = nn.CrossEntropyLoss()
 

@@ -126,14 +126,17 @@ class WordSets:
 
 
 class BagOfWords(nn.Module):
-    """Logistic regression on which words a text contains: one weight per word and class, plus a
-    bias per class, all starting at zero. Input: word_sets(ids), with 0 as padding."""
+    """Logistic regression on which words a text contains, shaped as scikit-learn shapes it: for
+    two classes one weight per word and one bias (the first class's logit is fixed at 0), else
+    one per word and class. All start at zero. Input: word_sets(ids), with 0 as padding."""
 
     def __init__(self, n_words: int, num_classes: int):
         super().__init__()
-        self.weight = nn.Parameter(torch.zeros(n_words, num_classes))
-        self.bias = nn.Parameter(torch.zeros(num_classes))
+        rows = 1 if num_classes == 2 else num_classes
+        self.weight = nn.Parameter(torch.zeros(n_words, rows))
+        self.bias = nn.Parameter(torch.zeros(rows))
 
     def forward(self, ids):
         table = torch.cat([self.weight.new_zeros(1, self.weight.shape[1]), self.weight])  # padding: 0
-        return nn.functional.embedding_bag(ids, table, mode="sum", padding_idx=0) + self.bias
+        z = nn.functional.embedding_bag(ids, table, mode="sum", padding_idx=0) + self.bias
+        return torch.cat([torch.zeros_like(z), z], dim=1) if z.shape[1] == 1 else z

@@ -143,19 +143,20 @@ def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, co
 
 def bow_run(task, train_index, val_index, seed, stop=None, epochs=None) -> Run:
     """Bag-of-words logistic regression, scikit-learn's defaults (C = 1), trained by lib.probe like
-    the image ways' frozen head: one weight per word of the labeled texts and class, plus a bias,
-    on which words a text contains. Convex, so every labeled text trains and nothing stops it
+    the image ways' frozen head, on which words a text contains: per word of the labeled texts one
+    weight (two classes) or one per class, plus a bias, as scikit-learn shapes it. Convex, so every labeled text trains and nothing stops it
     early; epochs=None runs to convergence, epochs=E exactly E iterations (full passes)."""
     texts, k = task.pool.texts, len(task.classes)
     labeled = np.concatenate([train_index, val_index])
     vocab = Vocab.from_texts([texts[i] for i in labeled])  # the labeled texts' words only
     n_words, features = len(vocab) - 1, WordSets(vocab)
     model = BagOfWords(n_words, k)
+    rows = model.weight.shape[1]  # one weight per word for two classes, as scikit-learn has it
     trainer = lambda x, y, test, stop: fit_probe(x, y, k, epochs, test, stop, head=model)
     run = train_and_score(
         "bow", "Bag-of-words baseline", None, features(texts), task.pool.labels, labeled,
         labeled[:0], features(task.test.texts), task.test.labels, seed, stop=stop, trainer=trainer,
-        formula=f"({n_words:,} words + 1) × {k} = {(n_words + 1) * k:,}")
+        formula=f"({n_words:,} words + 1) × {rows} = {(n_words + 1) * rows:,}")
     run.predict = Predictor(features, model)
     return run
 

@@ -100,6 +100,25 @@ def test_every_text_way_runs_exactly_the_epochs_asked_for(skipgram_reads):
     assert all(r.history.epoch.max() < 70 for r in stopped.runs.values())
 
 
+def test_the_bag_of_words_baseline_is_scikit_learns_logistic_regression():
+    """Same labeled texts, same word-presence features, C = 1: the same probabilities."""
+    from sklearn.feature_extraction.text import CountVectorizer
+    from sklearn.linear_model import LogisticRegression
+    from lib.runs import draw
+    task = small_task()
+    train, val = draw(task.pool.labels, 30, seed=0)
+    run = text_ways.bow_run(task, train, val, seed=0)
+    labeled = np.concatenate([train, val])
+    words = CountVectorizer(tokenizer=tokenize, lowercase=False, token_pattern=None, binary=True)
+    x = words.fit_transform([task.pool.texts[i] for i in labeled])
+    reference = LogisticRegression().fit(x, task.pool.labels[labeled])
+    expected = reference.predict_proba(words.transform(task.test.texts))
+    ours = run.predict(task.test.texts)    # both stop once no gradient entry exceeds 1e-4
+    assert np.abs(ours - expected).max() < 0.01 and (ours.argmax(1) == expected.argmax(1)).all()
+    assert run.trainable_params == reference.coef_.size + reference.intercept_.size
+    assert run.formula == f"({len(words.vocabulary_):,} words + 1) × 1 = {run.trainable_params:,}"
+
+
 def unlabeled_reviews(n):
     from lib.data.reviews import unlabeled_reviews as reviews
     return list(reviews(n))
