@@ -77,7 +77,10 @@ def test_switching_to_a_downloadable_backbone_offline_falls_back_with_a_notice(p
     assert not page.exception
     warnings = " ".join(w.value for w in page.warning)
     assert "ResNet-50 is not available" in warnings and "EfficientNet-Lite0" in warnings
-    assert [m.value for m in page.metric if m.label == "Trained weights"][1] == "2,562"
+    # ResNet-50 has other stages, so the cut goes back to the one chosen from the labeled photos
+    assert page.selectbox(key="cut").value == "auto"
+    assert page.selectbox(key="cut").options[1:] == ["after layer1", "after layer2", "after layer3",
+                                                     "after layer4"]
 
 
 def test_control_toggle_adds_a_fourth_way(page):
