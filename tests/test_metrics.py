@@ -44,8 +44,15 @@ def _history(train, val):
 def test_overfitting_reading_is_computed_from_the_history():
     text = overfitting_reading(_history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5]), 16, "Scratch", "images")
     assert text.startswith("Scratch reaches 100 % on its 16 training images by epoch 3")
-    assert "validation stalls at 61 % (its best, epoch 2) and ends at 50 %" in text
+    assert "the validation set stays at most 61 % (epoch 2) and ends at 50 %" in text
     assert "gap of 50 points after 4 epochs" in text
+
+
+def test_overfitting_reading_prefers_the_test_set_where_it_was_measured():
+    history = _history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5])
+    test = history[history.split == "validation"].assign(split="test", accuracy=[0.5, 0.7, 0.72, 0.7])
+    text = overfitting_reading(pd.concat([history, test]), 16, "Scratch", "images")
+    assert "the test set stays at most 72 % (epoch 3) and ends at 70 %" in text
 
 
 def test_overfitting_reading_without_validation():

@@ -114,7 +114,7 @@ def test_overfitting_point_reports_the_gap_or_its_absence():
     only_train = pd.DataFrame([(1, "train", 0.1, 1.0)], columns=["epoch", "split", "loss", "accuracy"])
     text = presenter.talking_point("overfitting", comparison=comparison(50, 80, history=only_train))
     assert "gap of 20 points" in text  # scratch: 90 % train vs 70 % validation
-    assert "transfer has no validation examples" in text
+    assert "transfer has no held-out examples" in text
 
 
 def test_parameters_point_from_the_head_calculator():
@@ -244,4 +244,4 @@ def test_guided_path_labels_fit_their_column_at_presenter_size():
                 step, label, tip = links[key]
                 assert len(label) <= presenter.LINK_CHARS and step.title in tip
     assert presenter.path_links("dress_colour")["previous"][1] == "Previous"
-    assert presenter.path_links("dress_colour")["next"][1] == "Next: Movie reviews"
+    assert presenter.path_links("dress_colour")["next"][1] == "Next: Ants and bees"
