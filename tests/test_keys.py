@@ -1,0 +1,46 @@
+"""One key policy for every cache: the same work has one key however it was asked for, and
+anything that can change a number (options, code, device, weights, input transform) is in it."""
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+
+from lib import features, stored, sweeps
+from lib.experiments import resolve_options
+
+
+def test_options_are_keyed_as_compare_resolves_them():
+    spelled = [{}, {"cut": "auto"}, {"backbone": "efficientnet_lite0", "finetune": True},
+               {"control": False, "epochs": None}]
+    keys = {stored.entry_path("dress", 8, 0, resolve_options("image", o)) for o in spelled}
+    assert len(keys) == 1
+    other = stored.entry_path("dress", 8, 0, resolve_options("image", {"cut": "stage4"}))
+    assert other not in keys
+
+
+def test_a_wrong_cut_is_refused_before_any_work():
+    with pytest.raises(ValueError, match="cut after one of: auto, layer1, layer2, layer3, layer4"):
+        resolve_options("image", {"backbone": "resnet50", "cut": "stage4"})
+
+
+def test_the_device_is_part_of_every_stored_key(monkeypatch):
+    cpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
+    monkeypatch.setattr(sweeps, "computed_on", lambda: "cuda")
+    gpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
+    assert cpu[0] != gpu[0] and cpu[1] != gpu[1]
+
+
+def test_the_code_that_counts_weights_is_part_of_the_code_version():
+    assert "counts.py" not in sweeps.PRESENTATION  # its head formula is stored in every result
+    assert {"ui_images.py", "charts.py", "palette.py"} <= sweeps.PRESENTATION
+
+
+def test_feature_keys_hold_weights_transform_and_extracting_code(monkeypatch):
+    images = np.zeros((2, 8, 8, 3), np.uint8)
+    bb = SimpleNamespace(name="efficientnet_lite0", weights="w", mean=(0.5,) * 3, std=(0.5,) * 3,
+                         resize=256, crop=224)
+    base = features._key(bb, images, None)
+    assert features._key(bb, images, 128) != base                      # another input size
+    assert features._key(SimpleNamespace(**{**vars(bb), "weights": "x"}), images, None) != base
+    monkeypatch.setattr(features, "CODE", "changed")
+    assert features._key(bb, images, None) != base                     # other extraction code
