@@ -62,3 +62,35 @@ def test_input_checks_say_what_was_wrong():
         fit(nn.Linear(5, 2), torch.zeros(0, 5), torch.zeros(0, dtype=torch.long))
     with pytest.raises(ValueError, match="3 rows but y_train has 2"):
         fit(nn.Linear(5, 2), torch.zeros(3, 5), torch.zeros(2, dtype=torch.long))
+
+
+def test_the_test_curve_is_for_reading_only():
+    """Drawn on the whole test set at CURVE_EPOCHS and the last epoch; with or without it, the
+    same training happens (early stopping reads the validation split, never the test set)."""
+    from lib.train import CURVE_EPOCHS
+    x, y = _blobs(120)
+    config = TrainConfig(lr=0.05, max_epochs=12, patience=3)
+    torch.manual_seed(0)
+    plain, h_plain, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60], config)
+    torch.manual_seed(0)
+    flipped = 1 - y[60:]  # the worst possible test labels: if they steered anything, it would show
+    seen, h_seen, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60], config,
+                          test=(x[60:], flipped))
+    assert torch.equal(plain.weight, seen.weight)
+    assert h_seen[h_seen.split != "test"].reset_index(drop=True).equals(h_plain)
+    tested = h_seen[h_seen.split == "test"]
+    ran = int(h_seen.epoch.max())
+    assert set(tested.epoch) == {e for e in CURVE_EPOCHS if e <= ran} | ({ran} if ran == 12 else set())
+    assert all(abs(a * 60 - round(a * 60)) < 1e-6 for a in tested.accuracy)  # all 60 test examples
+
+
+def test_the_fine_tuning_recipe_decays_its_learning_rate():
+    from lib.train import FINETUNE, _optimiser
+    opt, schedule = _optimiser(nn.Linear(2, 2).parameters(), FINETUNE)
+    rates = []
+    for _ in range(FINETUNE.max_epochs):
+        rates.append(opt.param_groups[0]["lr"])
+        opt.step()
+        schedule.step()
+    assert rates[0] == 1e-3 and rates[7] == pytest.approx(1e-4) and rates[14] == pytest.approx(1e-5)
+    assert isinstance(opt, torch.optim.SGD) and opt.param_groups[0]["momentum"] == 0.9
