@@ -1,8 +1,7 @@
 """Ants or bees? Real photos from the web, learned three ways, side by side."""
-import numpy as np
 import streamlit as st
 
-from lib import presenter, ui, ui_images
+from lib import ui, ui_images
 from lib.data import photos
 
 st.title(":material/pest_control: Ants or bees? Real photos")
@@ -14,29 +13,8 @@ st.markdown(
     "Compare the dress, where it is not.")
 
 task = ui_images.load_task("ants_bees")
-with st.expander("Sample photos (from the test set)", expanded=not presenter.is_on()):
-    for c, name in enumerate(task.classes):
-        picks = np.flatnonzero(task.test.labels == c)[:8]
-        st.image(list(task.test.images[picks]), width=110, caption=[name] * len(picks))
-
-backbone = ui.backbone_select()
-cut = ui_images.cut_select(backbone)
-control = ui.control_toggle()
-seed = ui.seed_input()
-
-
-@st.fragment
-def experiment():
-    n = ui.n_per_class_slider(default=8, hi=task.max_per_class())
-    comparison = ui.run_compare("ants_bees", n, seed, backbone=backbone, control=control, cut=cut)
-    if comparison is None:
-        return
-    ui_images.show_comparison(comparison)
-    presenter.say("ants_bees", comparison=comparison)
-    ui_images.depth_section("ants_bees", n, backbone)
-
-
-experiment()
+ui_images.samples(task, per_class=8, width=110)
+ui_images.experiment("ants_bees", default_n=8, hi=task.max_per_class())
 skipped = getattr(task, "skipped", [])
 ui.training_settings_expander(ui_images.recipes() | {
     "Photos": f"{len(task.pool)} to learn from (train/), {len(task.test)} to test on (val/); "

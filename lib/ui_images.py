@@ -147,3 +147,36 @@ def recipes() -> dict:
         "Fine-tuned": recipe(FINETUNE) + " (the PyTorch transfer-learning tutorial's recipe); every "
                                          "labeled photo trains; batch-norm statistics kept as pretrained",
     }
+
+
+def samples(task, per_class: int, width: int, label: str = "Sample photos (from the test set)") -> None:
+    """A few test photos of each class; collapsed in presenter mode, where results come first."""
+    import numpy as np
+
+    from . import presenter
+    with st.expander(label, expanded=not presenter.is_on()):
+        for c, name in enumerate(task.classes):
+            picks = np.flatnonzero(task.test.labels == c)[:per_class]
+            st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))
+
+
+def experiment(name: str, default_n: int, hi: int) -> None:
+    """The sidebar's settings, then (in a fragment, so the slider reruns only this) the three
+    ways side by side, the presenter's point and the depth profile at the slider's size."""
+    from . import presenter
+    backbone = ui.backbone_select()
+    cut = cut_select(backbone)
+    control = ui.control_toggle()
+    seed = ui.seed_input()
+
+    @st.fragment
+    def run():
+        n = ui.n_per_class_slider(default=default_n, hi=hi)
+        comparison = ui.run_compare(name, n, seed, backbone=backbone, control=control, cut=cut)
+        if comparison is None:
+            return
+        show_comparison(comparison)
+        presenter.say(name, comparison=comparison)
+        depth_section(name, n, backbone)
+
+    run()
