@@ -26,7 +26,7 @@ def fetch(url: str, dest: Path, what: str, check=None, progress=None, timeout: f
     if dest.exists():
         return dest
     if cache.offline():
-        raise Unavailable(f"TRANSFER_LAB_OFFLINE is set, so {what} is not downloaded. Unset it on "
+        raise Unavailable(f"TRANSFER_LAB_OFFLINE is set, so {what} cannot be downloaded. Unset it on "
                           f"a machine with network, or run `python scripts/prefetch.py` there "
                           f"before the workshop")
     try:
