@@ -30,7 +30,8 @@ def test_sweep_contract_one_row_per_method_size_seed(task):
     calls = []
     frame = sweep(task, [1, 4], [0, 1], progress=lambda done, total: calls.append((done, total)))
     assert {"method", "n_per_class", "seed", "test_accuracy"} <= set(frame.columns)
-    assert len(frame) == 2 * 2 * 2 and set(frame.method) == {"scratch", "transfer"}
+    # scratch and transfer at every cell; fine-tuning from 2 per class (left out at 1, with a reason)
+    assert len(frame) == 2 * 2 * 2 + 2 and set(frame.method) == {"scratch", "transfer", "finetune"}
     assert frame.groupby(["method", "n_per_class", "seed"]).size().eq(1).all()
     assert frame.test_accuracy.between(0, 1).all()
     assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
@@ -55,7 +56,7 @@ def test_changed_code_or_options_train_afresh(task, monkeypatch):
 
 
 def test_control_adds_its_rows(task):
-    assert set(sweep(task, [2], [0], control=True).method) == {"scratch", "transfer", "control"}
+    assert set(sweep(task, [2], [0], control=True).method) == {"scratch", "transfer", "finetune", "control"}
 
 
 def test_stop_ends_between_cells_and_a_later_sweep_finishes_the_rest(task):

@@ -9,7 +9,14 @@ import pytest
 
 from lib.data import load_images, load_texts, split_task
 from lib.data import uploads
-from lib.data.uploads import ImageCollection, TextCollection, UploadError, decode_image
+from lib.data.uploads import IMAGE_SIZE, ImageCollection, TextCollection, UploadError, decode_image
+
+S = IMAGE_SIZE  # photos are kept at this many px per side (room for every backbone's own crop)
+
+
+def px(i: int) -> int:
+    """A position given on a 64-px grid, where these checks were first written, at S px."""
+    return i * S // 64
 from upload_files import (blue, class_zip, csv_bytes, exif_rotated, image, png_bomb, red, reviews,
                           sixteen_bit, transparent, zipped)
 
@@ -125,8 +132,8 @@ def test_per_class_file_limit_is_said(col, monkeypatch):
 
 def test_exif_rotated_photo_is_turned_upright():
     a = decode_image(exif_rotated(), "portrait.jpg")
-    assert a.shape == (64, 64, 3)
-    top, bottom = a[:24].reshape(-1, 3).mean(0), a[40:].reshape(-1, 3).mean(0)
+    assert a.shape == (S, S, 3)
+    top, bottom = a[:px(24)].reshape(-1, 3).mean(0), a[px(40):].reshape(-1, 3).mean(0)
     assert top[0] > 180 and top[2] < 60      # red on top, as the phone showed it
     assert bottom[2] > 180 and bottom[0] < 60
 
@@ -134,19 +141,19 @@ def test_exif_rotated_photo_is_turned_upright():
 def test_sixteen_bit_is_scaled_not_clipped():
     for fmt in ("PNG", "TIFF"):
         a = decode_image(sixteen_bit(fmt), f"deep.{fmt.lower()}")
-        assert abs(int(a[5, 5, 0]) - round(49151 / 65535 * 255)) <= 1 and a[60, 60].max() == 0
+        assert abs(int(a[px(5), px(5), 0]) - round(49151 / 65535 * 255)) <= 1 and a[px(60), px(60)].max() == 0
 
 
 def test_transparent_pixels_become_white_not_black():
     a = decode_image(transparent(), "cutout.png")
-    assert tuple(a[32, 2]) == (220, 0, 0) and tuple(a[32, 61]) == (255, 255, 255)
+    assert tuple(a[px(32), px(2)]) == (220, 0, 0) and tuple(a[px(32), px(61)]) == (255, 255, 255)
 
 
 @pytest.mark.parametrize("mode,fmt", [("CMYK", "JPEG"), ("P", "PNG"), ("P", "GIF"), ("LA", "PNG"),
                                       ("L", "BMP"), ("RGB", "WEBP"), ("RGBA", "TIFF")])
 def test_other_modes_and_formats_decode_to_rgb(mode, fmt):
     a = decode_image(image((210, 40, 40), mode=mode, fmt=fmt), f"x.{fmt.lower()}")
-    assert a.shape == (64, 64, 3) and a.dtype == np.uint8
+    assert a.shape == (S, S, 3) and a.dtype == np.uint8
     if mode not in ("L", "LA"):
         assert a[..., 0].mean() > a[..., 2].mean() + 80   # still red
 
@@ -391,7 +398,7 @@ def test_load_images_from_folder_and_zip_agree(tmp_path):
     (tmp_path / "pets.zip").write_bytes(zipped({f"{c}/{i}.png": m(i) for c, m in (("red", red), ("blue", blue))
                                                 for i in range(3)}))
     a, b = load_images(tmp_path / "pets"), load_images(tmp_path / "pets.zip")
-    assert a.classes == b.classes == ["blue", "red"] and a.images.shape == (6, 64, 64, 3)
+    assert a.classes == b.classes == ["blue", "red"] and a.images.shape == (6, S, S, 3)
     assert np.array_equal(a.images, b.images) and np.array_equal(a.labels, b.labels)
 
 
