@@ -95,14 +95,29 @@ class PeakMemory(threading.Thread):
 
 # ---------------------------------------------------------------- one attendee
 
+def shown_step(slider, options):
+    """The step a select_slider element shows: its value set by the app (raw_value), else the
+    index it was given, else its default index."""
+    if slider.raw_value:
+        return int(slider.raw_value[0])
+    index = slider.value or slider.default
+    return options[int(index[0])] if index else None
+
+
 class Attendee:
     """One browser tab's worth of protocol: rerun requests out, page elements back."""
 
     def __init__(self, url: str, page: str, query: str):
-        self.url, self.page, self.query = url, page, query
+        self.url, self.page, self.query = url, page, query  # query: the URL's, kept up to date
+        self.headers = None  # extra HTTP headers for the websocket (a balancer's cookie)
         self.slider_id = self.fragment_id = None
         self.options = []  # the slider's steps (a select_slider sends one of them as a string)
-        self.latencies, self.errors, self.first_view = [], [], None
+        self.shown = self.chosen = None  # the step the slider showed in the last run; the last one sent
+        self.latencies, self.moved_at, self.errors, self.first_view = [], [], [], None
+
+    def connect(self):
+        return websockets.connect(self.url, subprotocols=["streamlit"], max_size=None,
+                                  additional_headers=self.headers)
 
     async def run_once(self, ws, widgets=None, fragment_id="") -> None:
         msg = BackMsg()
@@ -124,6 +139,9 @@ class Attendee:
                 elif element.WhichOneof("type") == "slider" and element.slider.id.endswith(SLIDER_KEY):
                     self.slider_id, self.fragment_id = element.slider.id, fwd.delta.fragment_id
                     self.options = [int(o) for o in element.slider.options]
+                    self.shown = shown_step(element.slider, self.options)
+            elif kind == "page_info_changed":  # the app wrote its settings into the URL
+                self.query = fwd.page_info_changed.query_string
             elif kind == "page_not_found":
                 self.errors.append(f"page not found: {self.page}")
             elif kind == "script_finished":
@@ -134,22 +152,29 @@ class Attendee:
     async def session(self, seconds: float, max_n: int, think: float, seed: int) -> None:
         rng = random.Random(seed)
         try:
-            async with websockets.connect(self.url, subprotocols=["streamlit"], max_size=None) as ws:
+            async with self.connect() as ws:
                 t0 = time.perf_counter()
                 await self.run_once(ws)
                 self.first_view = time.perf_counter() - t0
                 if self.slider_id is None:
                     self.errors.append("no n_per_class slider on the page")
                     return
-                end = time.perf_counter() + seconds
-                while time.perf_counter() < end:
-                    t0 = time.perf_counter()
-                    size = rng.choice([o for o in self.options if o <= max_n])
-                    await self.run_once(ws, {self.slider_id: size}, self.fragment_id)
-                    self.latencies.append(time.perf_counter() - t0)
-                    await asyncio.sleep(think)
+                await self.moves(ws, rng, time.perf_counter() + seconds, max_n, think)
         except (OSError, asyncio.TimeoutError, websockets.WebSocketException) as err:
             self.errors.append(f"{type(err).__name__}: {err}")
+
+    async def moves(self, ws, rng, end: float, max_n: int, think: float) -> None:
+        """Move the slider to random steps until `end` (a perf_counter time)."""
+        while time.perf_counter() < end:
+            t0 = time.perf_counter()
+            size = self.chosen = rng.choice([o for o in self.options if o <= max_n])
+            await self.run_once(ws, {self.slider_id: size}, self.fragment_id)
+            self.latencies.append(time.perf_counter() - t0)
+            self.moved_at.append(t0)
+            await self.pause(ws, think)
+
+    async def pause(self, ws, seconds: float) -> None:
+        await asyncio.sleep(seconds)
 
 
 # ---------------------------------------------------------------- one classroom size
@@ -158,7 +183,7 @@ async def classroom(port, n, seconds, max_n, think, own_seed=False, settle=20.0)
     ws_url = f"ws://127.0.0.1:{port}/_stcore/stream"
     # a first visit to "/": until app.py has run once, Streamlit serves pages/ as a legacy app
     warm = Attendee(ws_url, "", "")
-    async with websockets.connect(ws_url, subprotocols=["streamlit"], max_size=None) as ws:
+    async with warm.connect() as ws:
         await warm.run_once(ws)
     await asyncio.sleep(settle)  # the presenter opened the app before the room joined (lib/warmup.py)
     people = [Attendee(ws_url, "dress_colour", f"seed={i + 1}" if own_seed else "") for i in range(n)]
