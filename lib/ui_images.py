@@ -160,9 +160,10 @@ def samples(task, per_class: int, width: int, label: str = "Sample photos (from 
             st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))
 
 
-def experiment(name: str, default_n: int, hi: int) -> None:
+def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     """The sidebar's settings, then (in a fragment, so the slider reruns only this) the three
-    ways side by side, the presenter's point and the depth profile at the slider's size."""
+    ways side by side, the presenter's point for guided-path `step` and the depth profile at the
+    slider's size."""
     from . import presenter
     backbone = ui.backbone_select()
     cut = cut_select(backbone)
@@ -176,7 +177,7 @@ def experiment(name: str, default_n: int, hi: int) -> None:
         if comparison is None:
             return
         show_comparison(comparison)
-        presenter.say(name, comparison=comparison)
+        presenter.say(step, comparison=comparison)
         depth_section(name, n, backbone)
 
     run()

@@ -88,3 +88,12 @@ def test_control_toggle_adds_a_fourth_way(page):
     assert not page.exception
     assert len([m for m in page.metric if m.label == "Test accuracy"]) == 4
     assert any("Control" in md.value for md in page.markdown)
+
+
+def test_presenter_mode_adds_its_talking_point_without_an_error(page):
+    at = AppTest.from_file(PAGE, default_timeout=900)
+    for k, v in {"n_per_class": "4", "cut": "head", "present": "1"}.items():
+        at.query_params[k] = v
+    at.run()
+    assert not at.exception
+    assert any("from scratch scores" in i.value for i in at.info)  # the computed talking point
