@@ -88,8 +88,8 @@ for method in summary.method.unique():
                  "at most" if status == "before_range" else ("never in this range" if needed is None else "")))
 weights = table.set_index("name")
 head = (int(weights.loc["efficientnet_lite0", "features"]) + 1) * classes  # the dress ways' sizes
-rule = {"from scratch": weights.loc["scratch_cnn", "total"], "transfer": head,
-        "control (random frozen)": head} if task == "dress" else {}
+rule = {charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
+        charts.NAMES["control"]: head} if task == "dress" else {}
 measured = pd.DataFrame(rows, columns=["way", "measured: labeled per class", "note"])
 measured["trained weights"] = measured.way.map(rule)
 measured["rule of thumb: labeled per class"] = measured["trained weights"] * PER_WEIGHT / classes

@@ -42,9 +42,9 @@ def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
     assert not at.exception
     table = at.dataframe[-1].value.set_index("way")
     assert table.loc["from scratch", "measured: labeled per class"] == pytest.approx(4 * 2 ** 0.75)
-    assert pd.isna(table.loc["transfer", "measured: labeled per class"])  # never reaches 75 %
-    assert table.loc["transfer", "note"] == "never in this range"
-    assert table.loc["transfer", "trained weights"] == 2562
+    assert pd.isna(table.loc["transfer (frozen)", "measured: labeled per class"])  # never reaches 75 %
+    assert table.loc["transfer (frozen)", "note"] == "never in this range"
+    assert table.loc["transfer (frozen)", "trained weights"] == 2562
 
 
 def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):
