@@ -99,7 +99,9 @@ measured = sorted(summary[summary.method == "transfer"].n_per_class)
 if "match_n" not in st.session_state or st.session_state.match_n not in measured:
     st.session_state.match_n = measured[len(measured) // 2]
 n = st.select_slider("Transfer's labeled examples per class", measured, key="match_n")
-ahead = [m for m in ("transfer", "finetune", "encoder", "control") if m in set(summary.method)]
+# (fine-tuning is left out at 1 per class: a way is read out only at the sizes it was measured)
+ahead = [m for m in ("transfer", "finetune", "encoder", "control")
+         if n in set(summary[summary.method == m].n_per_class)]
 for method in ahead:
     eq = curves.equivalence(summary, n, method, results=results)
     st.markdown(f"**{curves.headline(eq, ahead=method)}**", help=curves.chance_note(eq, ahead=method))
