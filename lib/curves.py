@@ -97,7 +97,7 @@ def paired_gap(results: pd.DataFrame, n: int, ahead: str = "transfer", behind: s
                                                        values="test_accuracy")
     if not {ahead, behind} <= set(at.columns):
         return 0, None
-    pairs = at[[ahead, behind]].dropna()
+    pairs = at[[ahead, behind]].dropna().astype(float)  # a concat with an empty frame gives objects
     if len(pairs) < 2:
         return len(pairs), None
     diff = pairs[ahead] - pairs[behind]
