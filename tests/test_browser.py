@@ -170,11 +170,11 @@ def test_a_deep_link_on_a_fresh_server_runs_the_whole_app(browser):
 def choose(drv, key: str, option: str) -> None:
     """Pick `option` in the selectbox with widget key `key`, as a visitor does: click, then click."""
     deadline = time.time() + 60
-    while not drv.find_elements(By.CSS_SELECTOR, f'.st-key-{key} [data-baseweb="select"]'):
+    while not drv.find_elements(By.CSS_SELECTOR, f'.st-key-{key} [role="combobox"]'):
         if time.time() > deadline:
             pytest.fail(f"no selectbox with key {key!r} on the page")
         time.sleep(0.5)
-    drv.find_element(By.CSS_SELECTOR, f'.st-key-{key} [data-baseweb="select"]').click()
+    drv.find_element(By.CSS_SELECTOR, f'.st-key-{key} [role="combobox"]').click()
     deadline = time.time() + 30
     while time.time() < deadline:
         for li in drv.find_elements(By.CSS_SELECTOR, '[role="option"]'):
