@@ -57,7 +57,7 @@ history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
 ui.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
 ui.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
-st.caption(f"Dashed: the examples each way trains on. Solid: the {charts.held_out(history)} set, "
+st.caption(f"Dashed: the examples each way trains on. Solid: the {metrics.held_out(history)} set, "
            "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
 # What each way memorised: examples it trained on against test examples it never saw.

@@ -74,6 +74,10 @@ class Backbone:
         """1 for the first stage, len(cuts) for the last."""
         return self.cuts.index(self.check_cut(cut)) + 1
 
+    def dim(self, cut: str) -> int:
+        """Features a head after `cut` reads: the channels of that stage."""
+        return self.dims[self.depth(cut) - 1]
+
     def params_up_to(self, cut: str) -> int:
         """Weights of the stages a head after `cut` uses (the frozen part of the network)."""
         return count_params(self.stages[:self.depth(cut)])
@@ -114,6 +118,10 @@ class _Lite0Stage(nn.Module):
 
 
 LITE0_STAGES = [(0,), (1, 2), (3, 4), (5, 6, 7), (8, 9, 10), (11, 12, 13, 14), (15,)]
+# The cut names of each family, shallow to deep (cuts_of reads them without building a network)
+LITE0_CUTS = [f"stage{i + 1}" for i in range(len(LITE0_STAGES))] + ["head"]
+RESNET_CUTS = ["layer1", "layer2", "layer3", "layer4"]
+MOBILENET_CUTS = [f"stage{i + 1}" for i in range(6)] + ["head", "prelogits"]
 
 
 def _lite0(pretrained: bool) -> Backbone:
@@ -128,7 +136,7 @@ def _lite0(pretrained: bool) -> Backbone:
         weights = "random (seed 0)"
     stages = [_Lite0Stage(net, b, stem=(i == 0)) for i, b in enumerate(LITE0_STAGES)]
     stages.append(_Lite0Stage(net, head=True))
-    cuts = [f"stage{i + 1}" for i in range(len(LITE0_STAGES))] + ["head"]
+    cuts = list(LITE0_CUTS)
     # These TF-Lite-born weights expect pixels scaled to [-1, 1], i.e. mean = std = 0.5, and were
     # evaluated on the centre 224 px of photos resized to 256 (EfficientNet's crop of 0.875).
     return Backbone(PACKAGED, "EfficientNet-Lite0", nn.ModuleList(stages), cuts,
@@ -142,15 +150,14 @@ def _torchvision_stages(name: str, net: nn.Module):
         first = nn.Sequential(net.conv1, net.bn1, net.relu, net.maxpool, net.layer1)
         stages = [first, net.layer2, net.layer3, net.layer4]
         wide = 4 if name == "resnet50" else 1
-        return stages, ["layer1", "layer2", "layer3", "layer4"], [64 * wide * 2 ** i for i in range(4)], "layer3"
+        return stages, list(RESNET_CUTS), [64 * wide * 2 ** i for i in range(4)], "layer3"
     # MobileNetV3-Large: a stage ends where the resolution or the width changes; then its
     # 960-channel conv, and the 1,280 pre-logits (pooled, then a linear layer) it classifies from.
     f = net.features
     ends = [(0, 2), (2, 4), (4, 7), (7, 11), (11, 13), (13, 16), (16, 17)]
     stages = [nn.Sequential(*f[a:b]) for a, b in ends]
     stages.append(nn.Sequential(_Pool(), *net.classifier[:-1]))
-    cuts = [f"stage{i + 1}" for i in range(6)] + ["head", "prelogits"]
-    return stages, cuts, [16, 24, 40, 80, 112, 160, 960, 1280], "stage6"
+    return stages, list(MOBILENET_CUTS), [16, 24, 40, 80, 112, 160, 960, 1280], "stage6"
 
 
 def _torchvision(name: str, pretrained: bool, progress=None) -> Backbone:
@@ -195,11 +202,8 @@ def load_backbone(name: str = PACKAGED, pretrained: bool = True, progress=None) 
 
 def cuts_of(name: str) -> list:
     """The cut names of backbone `name`, without building it (for selectors and URL checks)."""
-    if name == PACKAGED:
-        return [f"stage{i + 1}" for i in range(len(LITE0_STAGES))] + ["head"]
-    if name.startswith("resnet"):
-        return ["layer1", "layer2", "layer3", "layer4"]
-    return [f"stage{i + 1}" for i in range(6)] + ["head", "prelogits"]
+    family = LITE0_CUTS if name == PACKAGED else RESNET_CUTS if name.startswith("resnet") else MOBILENET_CUTS
+    return list(family)
 
 
 # ---------------------------------------------------------------- downloading weights

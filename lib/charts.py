@@ -1,4 +1,5 @@
-"""Altair charts: a DataFrame in, a chart out. Depends only on pandas and altair.
+"""Altair charts: a DataFrame in, a chart out. Depends on pandas and altair (and lib.metrics for
+which split a history holds out).
 
 Every way of learning keeps one colour on every page (Okabe-Ito palette, which colour-blind
 viewers can tell apart): scratch is vermillion, transfer is blue, the control is grey.
@@ -6,6 +7,7 @@ viewers can tell apart): scratch is vermillion, transfer is blue, the control is
 import altair as alt
 import pandas as pd
 
+from .metrics import held_out
 from .palette import COLOURS, NAMES  # noqa: F401  (pages read them as charts.COLOURS / NAMES)
 
 PERCENT = alt.Axis(format="%", title="accuracy")
@@ -25,11 +27,6 @@ WAY = alt.Legend(labelExpr=WAY_LABELS)
 # A band's fill shares its legend with the lines' colour: legend=None on it hides both, so the
 # band keeps the legend, drawn with solid swatches.
 SOLID = alt.Legend(symbolOpacity=1, labelExpr=WAY_LABELS)
-
-
-def held_out(history: pd.DataFrame) -> str:
-    """The split drawn against "train": the test set (display only) where it was measured."""
-    return "test" if (history["split"] == "test").any() else "validation"
 
 
 def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:

@@ -126,7 +126,7 @@ def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "ef
             labeled = np.concatenate([train_index, val_index])
             for cut in bb.cuts:
                 r = probe_run("probe", bb, cut, t, labeled, seed)
-                rows.append((cut, bb.depth(cut), bb.dims[bb.depth(cut) - 1],
+                rows.append((cut, bb.depth(cut), bb.dim(cut),
                              bool(bb.pretrained_on), seed, r.test_accuracy))
                 done += 1
                 if progress:

@@ -78,7 +78,7 @@ def train_head(task, comparison, backbone: str) -> Head:
     x = torch.as_tensor(((pool - mean) / std).astype(np.float32))
     y = torch.as_tensor(task.pool.labels, dtype=torch.long)
     linear, _, _ = fit_probe(x[labeled], y[labeled], len(task.classes))  # the engine's recipe
-    dim = bb.dims[bb.depth(cut) - 1]
+    dim = bb.dim(cut)
     meta = {
         "format": FORMAT,
         "classes": list(task.classes),
@@ -133,7 +133,7 @@ def load_head(data: bytes, name: str = "transfer-head.zip") -> Head:
     linear.load_state_dict(state)
     bb = get_backbone(meta["backbone"])
     if (bb.name != meta["backbone"] or meta.get("cut") not in bb.cuts
-            or bb.dims[bb.depth(meta["cut"]) - 1] != meta["feature_dim"]):
+            or bb.dim(meta["cut"]) != meta["feature_dim"]):
         raise UploadError(f"{name} was trained on {meta['backbone']} features, which are not "
                           f"available here ({bb.notice}).")
     return Head(linear, meta)

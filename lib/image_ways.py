@@ -19,7 +19,7 @@ from .backbones import Backbone, load_backbone
 from .counts import head_formula
 from .device import training_slot
 from .finetune import FineTuned, unfrozen_stages
-from .models import ScratchCNN
+from .models import ScratchCNN, count_params
 from .probe import fit_probe
 from .runs import standardise, train_and_score
 from .train import FINETUNE, TrainConfig
@@ -87,7 +87,7 @@ def probe_run(method, bb, cut, task, labeled, seed, iterations=None, stop=None, 
     pool = features.at_cut(bb, task.pool.images, cut, size, progress, keep)
     test = features.at_cut(bb, task.test.images, cut, size, progress, keep)
     pool_z, test_z = standardise(pool[labeled], pool, test)[1:]  # training examples' statistics only
-    k, d = len(task.classes), bb.dims[bb.depth(cut)-1]
+    k, d = len(task.classes), bb.dim(cut)
     where = "" if cut == bb.cuts[-1] else f" after {cut}"
     label = ("Transfer: " if bb.pretrained_on else "Control: random ") + bb.label + where + " + linear head"
     trainer = lambda x, y, t, stop: fit_probe(x, y, k, iterations, t, stop)
@@ -141,8 +141,9 @@ def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0"
     runs["transfer"] = probe_run("transfer", bb, chosen, task, labeled, seed, epochs, stop, feature_progress)
     notes = []
     if finetune and n_per_class < FINETUNE_MIN_PER_CLASS:
+        top = count_params(bb.stages[bb.depth(bb.top_from):])
         notes.append(f"Fine-tuning is left out at {n_per_class} labeled photo per class: it would "
-                     f"train about a million weights on {len(labeled)} photos, with nothing to "
+                     f"train {top:,} weights of the network's top on {len(labeled)} photos, with nothing to "
                      f"learn from but those. Move the slider to {FINETUNE_MIN_PER_CLASS} or more.")
     elif finetune:
         say(f"Fine-tuning the top of {bb.label}", 0.7)

@@ -36,10 +36,16 @@ def per_class_accuracy(y_true, y_pred, classes) -> pd.DataFrame:
                          "accuracy": acc})
 
 
+def held_out(history: pd.DataFrame) -> str:
+    """The split read against "train": the test set (for reading only) where the history has
+    it, else the validation split."""
+    return "test" if (history["split"] == "test").any() else "validation"
+
+
 def overfitting_reading(history: pd.DataFrame, n_train: int, name: str, unit: str = "examples") -> str:
     """One computed line on how far accuracy on the training examples and on held-out ones (the
     test set where the history has it, for reading only; else the validation split) came apart."""
-    other = "test" if (history.split == "test").any() else "validation"
+    other = held_out(history)
     train = history[history.split == "train"].sort_values("epoch")
     val = history[history.split == other].sort_values("epoch")
     top = float(train.accuracy.max())

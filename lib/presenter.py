@@ -130,13 +130,15 @@ def _learning_curves(sweep: pd.DataFrame | None = None, **_):
 
 
 def _overfitting(comparison=None, **_):
-    """The gap between train and validation accuracy at the last epoch each way ran."""
+    """The gap between accuracy on the training examples and on held-out ones (lib.metrics.held_out)
+    at the last epoch both were measured."""
     if comparison is None:
-        return "Watch train and validation accuracy part: memorising instead of learning."
+        return "Watch train and test accuracy part: memorising instead of learning."
+    from .metrics import held_out
     parts = []
     for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
         h = run.history
-        other = "test" if (h.split == "test").any() else "validation"
+        other = held_out(h)
         held = h[h.split == other]
         if held.empty:
             parts.append(f"{name} has no held-out examples to check against at this size")

@@ -42,7 +42,7 @@ def load_task(name: str):
     try:
         return _task(name)
     except Unavailable as err:
-        bar.done()
+        bar.done()  # before the message, not after it
         how_to_get(err)
         st.stop()
     finally:

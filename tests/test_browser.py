@@ -99,11 +99,23 @@ def wait_rendered(drv, what, timeout=RENDER_TIMEOUT_S):
 
 
 def problems(drv):
-    """Exceptions shown on the page, and console errors (Streamlit's probes of
-    /<page>/_stcore/... before /_stcore/... answer 404 by design: not errors)."""
+    """Exceptions shown on the page, and console errors of this page's server (Streamlit's probes
+    of /<page>/_stcore/... before /_stcore/... answer 404 by design: not errors; a message from
+    another origin is a server an earlier test stopped, whose tab was still open)."""
     shown = [e.text.splitlines()[0] for e in drv.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')]
-    console = [entry["message"] for entry in drv.get_log("browser") if "/_stcore/" not in entry["message"]]
+    origin = "/".join(drv.current_url.split("/")[:3])
+    console = [entry["message"] for entry in drv.get_log("browser")
+               if "/_stcore/" not in entry["message"]
+               and not (entry["message"].startswith("http") and not entry["message"].startswith(origin))]
     return shown + console
+
+
+def leave(drv, proc):
+    """Close the page before its server stops, so the stopped server's complaints stay out of
+    the next test's console."""
+    drv.get("about:blank")
+    stop_server(proc)
+    drv.get_log("browser")
 
 
 def accuracies(drv):
@@ -164,7 +176,7 @@ def test_a_deep_link_on_a_fresh_server_runs_the_whole_app(browser):
         wait_rendered(browser, "a deep link")
         assert browser.find_elements(By.CSS_SELECTOR, ".st-key-present")
     finally:
-        stop_server(proc)
+        leave(browser, proc)
 
 
 def choose(drv, key: str, option: str) -> None:
@@ -233,5 +245,5 @@ def test_the_ants_and_bees_page_with_the_photos_shows_three_ways(browser, tmp_pa
         assert "Where to cut the network" in browser.page_source
         assert not problems(browser), problems(browser)
     finally:
-        stop_server(proc)
+        leave(browser, proc)
         stand_in.close()
