@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from lib import presenter, warmup
+from ui import presenter, warmup
 
 # The tab's icon is a file the app serves itself (Streamlit's own): with none set, each page's
 # Material icon becomes its favicon, and the browser fetches that from fonts.gstatic.com (it
@@ -32,11 +32,11 @@ if presenter.sidebar_toggle():  # ?present=1: big type, sidebar tucked away, a g
 presenter.apply_css()
 presenter.share_and_reset()
 presenter.guided_path(page.url_path)
-# Two threads importing one package at once can break both (lib/warmup.py): every page but home
-# imports the engine through warmup.engine(), which waits while the warm-up imports it.
+# Two threads importing one package at once can break both (lib/imports.py): every page but home
+# imports the engine through warmup.ready(), which waits while the warm-up imports it.
 if page.url_path:
     warmup.start()
-    warmup.engine()
+    warmup.ready()
 try:
     page.run()
 finally:  # once per server: torch, the tasks and the pretrained models load in the background,

@@ -1,8 +1,9 @@
 """Ants or bees? Real photos from the web, learned three ways, side by side."""
 import streamlit as st
 
-from lib import ui, ui_images
 from lib.data import photos
+from ui import cards, images as ui_images
+
 
 st.title(":material/pest_control: Ants or bees? Real photos")
 st.markdown(
@@ -16,7 +17,7 @@ task = ui_images.load_task("ants_bees")
 ui_images.samples(task, per_class=8, width=110)
 ui_images.experiment("ants_bees", default_n=8, hi=task.max_per_class(), step="ants_bees")
 skipped = getattr(task, "skipped", [])
-ui.training_settings_expander(ui_images.recipes() | {
+cards.training_settings_expander(ui_images.recipes() | {
     "Photos": f"{len(task.pool)} to learn from (train/), {len(task.test)} to test on (val/); "
               f"{len(skipped)} file(s) in the zip that are not photos were left out"
               + (f" ({', '.join(skipped)})" if skipped else ""),

@@ -1,8 +1,9 @@
 """The dress: blue/black or white/gold? The same few photos learned three ways, side by side."""
 import streamlit as st
 
-from lib import ui, ui_images
 from lib.data.dress import POOL_PER_CLASS
+from ui import cards, images as ui_images
+
 
 st.title(":material/checkroom: The dress: blue/black or white/gold?")
 st.markdown(
@@ -15,6 +16,6 @@ st.markdown(
 task = ui_images.load_task("dress")
 ui_images.samples(task, per_class=10, width=96, label="Sample photos (from the held-out test set)")
 ui_images.experiment("dress", default_n=16, hi=POOL_PER_CLASS, step="dress_colour")
-ui.training_settings_expander(ui_images.recipes() | {
+cards.training_settings_expander(ui_images.recipes() | {
     "Test set": f"{len(task.test)} photos, balanced, rendered with their own seed (never trained on)",
 })

@@ -1,9 +1,11 @@
 """Home: why deep learning needs data, and the two ways of learning the app compares."""
 import streamlit as st
 
-from lib import presenter
-from lib.counts import head_formula, total_weights
-from lib.palette import COLOURS
+from lib.counts import total_weights
+from lib.heads import head_formula, head_weights
+from ui import presenter
+from ui.palette import COLOURS
+
 
 DOT = "### <span style='color:{}'>●</span>"  # each way's colour on every chart
 
@@ -15,7 +17,7 @@ st.markdown(
     "off. The number of weights a model must learn sets how much labeled data it needs.")
 
 resnet50 = total_weights("resnet50")  # torchvision's ResNet-50, built without weights
-presenter.say("home", backbone_params=resnet50, head_params=(2048 + 1) * 2)
+presenter.say("home", backbone_params=resnet50, head_params=head_weights(2048, 2))
 left, right = st.columns(2)
 with left:
     st.markdown(DOT.format(COLOURS["scratch"]) + " From scratch", unsafe_allow_html=True)
@@ -28,7 +30,7 @@ with right:
                 "task (ImageNet's 1.28 million labeled photos) is **frozen**, and only a small head "
                 f"is trained on its features. For 2,048 features and 2 classes: "
                 f"**{head_formula(2048, 2)}** weights to learn, "
-                f"{resnet50 / ((2048 + 1) * 2):,.0f}× fewer.")
+                f"{resnet50 / head_weights(2048, 2):,.0f}× fewer.")
 
 st.markdown(
     "The early and middle layers of a network trained on millions of photos respond to edges, "

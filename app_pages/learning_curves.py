@@ -14,27 +14,29 @@ st.markdown(
     "interval. The horizontal axis doubles at every step.")
 
 # Imported after the text above has been sent: on a fresh server torch takes seconds to load.
-from lib import charts, curves, presenter, ui, ui_images  # noqa: E402
-from lib.sweeps import run_sweep, sweep_options  # noqa: E402
+from lib import curves  # noqa: E402
+from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
+from ui import cards, charts, controls, images as ui_images, presenter, state  # noqa: E402
+
 
 WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
 
-task = ui.task_picker("Task")
+task = controls.task_picker("Task")
 
-seeds = ui.url_int("seeds", 5, 1, 10)
-largest = ui.url_int("largest", 128, 2, 256)
+seeds = state.url_int("seeds", 5, 1, 10)
+largest = state.url_int("largest", 128, 2, 256)
 with st.sidebar:
     st.slider("Seeds per point", 1, 10, key="seeds", help="More seeds: a narrower band, a longer wait.")
-    st.select_slider("Largest labeled size per class", ui.doubling_sizes(256, lo=2), key="largest")
+    st.select_slider("Largest labeled size per class", doubling_sizes(256, lo=2), key="largest")
 images = task != "sentiment"
 if task == "ants_bees":
     ui_images.load_task(task)  # says how to get the photos, and stops, when they are not here
-backbone = ui.backbone_select() if images else None
+backbone = controls.backbone_select() if images else None
 cut = ui_images.cut_select(backbone) if images else "auto"
-control = ui.control_toggle() if images else False
+control = controls.control_toggle() if images else False
 seeds, largest = st.session_state.seeds, st.session_state.largest
-ui.remember(seeds=seeds, largest=largest)
-sizes = ui.doubling_sizes(largest)
+state.remember(seeds=seeds, largest=largest)
+sizes = doubling_sizes(largest)
 options = sweep_options(task, backbone, control, cut)
 
 # What is on disk already costs nothing and is drawn at once; the rest is trained, smallest size
@@ -50,7 +52,7 @@ stop_slot, bar_slot, chart_slot = st.empty(), st.empty(), st.empty()
 
 def draw(frame: pd.DataFrame) -> None:
     if not frame.empty:
-        ui.chart(charts.learning_curve_chart, curves.summarise(frame), where=chart_slot)
+        cards.chart(charts.learning_curve_chart, curves.summarise(frame), where=chart_slot)
 
 
 draw(results)

@@ -2,9 +2,11 @@
 import numpy as np
 import streamlit as st
 
-from lib import charts, metrics, presenter, ui, ui_images
-from lib.experiments import resolve_task
+from lib import metrics
 from lib.sweeps import sweep_options
+from lib.tasks import resolve_task
+from ui import cards, charts, controls, images as ui_images, presenter, state
+
 
 st.title(":material/psychology: Overfitting: memorising instead of learning")
 st.markdown(
@@ -14,7 +16,7 @@ st.markdown(
     "trains on or chooses anything by. Where the two come apart (the shaded gap), the model is "
     "memorising what it saw rather than learning what generalises.")
 
-task = ui.task_picker("Task")
+task = controls.task_picker("Task")
 
 
 @st.cache_resource(show_spinner="Preparing the data…")
@@ -24,22 +26,22 @@ def load(name):
 
 images = task != "sentiment"
 t = ui_images.load_task(task) if images else load(task)
-backbone = ui.backbone_select() if images else None
+backbone = controls.backbone_select() if images else None
 cut = ui_images.cut_select(backbone) if images else "auto"
-control = ui.control_toggle() if images else False
-seed = ui.seed_input()
-n = ui.n_per_class_slider(default=16, hi=min(t.max_per_class(), 256))
-ui.url_int("epochs", 60, 5, 200)
+control = controls.control_toggle() if images else False
+seed = controls.seed_input()
+n = controls.n_per_class_slider(default=16, hi=min(t.max_per_class(), 256))
+state.url_int("epochs", 60, 5, 200)
 epochs = st.slider("Epochs (no early stopping)", 5, 200, key="epochs",
                    help="Every epoch passes over all training examples once.")
-ui.remember(epochs=epochs)
+state.remember(epochs=epochs)
 
 options = sweep_options(task, backbone, control, cut) | {"epochs": epochs}  # every way takes epochs
 
-c = ui.run_compare(task, n, seed, **options)
+c = cards.run_compare(task, n, seed, **options)
 if c is None:
     st.stop()
-ui.show_notices(c)
+cards.show_notices(c)
 presenter.say("overfitting", comparison=c)
 unit = "images" if t.kind == "image" else "reviews"
 n_train, n_val = len(c.train_index), len(c.val_index)
@@ -52,11 +54,11 @@ for m, r in runs.items():
     colour = charts.COLOURS.get(m, "#000")
     st.markdown(f"<span style='color:{colour}'>■</span> "
                 f"{metrics.overfitting_reading(r.history, n_train, r.label, unit)}", unsafe_allow_html=True)
-history = ui.histories(c)
+history = cards.histories(c)
 history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
-ui.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
-ui.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
+cards.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
+cards.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
 st.caption(f"Dashed: the examples each way trains on. Solid: the {metrics.held_out(history)} set, "
            "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
@@ -90,7 +92,7 @@ for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
         st.markdown(f"**{r.label}**")
         per_class = metrics.per_class_accuracy(c.test_labels, r.test_pred, c.classes)
         st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
-        ui.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))
+        cards.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))
 
 if images:  # where the head reads the network, at this size
     ui_images.depth_section(task, n, backbone)

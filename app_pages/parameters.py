@@ -4,8 +4,11 @@ import math
 import pandas as pd
 import streamlit as st
 
-from lib import charts, curves, presenter, ui, zoo
+from lib import curves, zoo
+from lib.heads import head_formula, head_weights
 from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
+from ui import cards, charts, controls, presenter, state
+
 
 st.title(":material/calculate: Counting parameters")
 st.markdown(
@@ -28,7 +31,7 @@ parts = pd.concat([
     table[table.name != "scratch_cnn"].assign(part="pretrained, kept frozen", count=lambda d: d.frozen),
     table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
 ])[["model", "part", "count"]]
-ui.chart(charts.params_chart, parts)
+cards.chart(charts.params_chart, parts)
 # text, not a half-empty number column: Arrow cannot mix "—" with ints (the scratch CNN has no D)
 shown = table.assign(features=["—" if pd.isna(d) else f"{int(d):,}" for d in table.features])
 st.dataframe(shown[["model", "total", "features", "frozen", "head"]].rename(columns={
@@ -43,16 +46,16 @@ st.caption("Frozen = the ImageNet network without its last linear layer (its 1,0
 # ---------------------------------------------------------------- the head formula
 st.subheader("The head: (D + 1) × C")
 left, right = st.columns(2)
-ui.url_int("features", 2048, 1, 100_000)
-ui.url_int("classes", 2, 1, 1000)
+state.url_int("features", 2048, 1, 100_000)
+state.url_int("classes", 2, 1, 1000)
 d = left.number_input("Features from the frozen network, D", 1, 100_000, key="features")
 c = right.number_input("Classes, C", 1, 1000, key="classes")
-ui.remember(features=d, classes=c)
-head = (d + 1) * c
+state.remember(features=d, classes=c)
+head = head_weights(d, c)
 resnet = int(table.set_index("name").loc["resnet50", "total"])
 presenter.say("parameters", features=d, classes=c, backbone_params=resnet)
 st.markdown(f"Each of the {c:,} outputs has one weight per feature plus a bias: "
-            f"**({d:,} + 1) × {c:,} = {head:,}** weights to train. ResNet-50 has **{resnet:,}** "
+            f"**{head_formula(d, c)}** weights to train. ResNet-50 has **{resnet:,}** "
             f"in all: {resnet / head:,.0f} times as many, about "
             f"**{math.log10(resnet / head):.1f} orders of magnitude** more.")
 st.caption("The article writes this as [2048 + 1] × [1 + 1] ≈ 4,098 (quoted) for a "
@@ -69,16 +72,16 @@ st.markdown(
     f"{1 / PER_WEIGHT:.0f} weights. It is a rule of thumb, not a law: it ignores what the "
     "weights already know, and how hard the task is.")
 
-task = ui.task_picker("Measured on")
+task = controls.task_picker("Measured on")
 results = run_sweep(task, DEFAULT_SIZES, DEFAULT_SEEDS, cached_only=True, **sweep_options(task))
 if results.empty:
     st.info("Nothing measured yet for this task: open **:material/show_chart: Learning curves** "
             "with its default settings, then come back. (Results are read from the same cache.)")
     st.stop()
 summary = curves.summarise(results)
-ui.url_int("target", 75, 51, 99)
+state.url_int("target", 75, 51, 99)
 target_pct = st.slider("Accuracy to reach (%)", 51, 99, key="target")
-ui.remember(target=target_pct)
+state.remember(target=target_pct)
 target = target_pct / 100
 rows = []
 for method in summary.method.unique():
@@ -87,7 +90,7 @@ for method in summary.method.unique():
     rows.append((charts.NAMES.get(method, method), needed if status != "never" else None,
                  "at most" if status == "before_range" else ("never in this range" if needed is None else "")))
 weights = table.set_index("name")
-head = (int(weights.loc["efficientnet_lite0", "features"]) + 1) * classes  # the dress ways' sizes
+head = head_weights(int(weights.loc["efficientnet_lite0", "features"]), classes)  # the dress ways' sizes
 rule = {charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
         charts.NAMES["control"]: head} if task == "dress" else {}
 measured = pd.DataFrame(rows, columns=["way", "measured: labeled per class", "note"])

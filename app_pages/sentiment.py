@@ -4,11 +4,15 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import charts, presenter, ui, ui_text
 from lib.data.reviews import UNLABELED, handwritten_reviews, sentiment_task, toy_corpus
+from lib import probe
 from lib.runs import clearly_ahead
-from lib.skipgram import SkipGramConfig
-from lib.text_models import HIDDEN
+from lib.text.models import HIDDEN
+from lib.text import skipgram
+from lib.text.skipgram import SkipGramConfig
+from lib.train import TrainConfig
+from ui import cards, charts, controls, presenter, state, text as ui_text
+
 
 AMOUNTS = (0, 500, 2_000, 5_000, UNLABELED)
 TOY_SEEDS = 20
@@ -35,37 +39,37 @@ with st.expander("Example reviews"):
     for i in range(4):
         st.markdown(f"- *{t.test.texts[i]}* — generated, **{t.classes[t.test.labels[i]]}**")
 
-seed = ui.seed_input()
-ui.url_int("unlabeled", UNLABELED, 0, UNLABELED)
+seed = controls.seed_input()
+state.url_int("unlabeled", UNLABELED, 0, UNLABELED)
 if st.session_state["unlabeled"] not in AMOUNTS:
     st.session_state["unlabeled"] = UNLABELED
 unlabeled = st.sidebar.select_slider(
     "Unlabeled reviews used for pretraining", AMOUNTS, key="unlabeled",
     help="How many unlabeled reviews skip-gram reads to learn its word vectors (transfer A).")
-ui.url_bool("encoder", True)
+state.url_bool("encoder", True)
 encoder = st.sidebar.toggle("Transfer B: all-MiniLM-L6-v2 sentence encoder", key="encoder",
                             help="A real pretrained encoder, shipped in a PyPI package (offline).")
-ui.remember(unlabeled=unlabeled, encoder=encoder)
+state.remember(unlabeled=unlabeled, encoder=encoder)
 
 
 @st.fragment
 def experiment():
-    n = ui.n_per_class_slider(default=16, hi=500)
-    c = ui.run_compare("sentiment", n, seed, unlabeled=unlabeled, encoder=encoder)
+    n = controls.n_per_class_slider(default=16, hi=500)
+    c = cards.run_compare("sentiment", n, seed, unlabeled=unlabeled, encoder=encoder)
     if c is None:
         return
-    ui.show_notices(c)
+    cards.show_notices(c)
     st.caption(f"{c.backbone}. Every number below is computed now, from {len(c.train_index)} "
                f"training and {len(c.val_index)} validation reviews drawn with seed {seed}.")
-    ui.side_by_side(c)
-    ui.verdict(c)
+    cards.side_by_side(c)
+    cards.verdict(c)
     presenter.say("sentiment", comparison=c)
     if "encoder" in c.runs:
-        ui.verdict(c, "encoder", "scratch")
+        cards.verdict(c, "encoder", "scratch")
     st.markdown("**On the hand-written reviews** (their words are often not in the generated "
                 "corpus: a harder, more honest test):")
     st.dataframe(pd.DataFrame({"way": [r.label for r in c.runs.values()],
-                               "accuracy": [ui.percent(r.extra_tests["hand-written"]) for r in c.runs.values()],
+                               "accuracy": [cards.percent(r.extra_tests["hand-written"]) for r in c.runs.values()],
                                "reviews": len(hand)}), hide_index=True)
 
     if not clearly_ahead(c):  # not ahead by more than chance (was: within 2 points, whatever the test said)
@@ -83,10 +87,10 @@ def experiment():
     st.subheader("Train vs validation, epoch by epoch")
     st.caption("Dashed: accuracy on the reviews a way trains on. Solid: on held-back validation "
                "reviews.")
-    h = ui.histories(c)
+    h = cards.histories(c)
     acc, loss = st.tabs(["Accuracy", "Loss"])
-    ui.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)
-    ui.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], "loss", where=loss)
+    cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)
+    cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], "loss", where=loss)
 
     st.subheader("Weights each way learns")
     # A static table: its cells wrap, where a data grid cut the long formulas off at 1400 px.
@@ -110,23 +114,23 @@ def experiment():
                 "every review as the same zero vector and can only guess one class.")
     else:
         choices = [w for w in ("great", "boring", "superb", "awful", "not", "acting") if w in words] + \
-                  sorted(w for w in words if ui_text.polarity(w) != "neutral")
+                  sorted(w for w in words if skipgram.polarity(w) != "neutral")
         word = st.selectbox("Word", list(dict.fromkeys(choices)), key="word")
         st.caption("Nearest words by cosine similarity, with each word's polarity in the generator's "
                    "lexicon. Pretraining puts words that are used in the same places close together.")
         st.dataframe(ui_text.neighbour_table(c.runs, word))
-        agree, chance = ui_text.polarity_agreement(*c.transfer.word_vectors)
+        agree, chance = skipgram.polarity_agreement(*c.transfer.word_vectors)
         if agree == agree:  # not NaN
-            st.markdown(f"Over all sentiment words, **{ui.percent(agree)}** of their 5 nearest "
+            st.markdown(f"Over all sentiment words, **{cards.percent(agree)}** of their 5 nearest "
                         f"pretrained neighbours (among sentiment words) share their polarity; "
-                        f"picking neighbours at random would give {ui.percent(chance)}.")
+                        f"picking neighbours at random would give {cards.percent(chance)}.")
         st.caption("Each dot is one of the most frequent words. Its word vector is flattened onto "
                    "the two directions along which the words' vectors differ most.",
                    help="A principal component analysis (PCA) of each way's word vectors: the axes "
                         "are their first and second principal components.")
         left, right = st.columns(2)
-        ui.chart(ui_text.word_map, *c.transfer.word_vectors, "Pretrained (skip-gram)", where=left)
-        ui.chart(ui_text.word_map, *c.scratch.word_vectors, "Learned from scratch", where=right)
+        cards.chart(ui_text.word_map, *c.transfer.word_vectors, "Pretrained (skip-gram)", where=left)
+        cards.chart(ui_text.word_map, *c.scratch.word_vectors, "Learned from scratch", where=right)
 
     st.subheader("How much unlabeled text does pretraining need?")
     st.markdown(f"Frame's experiment on ULMFiT kept 500 labeled reviews fixed and varied the "
@@ -134,10 +138,11 @@ def experiment():
                 f"on {', '.join(f'{a:,}' for a in AMOUNTS)} unlabeled reviews (scratch, which reads "
                 "none, for reference). Pretraining the first time takes a while; then it is cached.")
     if st.button("Run the unlabeled-amount experiment", key="run_curve"):
-        bar = ui.Progress("Pretraining and training…")
+        bar = cards.Progress("Pretraining and training…")
         curve = ui_text.unlabeled_curve(n, seed, AMOUNTS, _progress=bar)
         bar.done()
-        st.altair_chart(ui_text.curve_chart(curve), width="stretch")
+        cards.chart(charts.learning_curve_chart, curve, height=280, x="unlabeled",
+                    x_title="unlabeled reviews used for pretraining", log=False)
 
 
 experiment()
@@ -152,7 +157,7 @@ st.markdown(
     f"the result by 50 points. Here the same setup runs on {TOY_SEEDS} freshly generated toy "
     f"corpora, and every toy model is also scored on the full {len(t.test):,}-review test set.")
 if st.button(f"Run the toy on {TOY_SEEDS} seeds", key="run_toy"):
-    bar = ui.Progress("Running the toy…")
+    bar = cards.Progress("Running the toy…")
     toy = ui_text.toy_table(TOY_SEEDS, _progress=bar)
     bar.done()
     st.altair_chart(ui_text.toy_chart(toy), width="stretch")
@@ -165,14 +170,14 @@ if st.button(f"Run the toy on {TOY_SEEDS} seeds", key="run_toy"):
     st.caption(f"Mean ± standard deviation over {TOY_SEEDS} seeds.")
 
 cfg = SkipGramConfig()
-ui.training_settings_expander({
+cards.training_settings_expander({
     "Scratch model": f"mean of word vectors ({cfg.dims} dimensions, one per word of the training "
-                     f"reviews) → {HIDDEN} hidden units (ReLU) → 2 classes",
-    "Transfer A (skip-gram)": f"window {cfg.window}, {cfg.dims} dimensions, {cfg.negatives} negatives, "
-                              f"{cfg.epochs} epochs, words seen < {cfg.min_count} times dropped, "
-                              "plain mean of word vectors (the article's); pretrained once (seed 0)",
-    "Transfer B (encoder)": "all-MiniLM-L6-v2 embeddings (384 numbers per review) → linear head",
-    "Bag-of-words baseline": "word presence → logistic regression, scikit-learn defaults (C = 1)",
+                     f"reviews) → {HIDDEN} hidden units (ReLU) → 2 classes; {TrainConfig().in_words()}",
+    "Transfer A (skip-gram)": f"{cfg.in_words()}, plain mean of word vectors (the article's); "
+                              f"pretrained once (seed 0); head: {TrainConfig().in_words()}",
+    "Transfer B (encoder)": "all-MiniLM-L6-v2 sentence embeddings, standardised → linear head; "
+                            + TrainConfig().in_words(),
+    "Bag-of-words baseline": "which words a review contains → " + probe.in_words(standardised=False),
     "Test sets": f"{len(t.test):,} generated reviews, balanced, never trained on; "
                  f"{len(hand)} hand-written reviews",
 })

@@ -1,9 +1,10 @@
 """Your own data: bring photos or texts, and watch both ways learn them side by side."""
 import streamlit as st
 
-from lib import presenter, ui, ui_upload as up
 from lib.data import split_task
 from lib.data.uploads import UploadError
+from ui import cards, controls, presenter, upload as up
+
 
 st.title(":material/folder_open: Your own data")
 st.markdown(
@@ -17,11 +18,11 @@ st.markdown(
 
 s = up.session()
 kind = st.radio("What are you teaching?", ["Images", "Texts"], key="kind", horizontal=True)
-seed = ui.seed_input()
+seed = controls.seed_input()
 up.show_messages()
 
 if kind == "Images":
-    backbone = ui.backbone_select()
+    backbone = controls.backbone_select()
     collection = up.image_inputs()
     problems, options = collection.problems(), {"backbone": backbone}
     dataset = None if problems else collection.dataset()
@@ -41,7 +42,7 @@ if dataset is not None and not problems:
     hi = split_task(dataset).max_per_class()
     if st.session_state.get("n_per_class", hi) > hi:
         st.session_state["n_per_class"] = hi  # fewer images now than when the slider was set
-    n = ui.n_per_class_slider(default=hi, hi=hi, lo=1, doubling=False) if hi > 1 else 1
+    n = controls.n_per_class_slider(default=hi, hi=hi, lo=1, doubling=False) if hi > 1 else 1
     if st.button("Train both ways", key="train", type="primary"):
         try:
             s[f"result_{kind}"] = up.train(dataset, names, n, seed, **options)
@@ -55,7 +56,7 @@ if result is not None:
     up.show_curve(result)
 if kind == "Images":
     up.head_section(result or {})
-    ui.training_settings_expander({
+    cards.training_settings_expander({
         "Your images": "centre-cropped to a square and resized to 64 × 64 px (the backbone sees "
                        "them at 128 × 128)",
         "Test set": "a quarter of each class (at least one), drawn with seed 0, never trained on",

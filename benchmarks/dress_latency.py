@@ -20,10 +20,10 @@ sys.path.insert(0, ROOT)
 import numpy as np  # noqa: E402
 import torch  # noqa: E402
 
-from lib import features  # noqa: E402
+from lib.image import features  # noqa: E402
 from lib.experiments import compare  # noqa: E402
-from lib.finetune import FineTuned  # noqa: E402
-from lib.image_ways import get_backbone  # noqa: E402
+from lib.image.finetune import FineTuned  # noqa: E402
+from lib.image.ways import get_backbone  # noqa: E402
 from lib.runs import draw  # noqa: E402
 from lib.data.dress import dress_task  # noqa: E402
 

@@ -10,7 +10,7 @@ Each attendee does what a browser does: asks the balancer for the page (HAProxy 
 replica with the fewest connections and sets its cookie), opens the websocket with that cookie,
 then moves the dress slider as in load_test.py (same protocol, same timing, same RNG per
 attendee). The room joins --settle seconds after scripts/hall.py's first visit to each replica
-(which starts lib/warmup.py there).
+(which starts ui/warmup.py there).
 
 --kill-one-after S: S seconds after the room joined, replica r1 and its children get SIGKILL.
 Its attendees see their websocket close; like Streamlit's frontend they ask the balancer for
@@ -157,7 +157,7 @@ class ConnectionCounts(threading.Thread):
 async def lecture(hall, n, seconds, max_n, think, settle, kill_after):
     # the attendees' HTTP requests run in threads: one each, so none waits for another's turn
     asyncio.get_running_loop().set_default_executor(ThreadPoolExecutor(max_workers=n + 4))
-    await asyncio.sleep(settle)  # after the first visits (lib/warmup.py loads everything meanwhile)
+    await asyncio.sleep(settle)  # after the first visits (ui/warmup.py loads everything meanwhile)
     people = [HallAttendee(hall.url, "dress_colour") for _ in range(n)]
     killed_at = [] if kill_after is not None else None
 

@@ -17,7 +17,8 @@ import pandas as pd  # noqa: E402
 
 from lib.data import load_images  # noqa: E402
 from lib.data.datasets import split_task  # noqa: E402
-from lib.experiments import TASKS, depth_profile, resolve_task, sweep  # noqa: E402
+from lib import TASKS, depth_profile, sweep  # noqa: E402
+from lib.tasks import resolve_task  # noqa: E402
 
 
 def cell(values: pd.Series) -> str:

@@ -20,7 +20,7 @@ trains, queued behind the others: the worst case, a room that ignores the defaul
 script_finished message. An error = an exception element, a failed run, or no answer in 120 s.
 Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
 The room joins --settle seconds after a first visit to the server (the presenter opening it),
-the time lib/warmup.py takes to load everything; --settle 0 measures a room rushing a server
+the time ui/warmup.py takes to load everything; --settle 0 measures a room rushing a server
 that has just started.
 """
 import argparse
@@ -185,7 +185,7 @@ async def classroom(port, n, seconds, max_n, think, own_seed=False, settle=20.0)
     warm = Attendee(ws_url, "", "")
     async with warm.connect() as ws:
         await warm.run_once(ws)
-    await asyncio.sleep(settle)  # the presenter opened the app before the room joined (lib/warmup.py)
+    await asyncio.sleep(settle)  # the presenter opened the app before the room joined (ui/warmup.py)
     people = [Attendee(ws_url, "dress_colour", f"seed={i + 1}" if own_seed else "") for i in range(n)]
     await asyncio.gather(*(p.session(seconds, max_n, think, seed=i) for i, p in enumerate(people)))
     return people

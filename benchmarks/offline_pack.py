@@ -12,7 +12,7 @@ any more (the 2 s spent confirming that are not counted). Prints numbers only.
 
 --intro: seconds spent on the home page before the other pages, as a presenter introducing the
 workshop would (the app loads torch and the pretrained models in the background meanwhile,
-lib/warmup.py). Each value is a fresh server; the default measures both 0 and 20 s.
+ui/warmup.py). Each value is a fresh server; the default measures both 0 and 20 s.
 """
 import argparse
 import importlib.util
@@ -27,7 +27,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-from lib.presenter import STEP_NAMES  # noqa: E402
+from ui.presenter import STEP_NAMES  # noqa: E402
 
 
 def _script(name):

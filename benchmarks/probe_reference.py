@@ -17,11 +17,11 @@ import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 import torch  # noqa: E402
 
-from lib import features  # noqa: E402
+from lib.image import features  # noqa: E402
 from lib.data import load_images  # noqa: E402
 from lib.data.datasets import split_task  # noqa: E402
-from lib.experiments import TASKS, resolve_task  # noqa: E402
-from lib.image_ways import get_backbone  # noqa: E402
+from lib.tasks import TASKS, resolve_task  # noqa: E402
+from lib.image.ways import get_backbone  # noqa: E402
 from lib.probe import fit_probe, sklearn_probe_accuracy  # noqa: E402
 from lib.runs import draw, standardise  # noqa: E402
 

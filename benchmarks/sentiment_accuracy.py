@@ -13,7 +13,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import pandas as pd  # noqa: E402
 
-from lib.experiments import compare, sweep  # noqa: E402
+from lib import compare, sweep  # noqa: E402
 
 SIZES = [1, 4, 16, 64, 256]
 AMOUNTS = [0, 500, 2_000, 5_000, 20_000]

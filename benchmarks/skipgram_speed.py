@@ -15,7 +15,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 import torch  # noqa: E402
 
-from lib import skipgram  # noqa: E402
+from lib.text import skipgram  # noqa: E402
 from lib.data.reviews import unlabeled_reviews  # noqa: E402
 
 if __name__ == "__main__":

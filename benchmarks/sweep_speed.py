@@ -30,7 +30,7 @@ def child(args):
     """Run one measurement in this (fresh) process; print a JSON line."""
     t0 = time.perf_counter()
     import torch
-    from lib.experiments import resolve_task
+    from lib.tasks import resolve_task
     from lib.sweeps import run_sweep
     if args.mode == "seq1":
         torch.set_num_threads(1)

@@ -24,7 +24,7 @@ from sklearn.linear_model import LogisticRegression  # noqa: E402
 from lib.data import load_texts  # noqa: E402
 from lib.data.datasets import split_task  # noqa: E402
 from lib.experiments import compare  # noqa: E402
-from lib.text_models import tokenize  # noqa: E402
+from lib.text.models import tokenize  # noqa: E402
 
 REFERENCE = "scikit-learn LogisticRegression (C = 1) on the same word presence"
 

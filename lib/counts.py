@@ -5,12 +5,7 @@ the network (no weights) and counts; the file is keyed by the torchvision versio
 import json
 from importlib.metadata import version
 
-from . import cache
-
-
-def head_formula(num_features: int, num_classes: int) -> str:
-    """The head's size written out, e.g. '(2048 + 1) × 2 = 4,098'."""
-    return f"({num_features:,} + 1) × {num_classes} = {(num_features + 1) * num_classes:,}"
+from lib import cache
 
 
 def total_weights(name: str) -> int:
@@ -20,10 +15,10 @@ def total_weights(name: str) -> int:
         return int(json.loads(path.read_text())["total"])
     except (OSError, ValueError, KeyError, TypeError):
         pass  # not counted yet, or an unreadable file: count again
-    from .warmup import engine
+    from lib.imports import engine
     engine()  # torch, one importing thread at a time (the warm-up may be importing it right now)
-    from .models import count_params
-    from .zoo import build
+    from lib.models import count_params
+    from lib.zoo import build
     total = count_params(build(name))
     cache.save_text(path, json.dumps({"name": name, "total": total}))
     return total

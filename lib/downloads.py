@@ -11,7 +11,7 @@ import os
 import urllib.request
 from pathlib import Path
 
-from . import cache
+from lib import cache
 
 TIMEOUT_S = 3.0
 

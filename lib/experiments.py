@@ -1,70 +1,26 @@
-"""What the pages call: `compare` (one labeled draw, every way side by side), `sweep` (test
-accuracy over labeled sizes and seeds, for learning curves) and `depth_profile` (test accuracy
-of the frozen head after every stage of a backbone, pretrained against random weights).
+"""The experiments: `compare` (one labeled draw, every way side by side) and `depth_profile`
+(test accuracy of the frozen head after every stage of a backbone, pretrained against random
+weights). `lib.sweeps.sweep` repeats `compare` over sizes and seeds; `lib.stored` keeps results.
 
-A task is "dress", "sentiment", a `Task`, or a dataset from `lib.data.load_images` /
+A task is a name from lib.tasks.TASKS, a `Task`, or a dataset from `lib.data.load_images` /
 `lib.data.load_texts` (then a stratified quarter is held out as its test set).
 """
 import numpy as np
 import pandas as pd
 
-from . import cache
-from .data.datasets import ImageDataset, Task, TextDataset, split_task
-from .device import training_slot
-from .runs import Comparison, draw
-
-TASKS = ("dress", "ants_bees", "sentiment")
-IMAGE_DEFAULTS = {"backbone": "efficientnet_lite0", "control": False, "cut": "auto", "finetune": True}
-
-
-def resolve_task(task, **options) -> Task:
-    """A task name, Task or dataset -> Task."""
-    if isinstance(task, Task):
-        return task
-    if isinstance(task, (ImageDataset, TextDataset)):
-        return split_task(task)
-    if task == "dress":
-        from .data.dress import dress_task
-        return dress_task()
-    if task == "ants_bees":
-        from .data.photos import ants_bees_task
-        return ants_bees_task()
-    if task == "sentiment":
-        from .data.reviews import sentiment_task
-        return sentiment_task()
-    raise ValueError(f"task must be one of {TASKS}, a Task, or a dataset from lib.data.load_images"
-                     f"/load_texts; got {task!r}")
-
-
-def resolve_options(kind: str, options: dict) -> dict:
-    """Options with the defaults written out, so one piece of work has one cache key however
-    it was asked for (epochs=None is the default and is dropped)."""
-    out = {**IMAGE_DEFAULTS, **options} if kind == "image" else dict(options)
-    if out.get("epochs") is None:
-        out.pop("epochs", None)
-    if kind == "image":
-        from .backbones import CHOICES, cuts_of
-        cuts = cuts_of(out["backbone"]) if out["backbone"] in CHOICES else []
-        if out["cut"] != "auto" and cuts and out["cut"] not in cuts:
-            raise ValueError(f"{out['backbone']} has no stage {out['cut']!r}; cut after one of: "
-                             f"auto, {', '.join(cuts)}")
-    return out
-
-
-def task_kind(task) -> str:
-    if isinstance(task, str):
-        return "text" if task == "sentiment" else "image"
-    return task.kind if hasattr(task, "kind") else resolve_task(task).kind
-
+from lib import cache
+from lib.device import training_slot
+from lib.runs import Comparison, draw
+from lib.tasks import resolve_options, resolve_task
 
 def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **options) -> Comparison:
     """Learn the same `n_per_class` labeled examples per class every way, side by side.
 
     options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
     "mobilenet_v3_large"); cut="auto" (cross-validated on the labeled draw) or a stage name such
-    as "stage4" (lib.backbones.cuts_of lists them); finetune=True (the third way); control=False
+    as "stage4" (lib.image.backbones.cuts_of lists them); finetune=True (the third way); control=False
     (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
-    no early stopping, keep the last weights). For text, see lib.text_ways.
+    no early stopping, keep the last weights). For text, see lib.text.ways.
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
     """
     t = resolve_task(task)
@@ -73,9 +29,9 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
         raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
     train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
     if t.kind == "image":
-        from .image_ways import image_runs as ways
+        from lib.image.ways import image_runs as ways
     else:
-        from .text_ways import text_runs as ways
+        from lib.text.ways import text_runs as ways
     # One training at a time per process: torch's random generator is shared by all sessions,
     # so this is what makes the same seed give the same numbers on a classroom server.
     wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
@@ -84,18 +40,6 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
                                                  stop=stop, **options)
     return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options), *details)
-
-
-def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **options) -> pd.DataFrame:
-    """Test accuracy of every way for each labeled size x seed, each cell cached on disk.
-
-    Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy,
-    backbone). progress(done, total) is called as cells finish; stop() -> True ends the sweep
-    between cells. See lib.sweeps for the cache, the worker pool and the frame's attrs.
-    """
-    from .sweeps import run_sweep
-    say = (lambda done, total, note: progress(done, total)) if progress else None
-    return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)
 
 
 DEPTH_SEEDS = range(5)  # seeds per point of a depth profile: enough for a band, fast enough to wait for
@@ -109,8 +53,8 @@ def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "ef
     test_accuracy. `control=True` adds the same architecture with random frozen weights, which
     tells what pretraining adds at each depth. Every stage comes from one cached forward pass.
     """
-    from . import features
-    from .image_ways import get_backbone, probe_run
+    from lib.image import features
+    from lib.image.ways import get_backbone, probe_run
     t = resolve_task(task)
     if t.kind != "image":
         raise ValueError(f"a depth profile needs an image task, got {t.name!r} ({t.kind})")

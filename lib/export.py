@@ -13,11 +13,11 @@ import zipfile
 import numpy as np
 import torch
 
-from . import backbones, features
-from .data.uploads import IMAGE_SIZE, MAX_CLASSES, UploadError, decode_image, zip_files
-from .image_ways import get_backbone
-from .models import linear_head
-from .probe import fit_probe
+from lib.image import backbones, features
+from lib.data.uploads import IMAGE_SIZE, MAX_CLASSES, UploadError, decode_image, zip_files
+from lib.image.ways import get_backbone
+from lib.models import linear_head
+from lib.probe import fit_probe
 
 FORMAT = "transfer-lab-head/1"
 USAGE = """\

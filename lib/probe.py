@@ -17,11 +17,19 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .device import limited_threads
+from lib.device import limited_threads
 
 C = 1.0
 MAX_ITER = 100
+
 TOLERANCE = 1e-4  # stop when no gradient entry is larger (scikit-learn's tol for lbfgs)
+
+
+def in_words(examples: str = "labeled examples", standardised: bool = True) -> str:
+    """The probe's recipe as a page shows it, written from the constants above."""
+    on = f"the features standardised with the {examples}' mean and spread" if standardised else "the features"
+    return (f"logistic regression with an L2 penalty (C = {C:g}), L-BFGS from zero weights, at most "
+            f"{MAX_ITER} iterations, on {on}; every labeled example trains")
 
 
 def fit_probe(x: torch.Tensor, y: torch.Tensor, n_classes: int, iterations: int | None = None,

@@ -8,8 +8,8 @@ import pandas as pd
 import torch
 from scipy.stats import binomtest
 
-from .models import count_params
-from .train import TrainConfig, fit, predict_proba
+from lib.models import count_params
+from lib.train import TrainConfig, fit, predict_proba
 
 VALIDATION_FRACTION = 0.2
 VALIDATION_MIN_PER_CLASS = 5  # fewer would let one or two examples decide when training stops
@@ -168,7 +168,7 @@ def paired_difference(a: Run, b: Run, y_true: np.ndarray) -> tuple:
 def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
     """One computed sentence comparing two ways on this draw, in plain words no stronger than
     McNemar's test (`verdict_test` names the test and its p-value, for a tooltip)."""
-    from .curves import SIGNIFICANT
+    from lib.curves import SIGNIFICANT
     ra, rb = comparison.runs[a], comparison.runs[b]
     diff, p = paired_difference(ra, rb, comparison.test_labels)
     n = comparison.n_per_class
@@ -184,14 +184,14 @@ def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> 
 
 def clearly_ahead(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> bool:
     """`a` beats `b` on this draw by more than chance (McNemar's test, as `verdict` words it)."""
-    from .curves import SIGNIFICANT
+    from lib.curves import SIGNIFICANT
     diff, p = paired_difference(comparison.runs[a], comparison.runs[b], comparison.test_labels)
     return diff > 0 and p < SIGNIFICANT
 
 
 def verdict_test(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
     """The test behind `verdict`'s words, named, with its counts and p-value."""
-    from .curves import SIGNIFICANT
+    from lib.curves import SIGNIFICANT
     ra, rb = comparison.runs[a], comparison.runs[b]
     only_a, only_b = disagreements(ra, rb, comparison.test_labels)
     _, p = paired_difference(ra, rb, comparison.test_labels)

@@ -14,7 +14,7 @@ trains afresh. What is never stored:
 
 JSON, not pickle, for the same reason: reading an entry can only ever give numbers and strings.
 What cannot go to disk is kept in this process's memory (the last MEMORY_ENTRIES), so the
-warm-up (lib/warmup.py) can prepare the movie-review page's default view before anyone asks.
+warm-up (ui/warmup.py) can prepare the movie-review page's default view before anyone asks.
 """
 import dataclasses
 import json
@@ -24,8 +24,10 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
-from . import cache
-from .runs import Comparison, Run
+from lib import cache, experiments
+from lib.runs import Comparison, Run
+from lib.tasks import resolve_options, task_kind
+from lib.versions import result_key
 
 _RUN_FIELDS = {f.name for f in dataclasses.fields(Run)}
 _ARRAYS = ("train_index", "val_index", "test_labels")
@@ -35,9 +37,7 @@ _memory_lock = threading.Lock()
 
 
 def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
-    from .sweeps import code_version, computed_on
-    name = cache.key("comparison", identity, int(n_per_class), int(seed), options, code_version(),
-                     computed_on())
+    name = result_key("comparison", identity, n_per_class, int(seed), options)
     return cache.cache_dir("comparisons") / f"{name}.json"
 
 
@@ -90,7 +90,6 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
     Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
     sweep passes it). Anything else is simply computed.
     """
-    from .experiments import compare, resolve_options, task_kind
     options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     identity = identity or (task if isinstance(task, str) else None)
     path = entry_path(identity, n_per_class, seed, options) if identity else None
@@ -100,7 +99,7 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
                 return _memory[path]
         if (found := load(path)) is not None:
             return found
-    c = compare(task, n_per_class, seed, progress=progress, **options)
+    c = experiments.compare(task, n_per_class, seed, progress=progress, **options)
     if path is not None and not save(path, c) and not c.notices:
         with _memory_lock:
             _memory[path] = c
@@ -112,18 +111,16 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
 def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options) -> pd.DataFrame:
     """`depth_profile(...)` of a named task, kept on disk as CSV like a comparison (same key
     policy: task, size, seeds, options, engine code). Other tasks are simply computed."""
-    from .experiments import depth_profile
     seeds = [int(s) for s in seeds]
     path = None
     if isinstance(task, str):
-        from .sweeps import code_version, computed_on
-        name = cache.key("profile", task, int(n_per_class), seeds, options, code_version(), computed_on())
+        name = result_key("profile", task, n_per_class, seeds, options)
         path = cache.cache_dir("profiles") / f"{name}.csv"
         try:
             return pd.read_csv(path).astype({"pretrained": bool})
         except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
             path.unlink(missing_ok=True)
-    profile = depth_profile(task, n_per_class, seeds, progress=progress, **options)
+    profile = experiments.depth_profile(task, n_per_class, seeds, progress=progress, **options)
     if path is not None and not profile.attrs.get("notices"):
         cache.save_text(path, profile.to_csv(index=False))
     return profile

@@ -1,14 +1,14 @@
 """Learning-curve sweeps: every (labeled size, seed) cell trained once and kept on disk as CSV.
 
-A cell is one `compare()`; its file is keyed by the task, the cell, the options and a hash of the
-engine's source (lib/ and assets/), so a changed line of code trains afresh while an unchanged app
+`sweep` is the public call. A cell is one `compare()` (through lib.stored, so the pages' sliders
+find it); its file is keyed by lib.versions.result_key (the task, the cell, the options, a hash of
+the engine's source and the device), so a changed line of code trains afresh while an unchanged app
 answers a second visit, or a link opened later, from disk. Cells rather than whole sweeps: a sweep
 that was stopped keeps what it finished, and a sweep with one more seed reuses the rest.
 
 Cells can run in a pool of worker processes (one torch thread each); benchmarks/sweep_speed.py
 measures whether that beats one process using every core.
 """
-import hashlib
 import multiprocessing
 import threading
 from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
@@ -17,50 +17,26 @@ from pathlib import Path
 import pandas as pd
 import torch
 
-from . import cache
+from lib import cache, versions
+from lib.device import training_slot
+from lib.stored import compare_stored
+from lib.tasks import resolve_options, resolve_task, task_identity, task_kind
+from lib.versions import result_key
 
 COLUMNS = ["method", "n_per_class", "seed", "test_accuracy", "label", "train_accuracy", "backbone"]
-DEFAULT_SIZES = (1, 2, 4, 8, 16, 32, 64, 128)
+
+
+def doubling_sizes(hi: int, lo: int = 1, and_hi: bool = False) -> list[int]:
+    """1, 2, 4, ... up to hi (and hi itself when and_hi): the labeled sizes a learning curve
+    measures and a slider steps through, so every slider position is a measured point."""
+    sizes = [2 ** i for i in range(max(int(hi), 1).bit_length()) if lo <= 2 ** i <= hi]
+    return sizes + [int(hi)] if and_hi and int(hi) not in sizes else sizes
+
+
+DEFAULT_SIZES = tuple(doubling_sizes(128))
 DEFAULT_SEEDS = tuple(range(5))
-ROOT = Path(__file__).resolve().parents[1]
-
-
-# Files that only draw or lay out results, or only decide when things load, cannot change a
-# comparison's numbers, so editing them keeps the cache.
-PRESENTATION = {"ui.py", "ui_text.py", "ui_upload.py", "ui_images.py", "presenter.py", "charts.py",
-                "palette.py", "curves.py", "zoo.py", "warmup.py"}
-
-
-def code_version() -> str:
-    """Hash of every engine source and asset file that can change a result: results from other
-    code are never reused."""
-    h = hashlib.sha256()
-    files = sorted(p for p in (ROOT / "lib").rglob("*.py") if p.name not in PRESENTATION)
-    files += sorted(p for p in (ROOT / "assets").rglob("*") if p.is_file())
-    for path in files:
-        h.update(str(path.relative_to(ROOT)).encode())
-        h.update(path.read_bytes())
-    return h.hexdigest()[:16]
-
-
-def computed_on() -> str:
-    """"cpu" or "cuda": float sums run in another order on a GPU, so its numbers are its own."""
-    from .device import device
-    return device().type
-
-
-def task_identity(task) -> str:
-    """A named task is defined by the code (hashed above); anything else by its content."""
-    if isinstance(task, str):
-        return task
-    data = [task.pool, task.test] if hasattr(task, "pool") else [task]
-    parts = [(d.name, d.classes, cache.fingerprint(d.labels),
-              cache.fingerprint(d.images) if d.kind == "image" else cache.key(d.texts)) for d in data]
-    return cache.key(parts)
-
-
 def cell_path(identity: str, n: int, seed: int, options: dict, version: str) -> Path:
-    return cache.cache_dir("sweeps") / f"{cache.key(identity, int(n), int(seed), options, version, computed_on())}.csv"
+    return cache.cache_dir("sweeps") / f"{result_key('sweep', identity, n, int(seed), options, version)}.csv"
 
 
 def read_cell(path, private: dict | None = None) -> pd.DataFrame | None:
@@ -90,7 +66,6 @@ def write_cell(path, frame: pd.DataFrame, private: dict | None = None) -> None:
 def train_cell(task, n: int, seed: int, options: dict, identity: str | None = None):
     """One compare() as rows of the sweep's table, plus any notices (e.g. a backbone fallback).
     The whole comparison is kept too (lib.stored), so the pages' sliders find it."""
-    from .stored import compare_stored
     c = compare_stored(task, int(n), int(seed), identity=identity, **options)
     rows = [(r.method, int(n), int(seed), r.test_accuracy, r.label, r.train_accuracy, c.backbone)
             for r in c.runs.values()]
@@ -122,14 +97,13 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     partial). cached_only=True trains nothing and returns the cells already on disk.
     frame.attrs: "complete" (every cell present), "notices" (fallbacks seen), "trained" (cells run now).
     """
-    from .experiments import resolve_options, task_kind
     options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     sizes, seeds = [int(s) for s in sizes], [int(s) for s in seeds]
     if not sizes or not seeds:
         raise ValueError("a sweep needs at least one size and one seed")
     if min(sizes) < 1:
         raise ValueError(f"sizes must be at least 1 example per class, got {min(sizes)}")
-    identity, version = task_identity(task), code_version()
+    identity, version = task_identity(task), versions.code_version()
     named = identity if isinstance(task, str) else None  # only named tasks' comparisons are stored
     cells = [(n, s) for n in sizes for s in seeds]
     private = cache.store_of(task)  # an upload's cells stay with it (lib.cache), never on disk
@@ -141,7 +115,6 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     say = progress or (lambda *a: None)
     say(len(found), len(cells), f"{len(found)} of {len(cells)} runs read from the cache")
     if todo and not cached_only:
-        from .experiments import resolve_task
         t = resolve_task(task)
         too_big = sorted({n for n, _ in todo if n > t.max_per_class()})
         if too_big:
@@ -180,7 +153,6 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
 
 def _in_pool(task, identity, todo, options, workers, keep, stop):
     """Run cells in `workers` processes with one torch thread each; the parent stores results."""
-    from .device import training_slot
     context = multiprocessing.get_context("fork")  # children inherit the loaded task and features
     pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
                                initargs=(task, identity, 1))
@@ -203,19 +175,18 @@ def sweep_options(task: str, backbone: str | None = None, control: bool = False,
                   cut: str = "auto") -> dict:
     """The compare() options a page sweeps with, every default written out (the same spelling
     compare() resolves to), so every page finds the others' cells and comparisons on disk."""
-    from .experiments import resolve_options, task_kind
     if task_kind(task) == "image":
         return resolve_options("image", {"backbone": backbone or "efficientnet_lite0",
                                          "control": bool(control), "cut": cut})
     return {}
 
 
-def task_available(task: str) -> bool:
-    """False when the code for a named task is not installed (a page then says so)."""
-    try:
-        if task == "sentiment":
-            import lib.data.reviews  # noqa: F401
-            import lib.text_ways  # noqa: F401
-        return True
-    except Exception:
-        return False
+def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **options) -> pd.DataFrame:
+    """Test accuracy of every way for each labeled size x seed, each cell cached on disk.
+
+    Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy,
+    backbone). progress(done, total) is called as cells finish; stop() -> True ends the sweep
+    between cells. See run_sweep for the cache, the worker pool and the frame's attrs.
+    """
+    say = (lambda done, total, note: progress(done, total)) if progress else None
+    return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)

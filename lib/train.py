@@ -20,7 +20,7 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .device import device, limited_threads
+from lib.device import device, limited_threads
 
 
 CURVE_EPOCHS = {1, 2, 3, 5, 8, 12, 18, 27, 40, 60, 90, 135, 200}
@@ -45,6 +45,16 @@ class TrainConfig:
 
     def describe(self) -> dict:
         return asdict(self)
+
+    def in_words(self) -> str:
+        """The recipe as a page shows it, written from these fields (never typed on a page)."""
+        opt = (f"SGD, learning rate {self.lr:g}, momentum {self.momentum:g}" if self.optimizer == "sgd"
+               else f"Adam, learning rate {self.lr:g}, weight decay {self.weight_decay:g}")
+        steps = f", divided by {1 / self.gamma:g} every {self.step_size} epochs" if self.step_size else ""
+        stop = (f"at most {self.max_epochs} epochs, early stopping after {self.patience} epochs "
+                f"without a better validation loss (best epoch kept) when there is a validation "
+                f"split" if self.patience else f"{self.max_epochs} epochs, last weights kept")
+        return f"{opt}{steps}; batches of {self.batch_size}; {stop}"
 
 
 # Fine-tuning pretrained layers: the PyTorch transfer-learning tutorial's recipe (SGD, lr 1e-3,

@@ -11,7 +11,8 @@ import pandas as pd
 import torch
 from torch import nn
 
-from .models import ScratchCNN, count_params
+from lib.heads import head_weights
+from lib.models import ScratchCNN, count_params
 
 # name -> label; torchvision builder names, plus this app's two networks
 ARCHITECTURES = {
@@ -63,6 +64,6 @@ def census(num_classes: int = 2) -> pd.DataFrame:
         cut = last_linear(model)
         total = count_params(model)
         rows.append((name, label, total, cut.in_features, total - count_params(cut),
-                     (cut.in_features + 1) * num_classes))
+                     head_weights(cut.in_features, num_classes)))
     frame = pd.DataFrame(rows, columns=["name", "model", "total", "features", "frozen", "head"])
     return frame.astype({"features": "Int64"})

@@ -123,7 +123,7 @@ def haproxy_config(servers, bind: str = "127.0.0.1", port: int = 8500, stats_soc
 
 def first_visit(host: str, port: int, timeout: float = 300.0) -> None:
     """Open the home page once on one replica, as a browser would, and wait for its run to end.
-    Its first run starts the app's background warm-up (lib/warmup.py): torch and the pretrained
+    Its first run starts the app's background warm-up (ui/warmup.py): torch and the pretrained
     models load before the room arrives. Through the balancer a presenter reaches one replica."""
     import asyncio
 

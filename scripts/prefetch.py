@@ -28,7 +28,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib import backbones, cache  # noqa: E402
+from lib.image import backbones  # noqa: E402
+
+from lib import cache  # noqa: E402
 
 MANIFEST = "transfer-lab-pack.json"  # inside the archive: every file's size and sha256
 PAGES = ["home", "dress_colour", "ants_bees", "sentiment", "learning_curves", "overfitting", "parameters",

@@ -22,7 +22,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from lib.presenter import STEP_NAMES  # noqa: E402
+from ui.presenter import STEP_NAMES  # noqa: E402
 
 
 def start_app() -> tuple:

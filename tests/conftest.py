@@ -43,9 +43,9 @@ def steady(monkeypatch):
     """One torch thread (these nets are tiny; a busy 2-core box slows 2 threads ~20x), and a fixed
     code version, so an edit elsewhere in lib/ during the run does not look like a cache miss."""
     import torch
-    from lib import sweeps
+    from lib import versions
     threads = torch.get_num_threads()
     torch.set_num_threads(1)
-    monkeypatch.setattr(sweeps, "code_version", lambda: "test")
+    monkeypatch.setattr(versions, "code_version", lambda: "test")
     yield
     torch.set_num_threads(threads)

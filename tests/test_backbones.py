@@ -8,8 +8,8 @@ import pytest
 import torch
 import torchvision
 
-from lib import backbones, features
-from lib.backbones import cuts_of, load_backbone
+from lib.image import backbones, features
+from lib.image.backbones import cuts_of, load_backbone
 from standin import Server as _Server
 
 CAT_CLASSES = {281, 282, 283, 284, 285}  # tabby, tiger cat, Persian, Siamese, Egyptian cat
@@ -200,7 +200,7 @@ def test_weights_url_comes_from_torchvision_or_the_mirror(monkeypatch):
 
 
 def test_a_fallback_is_not_kept_once_the_network_may_be_back(monkeypatch):
-    from lib import image_ways
+    from lib.image import ways as image_ways
     calls = []
 
     def fake(name, pretrained=True, progress=None):

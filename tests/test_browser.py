@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pytest
 
-from lib.presenter import STEPS
+from ui.presenter import STEPS
 
 ROOT = Path(__file__).resolve().parents[1]
 RENDER_TIMEOUT_S = 600  # a fresh cache renders the dress photos and computes features first

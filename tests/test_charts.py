@@ -4,7 +4,7 @@ import json
 import pandas as pd
 import pytest
 
-from lib import charts
+from ui import charts
 
 SUMMARY = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [1, 1, 2, 2],
                         "mean": [.5, .6, .6, .7], "low": [.4, .5, .5, .6], "high": [.6, .7, .7, .8],

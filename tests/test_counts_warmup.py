@@ -1,9 +1,11 @@
-"""lib.counts (weight counts kept on disk) and lib.warmup (background loading, once, never fatal)."""
+"""lib.counts (weight counts kept on disk) and ui.warmup (background loading, once, never fatal)."""
 import threading
 
 import pytest
 
-from lib import counts, warmup, zoo
+from lib import counts, heads, zoo
+
+from ui import warmup
 
 
 def test_resnet50_is_counted_once_then_read_from_disk(monkeypatch):
@@ -20,7 +22,8 @@ def test_an_unreadable_count_is_counted_again(monkeypatch):
 
 
 def test_head_formula_writes_the_arithmetic_out():
-    assert counts.head_formula(2048, 2) == "(2,048 + 1) × 2 = 4,098"
+    assert heads.head_formula(2048, 2) == "(2,048 + 1) × 2 = 4,098"
+    assert heads.head_formula(50, 2, hidden=16) == "(50 + 1) × 16 + (16 + 1) × 2 = 850"
 
 
 def _run_warmup(monkeypatch, steps, env="1"):

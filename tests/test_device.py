@@ -7,7 +7,9 @@ import time
 import pytest
 import torch
 
-from lib import device, image_ways
+from lib import device
+
+from lib.image import ways as image_ways
 
 
 def test_training_goes_to_a_gpu_when_there_is_one_unless_told_not_to(monkeypatch):

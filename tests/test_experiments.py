@@ -3,7 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib.experiments import compare, resolve_task
+from lib.experiments import compare
+from lib.tasks import resolve_task
 from lib.runs import accuracy_interval, draw, paired_difference, validation_count, verdict, verdict_test
 
 

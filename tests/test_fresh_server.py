@@ -1,4 +1,4 @@
-"""A page opened on a fresh server while the background warm-up (lib/warmup.py) is importing.
+"""A page opened on a fresh server while the background warm-up (ui/warmup.py) is importing.
 
 Two threads importing the same packages at once can hand one of them a partially initialised
 module (`ImportError: cannot import name 'clone' from partially initialized module
@@ -68,7 +68,7 @@ at = AppTest.from_file(sys.argv[1], default_timeout=600)
 watched = sorted(spans, key=lambda s: s[2])
 overlaps = [(a[1], a[0], b[1], b[0]) for i, a in enumerate(watched) for b in watched[i + 1:]
             if b[2] < a[3] and a[0] != b[0]]
-from lib import warmup
+from ui import warmup
 print("RESULT " + json.dumps({"exceptions": [e.message + " " + "".join(e.stack_trace)[-600:] for e in at.exception], "overlaps": overlaps[:5],
                               "n_overlaps": len(overlaps), "threads": sorted({s[0] for s in spans}),
                               "warmup": warmup._started.is_set()}))
@@ -94,7 +94,8 @@ def test_a_page_opened_during_the_warmup_never_imports_alongside_it(page, tmp_pa
 
 
 def test_the_warmup_imports_first_through_the_same_function_pages_wait_on():
-    from lib import warmup
-    assert warmup.STEPS[0] is warmup.engine
-    warmup.engine()
-    assert warmup._imported.is_set() and not warmup._importing._is_owned()
+    from ui import warmup
+    from lib import imports
+    assert warmup.STEPS[0] is warmup.ready
+    warmup.ready()
+    assert imports._imported.is_set() and warmup._ready.is_set() and not imports._importing._is_owned()

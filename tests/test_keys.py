@@ -5,8 +5,10 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 
-from lib import features, stored, sweeps
-from lib.experiments import resolve_options
+from lib.image import features
+
+from lib import stored, sweeps, versions
+from lib.tasks import resolve_options
 
 
 def test_options_are_keyed_as_compare_resolves_them():
@@ -25,14 +27,15 @@ def test_a_wrong_cut_is_refused_before_any_work():
 
 def test_the_device_is_part_of_every_stored_key(monkeypatch):
     cpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
-    monkeypatch.setattr(sweeps, "computed_on", lambda: "cuda")
+    monkeypatch.setattr(versions, "computed_on", lambda: "cuda")
     gpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
     assert cpu[0] != gpu[0] and cpu[1] != gpu[1]
 
 
 def test_the_code_that_counts_weights_is_part_of_the_code_version():
-    assert "counts.py" not in sweeps.PRESENTATION  # its head formula is stored in every result
-    assert {"ui_images.py", "charts.py", "palette.py"} <= sweeps.PRESENTATION
+    hashed = {str(p.relative_to(versions.ROOT)) for p in versions.engine_files()}
+    assert "lib/heads.py" in hashed and "lib/models.py" in hashed  # the head formula is in every result
+    assert not any(p.startswith("ui/") for p in hashed)              # the app only draws
 
 
 def test_feature_keys_hold_weights_transform_and_extracting_code(monkeypatch):

@@ -62,7 +62,7 @@ def test_overfitting_reading_without_validation():
 
 def test_the_upload_pages_tables_are_the_same_scikit_learn_numbers():
     from types import SimpleNamespace
-    from lib import ui_upload
+    from ui import upload as ui_upload
     rng = np.random.default_rng(2)
     y_true, y_pred = rng.integers(0, 3, 60), rng.integers(0, 3, 60)
     run = SimpleNamespace(method="scratch", test_pred=y_pred)

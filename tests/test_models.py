@@ -2,7 +2,7 @@
 import torch
 import torchvision
 
-from lib.counts import head_formula
+from lib.heads import head_formula
 from lib.models import ScratchCNN, count_params, linear_head
 
 

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import sweeps
+from lib import sweeps, tasks, versions
 from lib.sweeps import COLUMNS
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "learning_curves.py")
@@ -63,7 +63,7 @@ def test_stopped_sweep_trains_nothing_and_says_so(monkeypatch):
 def test_sentiment_choice_works_or_says_it_is_unavailable():
     at = _page(task="sentiment").run()
     assert not at.exception
-    if not sweeps.task_available("sentiment"):
+    if not tasks.task_available("sentiment"):
         assert any("not available" in i.value for i in at.info)
     else:
         assert not at.error and any("per class scores" in m.value for m in at.markdown)
@@ -82,7 +82,7 @@ def _fake_cells(monkeypatch, version):
         trained.append(int(n))
         rows = [(m, int(n), int(seed), a, m, 1.0, "fake") for m, a in (("scratch", 0.6), ("transfer", 0.7))]
         return pd.DataFrame(rows, columns=COLUMNS), []
-    monkeypatch.setattr(sweeps, "code_version", lambda: version)
+    monkeypatch.setattr(versions, "code_version", lambda: version)
     monkeypatch.setattr(sweeps, "train_cell", fake)
     sweeps.run_sweep("dress", [1, 2], [0], **sweeps.sweep_options("dress"))  # on disk before the visit
     trained.clear()

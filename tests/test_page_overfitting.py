@@ -4,7 +4,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import sweeps
+from lib import tasks
 
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "overfitting.py")
 
@@ -50,7 +50,7 @@ def test_sentiment_choice_works_or_says_it_is_unavailable():
     at.query_params["epochs"] = "5"
     at.run()
     assert not at.exception
-    if not sweeps.task_available("sentiment"):
+    if not tasks.task_available("sentiment"):
         assert any("not available" in i.value for i in at.info)
     else:
         assert not at.error and any("training reviews by epoch" in m.value for m in at.markdown)

@@ -65,14 +65,14 @@ def test_toy_preset_shows_only_0_50_100_on_two_reviews(page):
 
 
 def test_the_warmup_prepares_exactly_the_default_view(monkeypatch):
-    from lib import ui, warmup
+    from ui import cards, warmup
     asked = []
 
     def spy(task, n_per_class, seed, _progress=None, **options):
         asked.append(dict(n_per_class=n_per_class, seed=seed, **options))
         raise ValueError("stop here")  # run_compare shows it as an error; nothing is trained
 
-    monkeypatch.setattr(ui, "cached_compare", spy)
+    monkeypatch.setattr(cards, "cached_compare", spy)
     at = AppTest.from_file(PAGE, default_timeout=600).run()
     assert not at.exception
     assert asked == [warmup.sentiment_default()]

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from lib import charts, presenter
+from ui import cards, charts, presenter
 from lib.runs import Comparison, Run
 
 
@@ -147,7 +147,7 @@ def test_charts_grow_only_in_presenter_mode():
 
 def _script():
     import streamlit as st
-    from lib import presenter
+    from ui import presenter
     st.number_input("Seed", key="seed")
     presenter.sidebar_toggle()
     presenter.say("home")
@@ -213,7 +213,6 @@ def test_scratch_and_transfer_stay_apart_for_colour_blind_viewers():
 
 def test_a_chart_is_built_once_per_input_and_drawn_from_its_spec():
     import altair as alt
-    from lib import ui
     built, drawn = [], []
 
     def make(frame, what="accuracy"):
@@ -226,8 +225,8 @@ def test_a_chart_is_built_once_per_input_and_drawn_from_its_spec():
 
     frame = pd.DataFrame({"x": [1, 2, 3]})
     for what in ("accuracy", "accuracy", "loss"):
-        ui.chart(make, frame, what, where=Target())
-    ui.chart(make, frame.assign(x=[4, 5, 6]), "accuracy", where=Target())
+        cards.chart(make, frame, what, where=Target())
+    cards.chart(make, frame.assign(x=[4, 5, 6]), "accuracy", where=Target())
     assert built == ["accuracy", "loss", "accuracy"]   # the repeat was not rebuilt...
     assert drawn[0] == drawn[1] and drawn[0]["title"] == "accuracy" and drawn[2]["title"] == "loss"
     assert drawn[3]["datasets"] != drawn[0]["datasets"]  # ...and other data is another chart

@@ -6,10 +6,15 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from lib import cache, encoders, features, stored, text_models
+from lib import cache, stored
+
+from lib.text import encoders, models as text_models
+
+from lib.image import features
 from lib.data import load_images, load_texts
 from lib.data.datasets import ImageDataset, TextDataset
-from lib.experiments import compare, sweep
+from lib.experiments import compare
+from lib.sweeps import sweep
 from upload_files import blue, red
 
 WORDS = {"pos": "wonderful lovely superb moving brilliant joyful charming delightful",

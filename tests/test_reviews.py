@@ -2,7 +2,7 @@
 import numpy as np
 
 from lib.data import reviews
-from lib.text_models import tokenize
+from lib.text.models import tokenize
 
 
 def test_same_seed_same_corpus_other_seed_other_corpus():

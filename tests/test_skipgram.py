@@ -1,7 +1,7 @@
 """Skip-gram with negative sampling: deterministic, cached, and it learns from co-occurrence."""
 import numpy as np
 
-from lib import skipgram
+from lib.text import skipgram
 from lib.data import reviews
 
 SMALL = skipgram.SkipGramConfig(dims=16, epochs=3)

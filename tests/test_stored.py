@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lib import experiments, stored, sweeps
+from lib import experiments, stored, sweeps, versions
 from lib.runs import Comparison
 
 
@@ -41,7 +41,7 @@ def test_other_settings_or_other_code_are_not_served_from_the_store(task, monkey
     monkeypatch.setattr(experiments, "compare", lambda *a, **k: calls.append(a) or real(*a, **k))
     stored.compare_stored(task, 2, 1, identity="toy-b")             # another seed
     stored.compare_stored(task, 2, 0, identity="toy-b", epochs=3)   # another option
-    monkeypatch.setattr(sweeps, "code_version", lambda: "edited")
+    monkeypatch.setattr(versions, "code_version", lambda: "edited")
     stored.compare_stored(task, 2, 0, identity="toy-b")             # edited engine code
     assert len(calls) == 3
 

@@ -3,8 +3,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from lib import sweeps
-from lib.experiments import sweep
+from lib import sweeps, versions
+from lib.sweeps import sweep
 
 
 @pytest.fixture(scope="module")
@@ -17,13 +17,13 @@ pytestmark = pytest.mark.usefixtures("steady")
 
 def test_code_version_hashes_the_sources(tmp_path, monkeypatch):
     monkeypatch.undo()  # the real one
-    monkeypatch.setattr(sweeps, "ROOT", tmp_path)
+    monkeypatch.setattr(versions, "ROOT", tmp_path)
     (tmp_path / "lib").mkdir()
     (tmp_path / "lib" / "a.py").write_text("x = 1")
-    before = sweeps.code_version()
-    assert sweeps.code_version() == before
+    before = versions.code_version()
+    assert versions.code_version() == before
     (tmp_path / "lib" / "a.py").write_text("x = 2")
-    assert sweeps.code_version() != before
+    assert versions.code_version() != before
 
 
 def test_sweep_contract_one_row_per_method_size_seed(task):
@@ -51,7 +51,7 @@ def test_changed_code_or_options_train_afresh(task, monkeypatch):
     sweep(task, [2], [0])
     assert sweep(task, [2], [0]).attrs["trained"] == 0
     assert sweep(task, [2], [0], control=True).attrs["trained"] == 1  # other settings, other cell
-    monkeypatch.setattr(sweeps, "code_version", lambda: "edited")
+    monkeypatch.setattr(versions, "code_version", lambda: "edited")
     assert sweep(task, [2], [0]).attrs["trained"] == 1
 
 
@@ -94,13 +94,16 @@ def test_corrupt_cell_is_retrained_and_bad_sizes_say_why(task):
 
 
 def test_code_version_ignores_files_that_only_draw(tmp_path, monkeypatch):
-    monkeypatch.setattr(sweeps, "ROOT", tmp_path)
-    (tmp_path / "lib").mkdir()
+    monkeypatch.setattr(versions, "ROOT", tmp_path)
+    for folder in ("lib", "ui"):
+        (tmp_path / folder).mkdir()
     (tmp_path / "lib" / "train.py").write_text("x = 1")
-    (tmp_path / "lib" / "charts.py").write_text("y = 1")
-    before = sweeps.code_version()
-    (tmp_path / "lib" / "charts.py").write_text("y = 2")
-    assert sweeps.code_version() == before
+    (tmp_path / "lib" / "curves.py").write_text("y = 1")
+    (tmp_path / "ui" / "charts.py").write_text("z = 1")
+    before = versions.code_version()
+    (tmp_path / "lib" / "curves.py").write_text("y = 2")
+    (tmp_path / "ui" / "charts.py").write_text("z = 2")
+    assert versions.code_version() == before
 
 
 def test_a_second_sweep_on_the_server_runs_in_its_own_process_instead_of_a_second_pool(task, monkeypatch):

@@ -5,10 +5,10 @@ import sys
 import numpy as np
 import pytest
 
-from lib import encoders, text_ways
+from lib.text import encoders, ways as text_ways
 from lib.data.datasets import TextDataset, split_task
 from lib.experiments import compare
-from lib.text_models import MeanVectorClassifier, Vocab, tokenize
+from lib.text.models import MeanVectorClassifier, Vocab, tokenize
 
 SMALL = dict(unlabeled=2000)  # skip-gram on 2,000 reviews keeps these tests quick
 

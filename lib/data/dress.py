@@ -17,8 +17,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
 
-from .. import cache
-from .datasets import ImageDataset, Task
+from lib import cache
+from lib.data.datasets import ImageDataset, Task
 
 CLASSES = ["blue/black", "white/gold"]
 SIZE = 64            # pixels per side of the rendered photos (what the scratch CNN sees)

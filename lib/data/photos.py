@@ -20,8 +20,8 @@ from pathlib import Path
 import numpy as np
 from PIL import Image, UnidentifiedImageError
 
-from .. import cache, downloads
-from .datasets import PHOTO_SIZE, ImageDataset, Task
+from lib import cache, downloads
+from lib.data.datasets import PHOTO_SIZE, ImageDataset, Task
 
 URL = "https://download.pytorch.org/tutorial/hymenoptera_data.zip"
 MIRROR_ENV = "TRANSFER_LAB_DATA_MIRROR"  # a folder URL holding hymenoptera_data.zip (tests, mirrors)

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .datasets import Task, TextDataset
+from lib.data.datasets import Task, TextDataset
 
 CLASSES = ["negative", "positive"]
 TEST_PER_CLASS, POOL_PER_CLASS, UNLABELED = 500, 1000, 20_000

@@ -21,7 +21,7 @@ from pathlib import Path, PurePosixPath
 import numpy as np
 from PIL import Image, ImageOps
 
-from .datasets import PHOTO_SIZE, ImageDataset, TextDataset
+from lib.data.datasets import PHOTO_SIZE, ImageDataset, TextDataset
 
 MB = 1024 * 1024
 MAX_CLASSES = 10

@@ -8,7 +8,7 @@
 - `pretrained=False` gives the control: the same architecture with random frozen weights.
 
 A backbone is a list of stages run one after another; a *cut* is the name of the stage after
-which the head reads the features (lib.features pools each stage's output over space). The last
+which the head reads the features (lib.image.features pools each stage's output over space). The last
 cut is the network's usual feature vector, the one its ImageNet classifier reads.
 """
 from dataclasses import dataclass
@@ -18,8 +18,8 @@ import re
 import torch
 from torch import nn
 
-from . import cache, downloads
-from .models import count_params
+from lib import cache, downloads
+from lib.models import count_params
 
 DOWNLOAD_TIMEOUT_S = downloads.TIMEOUT_S
 MIRROR_ENV = "TRANSFER_LAB_WEIGHTS_MIRROR"  # a local copy of download.pytorch.org/models/

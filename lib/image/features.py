@@ -19,8 +19,8 @@ import numpy as np
 import torch
 from torchvision.transforms.v2 import functional as TF
 
-from . import cache
-from .device import limited_threads
+from lib import cache
+from lib.device import limited_threads
 
 CODE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
                                for f in ("features.py", "backbones.py"))).hexdigest()[:12]

@@ -3,7 +3,7 @@
 - scratch:   a small CNN, every weight random at the start (Adam, early stopping when the
              labeled draw is big enough to hold a validation split);
 - transfer:  a linear probe on pretrained frozen features, read after stage `cut`;
-- finetune:  the network's top unfrozen and trained with a new head (lib.finetune);
+- finetune:  the network's top unfrozen and trained with a new head (lib.image.finetune);
 - control:   the same probe after the same stage of the same architecture with random weights.
 
 `cut="auto"` picks the stage by cross-validation on the labeled draw alone (never the test set).
@@ -14,15 +14,15 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import features
-from .backbones import Backbone, load_backbone
-from .counts import head_formula
-from .device import training_slot
-from .finetune import FineTuned, unfrozen_stages
-from .models import ScratchCNN, count_params
-from .probe import fit_probe
-from .runs import standardise, train_and_score
-from .train import FINETUNE, TrainConfig
+from lib.image import features
+from lib.image.backbones import Backbone, load_backbone
+from lib.heads import head_formula
+from lib.device import training_slot
+from lib.image.finetune import FineTuned, unfrozen_stages
+from lib.models import ScratchCNN, count_params
+from lib.probe import fit_probe
+from lib.runs import standardise, train_and_score
+from lib.train import FINETUNE, TrainConfig
 
 SCRATCH_SIZE = 64  # px per side the scratch CNN sees (it has to train in seconds on a laptop)
 AUTO = "auto"

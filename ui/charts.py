@@ -7,8 +7,9 @@ viewers can tell apart): scratch is vermillion, transfer is blue, the control is
 import altair as alt
 import pandas as pd
 
-from .metrics import held_out
-from .palette import COLOURS, NAMES  # noqa: F401  (pages read them as charts.COLOURS / NAMES)
+from lib.metrics import held_out
+from ui.palette import COLOURS, NAMES  # noqa: F401  (pages read them as charts.COLOURS / NAMES)
+
 
 PERCENT = alt.Axis(format="%", title="accuracy")
 ACCURACY_SCALE = alt.Scale(domain=[0, 1])
@@ -84,21 +85,24 @@ def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
     return (heat + text).properties(height=height)
 
 
-def learning_curve_chart(summary: pd.DataFrame, height: int = 340) -> alt.Chart:
-    """Mean test accuracy against labeled examples per class (log axis), a band per method.
+def learning_curve_chart(summary: pd.DataFrame, height: int = 340, x: str = "n_per_class",
+                         x_title: str = "labeled examples per class (log scale)", log: bool = True) -> alt.Chart:
+    """Mean test accuracy against an amount of data, a 95% band per method: every learning curve
+    in the app (labeled examples on a log axis; the movie-review page's unlabeled reviews on a
+    linear one).
 
-    `summary` has columns method, n_per_class, mean, low, high, seeds (see lib.curves.summarise).
+    `summary` has columns method, `x`, mean, low, high, and optionally seeds (lib.curves.summarise).
     """
     scale = method_scale(summary["method"].unique())
-    x = alt.X("n_per_class:Q", scale=alt.Scale(type="log", base=2),
-              axis=alt.Axis(title="labeled examples per class (log scale)", values=sorted(
-                  summary["n_per_class"].unique().tolist())))
+    axis = alt.Axis(title=x_title, values=sorted(summary[x].unique().tolist()))
+    x_enc = alt.X(f"{x}:Q", scale=alt.Scale(type="log", base=2) if log else alt.Scale(), axis=axis)
     base = alt.Chart(summary).transform_calculate(way=WAY_NAME).encode(
-        x=x, color=alt.Color("method:N", scale=scale, title="way", legend=SOLID))
-    tips = ["way:N", alt.Tooltip("n_per_class:Q", title="per class"),
+        x=x_enc, color=alt.Color("method:N", scale=scale, title="way", legend=SOLID))
+    tips = ["way:N", alt.Tooltip(f"{x}:Q", title=x_title.split(" (")[0], format=","),
             alt.Tooltip("mean:Q", format=".1%", title="mean accuracy"),
             alt.Tooltip("low:Q", format=".1%", title="95% low"),
-            alt.Tooltip("high:Q", format=".1%", title="95% high"), alt.Tooltip("seeds:Q")]
+            alt.Tooltip("high:Q", format=".1%", title="95% high")]
+    tips += [alt.Tooltip("seeds:Q")] if "seeds" in summary else []
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", scale=ACCURACY_SCALE, axis=PERCENT),
                                                y2="high:Q", fill=alt.Fill("method:N", scale=scale,
                                                                           title="way", legend=SOLID))

@@ -22,15 +22,17 @@ classify a typed sentence and show what the vectors learned.
 import numpy as np
 import torch
 
-from . import cache, encoders, skipgram
-from .counts import head_formula as linear_formula
-from .models import linear_head
-from .probe import fit_probe
-from .runs import Run, standardise, train_and_score
-from .device import limited_threads
-from .text_models import (BagOfWords, MeanVectorClassifier, Vocab, WordSets, head, head_formula,
-                          mean_vectors, tokenize)
-from .train import TrainConfig, predict_proba
+from lib import cache
+
+from lib.text import encoders, skipgram
+from lib.heads import head_formula
+from lib.models import linear_head
+from lib.probe import fit_probe
+from lib.runs import Run, standardise, train_and_score
+from lib.device import limited_threads
+from lib.text.models import (HIDDEN, BagOfWords, MeanVectorClassifier, Vocab, WordSets, head,
+                             mean_vectors, tokenize)
+from lib.train import TrainConfig, predict_proba
 
 
 class Predictor:
@@ -76,7 +78,7 @@ def unlabeled_texts(task, unlabeled=None) -> list[str]:
     if isinstance(unlabeled, (list, tuple)):
         return list(unlabeled)
     if task.name == "sentiment":
-        from .data.reviews import UNLABELED, unlabeled_reviews
+        from lib.data.reviews import UNLABELED, unlabeled_reviews
         return unlabeled_reviews(UNLABELED if unlabeled is None else int(unlabeled))
     texts = task.pool.texts
     return list(texts if unlabeled is None else texts[:int(unlabeled)])
@@ -100,7 +102,7 @@ def scratch_run(task, train_index, val_index, seed, dims, stop=None, config=Trai
         vocab.encode(texts), task.pool.labels, train_index, val_index, vocab.encode(task.test.texts),
         task.test.labels, seed, stop=stop, config=config,
         formula=f"{len(vocab) - 1:,} words × {dims} = {n_words:,} word-vector weights (+ {dims} "
-                f"for padding) and the head, {head_formula(dims, k)}")
+                f"for padding) and the head, {head_formula(dims, k, HIDDEN)}")
     run.predict = Predictor(vocab.encode, model)
     run.word_vectors = (vocab.words[1:], model.word_vectors())
     return run
@@ -118,7 +120,7 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None,
     run = train_and_score(
         method, label or f"Transfer A: skip-gram ({n_unlabeled:,} unlabeled) + head",
         model, pool_z, task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
-        frozen_params=wv.vectors.size, formula=head_formula(dims, k), stop=stop, config=config)
+        frozen_params=wv.vectors.size, formula=head_formula(dims, k, HIDDEN), stop=stop, config=config)
     run.predict = Predictor(MeanVectorFeatures(vocab, wv.vectors, pool[train_index]), model)
     run.word_vectors = (wv.words, wv.vectors)
     return run
@@ -136,7 +138,7 @@ def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, co
     run = train_and_score(
         method, label, model, pool_z,
         task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
-        frozen_params=encoders.total_params(), formula=linear_formula(d, k), stop=stop, config=config)
+        frozen_params=encoders.total_params(), formula=head_formula(d, k), stop=stop, config=config)
     run.predict = Predictor(EncoderFeatures(pool[train_index]), model)
     return run
 
@@ -164,7 +166,7 @@ def bow_run(task, train_index, val_index, seed, stop=None, epochs=None) -> Run:
 def default_extra_tests(task) -> dict:
     """The sentiment task is also scored on the hand-written reviews."""
     if task.name == "sentiment":
-        from .data.reviews import handwritten_reviews
+        from lib.data.reviews import handwritten_reviews
         return {"hand-written": handwritten_reviews()}
     return {}
 
@@ -251,8 +253,8 @@ def toy_runs(seed: int, encoder: bool = False):
     """The article's toy, as it was set up: skip-gram (4 dimensions) on 62 unlabeled reviews,
     8 labeled reviews to train on (no validation split: the article used all 8), 2 to test.
     Every way is also scored on the full 1,000-review test set. Returns text_runs' triple."""
-    from .data.datasets import Task
-    from .data.reviews import sentiment_task, toy_corpus
+    from lib.data.datasets import Task
+    from lib.data.reviews import sentiment_task, toy_corpus
     unlabeled, train, test = toy_corpus(seed)
     task = Task("toy", train, test, "the article's toy setup")
     return text_runs(task, np.arange(len(train)), np.array([], dtype=np.int64), seed,

@@ -6,18 +6,14 @@ import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
-from . import charts, skipgram
-from .data.reviews import lexicon
-from .experiments import compare
-from .text_ways import toy_runs
+from lib.experiments import compare
+from lib.text import skipgram
+from lib.text.ways import toy_runs
+from ui import charts
+
 
 POLARITY_COLOURS = {"positive": "#009E73", "negative": "#E69F00", "neutral": "#BBBBBB"}
 TORCH_WAYS = ("scratch", "transfer", "encoder", "bow")  # every text way trains by epochs
-
-
-def polarity(word: str) -> str:
-    sign = lexicon().get(word, (0, 0))[0]
-    return "positive" if sign > 0 else "negative" if sign < 0 else "neutral"
 
 
 def predictions(comparison, text: str) -> pd.DataFrame:
@@ -30,18 +26,6 @@ def predictions(comparison, text: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def polarity_agreement(words, vectors, k: int = 5) -> tuple:
-    """(share of sentiment words' k nearest sentiment neighbours with the same polarity, chance)."""
-    lex = lexicon()
-    known = [w for w in words if w in lex]
-    if len(known) <= k:
-        return float("nan"), float("nan")
-    v = vectors[[words.index(w) for w in known]]
-    same = [lex[n][0] == lex[w][0] for w in known for n, _ in skipgram.neighbours(known, v, w, k)]
-    share = np.mean([lex[w][0] > 0 for w in known])
-    return float(np.mean(same)), float(share ** 2 + (1 - share) ** 2)
-
-
 def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
     """The k nearest words to `word`, in each way's word vectors, with their lexicon polarity."""
     cols = {}
@@ -49,7 +33,7 @@ def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
         words, vectors = runs[method].word_vectors
         name = charts.NAMES[method]
         if word in words:
-            cols[name] = [f"{w} ({polarity(w)}, {s:.2f})" for w, s in skipgram.neighbours(words, vectors, word, k)]
+            cols[name] = [f"{w} ({skipgram.polarity(w)}, {s:.2f})" for w, s in skipgram.neighbours(words, vectors, word, k)]
         else:
             cols[name] = ["(not in its vocabulary)"] + [""] * (k - 1)
     return pd.DataFrame(cols, index=range(1, k + 1))
@@ -61,7 +45,7 @@ def word_map(words, vectors, title: str, top: int = 300) -> alt.Chart:
     n = min(top, len(words))
     xy = PCA(2, random_state=0).fit_transform(vectors[:n]) if n >= 2 else np.zeros((n, 2))
     df = pd.DataFrame({"word": words[:n], "x": xy[:, 0], "y": xy[:, 1],
-                       "polarity": [polarity(w) for w in words[:n]]})
+                       "polarity": [skipgram.polarity(w) for w in words[:n]]})
     scale = alt.Scale(domain=list(POLARITY_COLOURS), range=list(POLARITY_COLOURS.values()))
     return alt.Chart(df, title=title).mark_circle(size=45, opacity=0.8).encode(
         x=alt.X("x:Q", title="direction of most spread"), y=alt.Y("y:Q", title="direction of next most spread"),
@@ -79,21 +63,9 @@ def unlabeled_curve(n_per_class: int, seed: int, amounts: tuple, _progress=None)
                     lambda m, f, i=i: _progress(f"{amount:,} unlabeled reviews: {m}", (i + f) / len(amounts)))
         for method in ("transfer", "scratch"):
             r = c.runs[method]
-            rows.append({"method": method, "unlabeled": amount, "accuracy": r.test_accuracy,
+            rows.append({"method": method, "unlabeled": amount, "mean": r.test_accuracy,
                          "low": r.test_interval[0], "high": r.test_interval[1]})
     return pd.DataFrame(rows)
-
-
-def curve_chart(df: pd.DataFrame) -> alt.Chart:
-    base = alt.Chart(df).encode(
-        x=alt.X("unlabeled:Q", title="unlabeled reviews used for pretraining"),
-        color=alt.Color("method:N", scale=charts.method_scale(df["method"]), title="way",
-                        legend=charts.WAY))
-    line = base.mark_line(point=True).encode(
-        y=alt.Y("accuracy:Q", scale=charts.ACCURACY_SCALE, axis=charts.PERCENT),
-        tooltip=["method", "unlabeled", alt.Tooltip("accuracy:Q", format=".1%")])
-    band = base.mark_area(opacity=0.15).encode(y="low:Q", y2="high:Q")
-    return (band + line).properties(height=280)
 
 
 @st.cache_data(show_spinner=False)

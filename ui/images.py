@@ -5,12 +5,15 @@ and overfitting pages use the cut selector and the depth profile from here too.
 """
 import streamlit as st
 
-from . import charts, curves, ui
-from .backbones import cuts_of
-from .downloads import Unavailable
-from .experiments import DEPTH_SEEDS, resolve_task
-from .image_ways import AUTO, SCRATCH_SIZE
-from .stored import depth_profile_stored
+from lib import curves
+from lib.downloads import Unavailable
+from lib.experiments import DEPTH_SEEDS
+from lib.tasks import resolve_task
+from lib.image.backbones import cuts_of
+from lib.image.ways import AUTO, SCRATCH_SIZE
+from lib.stored import depth_profile_stored
+from ui import cards, charts, controls, state
+
 
 PROFILE_SEEDS = DEPTH_SEEDS
 
@@ -18,7 +21,7 @@ PROFILE_SEEDS = DEPTH_SEEDS
 def cut_select(backbone: str) -> str:
     """Where the transfer head reads the network (key "cut", kept in the URL)."""
     options = [AUTO, *cuts_of(backbone)]
-    ui.url_choice("cut", AUTO, options)
+    state.url_choice("cut", AUTO, options)
     cut = st.sidebar.selectbox(
         "Where the head reads the network", options, key="cut",
         format_func=lambda c: "chosen from the labeled photos" if c == AUTO else f"after {c}",
@@ -27,7 +30,7 @@ def cut_select(backbone: str) -> str:
              "read any stage's output (averaged over the photo). 'Chosen from the labeled photos' "
              "picks the stage by 5-fold cross-validation on the labeled photos alone, never the "
              "test set; with 1 per class it keeps the last stage.")
-    ui.remember(cut=cut)
+    state.remember(cut=cut)
     return cut
 
 
@@ -38,7 +41,7 @@ def _task(name: str):
 
 def load_task(name: str):
     """The named image task, or a message on the page (and st.stop) when it cannot be had."""
-    bar = ui.Progress("Loading the photos…")
+    bar = cards.Progress("Loading the photos…")
     try:
         return _task(name)
     except Unavailable as err:
@@ -50,7 +53,7 @@ def load_task(name: str):
 
 
 def how_to_get(err) -> None:
-    from .data import photos
+    from lib.data import photos
     st.warning(f"The ants-and-bees photos are not on this computer, and could not be downloaded: "
                f"{err}", icon=":material/cloud_off:")
     st.markdown(
@@ -67,19 +70,19 @@ def how_to_get(err) -> None:
 
 def show_comparison(c, unit: str = "photos") -> None:
     """Notices, a card per way, the verdicts, where the head was cut and why, and the curves."""
-    ui.show_notices(c)
+    cards.show_notices(c)
     d = c.details
     st.caption(f"{len(c.train_index) + len(c.val_index)} labeled {unit} drawn with seed {c.seed}. "
                f"Pretrained network: {c.backbone}; it sees {d['input']}. The small network "
                f"from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
     for note in d.get("notes", []):
         st.info(note, icon=":material/info:")
-    ui.side_by_side(c)
+    cards.side_by_side(c)
     for way in ("transfer", "finetune"):
         if way in c.runs:
-            ui.verdict(c, way, "scratch")
+            cards.verdict(c, way, "scratch")
     if c.control is not None:
-        ui.verdict(c, "control", "transfer")
+        cards.verdict(c, "control", "transfer")
     if c.settings.get("cut") == AUTO:
         scores = d.get("cut_scores") or {}
         why = (" Cross-validated accuracy on the labeled photos: " +
@@ -93,9 +96,9 @@ def show_comparison(c, unit: str = "photos") -> None:
                "for reading only (no way stops or chooses by it). A wide gap is memorising "
                "instead of learning.")
     acc, loss = st.tabs(["Accuracy", "Loss"])
-    history = ui.histories(c)
-    ui.chart(charts.history_chart, history, where=acc, sized=True)
-    ui.chart(charts.history_chart, history, "loss", where=loss, sized=True)
+    history = cards.histories(c)
+    cards.chart(charts.history_chart, history, where=acc, sized=True)
+    cards.chart(charts.history_chart, history, "loss", where=loss, sized=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -110,7 +113,7 @@ def depth_section(task: str, n: int, backbone: str) -> None:
                f"per class, over {len(PROFILE_SEEDS)} seeds (band: 95 % interval). Grey: the same "
                f"network with random weights, the control: the gap between the lines is what "
                f"pretraining adds at that depth.")
-    bar = ui.Progress("Training the head after every stage…")
+    bar = cards.Progress("Training the head after every stage…")
     try:
         profile = _profile(task, n, backbone, _progress=lambda done, total: bar(
             f"Head after every stage: {done} of {total} trained", done / total))
@@ -119,33 +122,21 @@ def depth_section(task: str, n: int, backbone: str) -> None:
         return
     finally:
         bar.done()
-    ui.chart(charts.depth_profile_chart, curves.summarise_depth(profile), sized=True)
+    cards.chart(charts.depth_profile_chart, curves.summarise_depth(profile), sized=True)
     st.markdown(curves.depth_reading(profile, n))
 
 
 def recipes() -> dict:
     """Each image way's recipe in words, written from the configs the engine trains with."""
-    from . import probe
-    from .train import FINETUNE, TrainConfig
-
-    def recipe(cfg):
-        opt = (f"SGD, learning rate {cfg.lr:g}, momentum {cfg.momentum:g}" if cfg.optimizer == "sgd"
-               else f"Adam, learning rate {cfg.lr:g}, weight decay {cfg.weight_decay:g}")
-        steps = f", divided by {1 / cfg.gamma:g} every {cfg.step_size} epochs" if cfg.step_size else ""
-        stop = (f"at most {cfg.max_epochs} epochs, early stopping after {cfg.patience} epochs "
-                f"without a better validation loss (best epoch kept) when there is a validation "
-                f"split" if cfg.patience else f"{cfg.max_epochs} epochs, last weights kept")
-        return f"{opt}{steps}; batches of {cfg.batch_size}; {stop}"
-
+    from lib import probe
+    from lib.train import FINETUNE, TrainConfig
     return {
         "From scratch": f"3 convolution blocks + linear layer, 25% dropout, on {SCRATCH_SIZE} px "
-                        f"photos; " + recipe(TrainConfig()),
-        "Transfer (frozen)": f"linear probe: logistic regression with an L2 penalty (C = {probe.C:g}), "
-                             f"L-BFGS from zero weights, at most {probe.MAX_ITER} iterations, on the "
-                             f"features standardised with the labeled photos' mean and spread; every "
-                             f"labeled photo trains",
-        "Fine-tuned": recipe(FINETUNE) + " (the PyTorch transfer-learning tutorial's recipe); every "
-                                         "labeled photo trains; batch-norm statistics kept as pretrained",
+                        f"photos; " + TrainConfig().in_words(),
+        "Transfer (frozen)": "linear probe: " + probe.in_words("labeled photos"),
+        "Fine-tuned": FINETUNE.in_words() + " (the PyTorch transfer-learning tutorial's recipe); "
+                                            "every labeled photo trains; batch-norm statistics kept "
+                                            "as pretrained",
     }
 
 
@@ -153,7 +144,7 @@ def samples(task, per_class: int, width: int, label: str = "Sample photos (from 
     """A few test photos of each class; collapsed in presenter mode, where results come first."""
     import numpy as np
 
-    from . import presenter
+    from ui import presenter
     with st.expander(label, expanded=not presenter.is_on()):
         for c, name in enumerate(task.classes):
             picks = np.flatnonzero(task.test.labels == c)[:per_class]
@@ -164,16 +155,16 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     """The sidebar's settings, then (in a fragment, so the slider reruns only this) the three
     ways side by side, the presenter's point for guided-path `step` and the depth profile at the
     slider's size."""
-    from . import presenter
-    backbone = ui.backbone_select()
+    from ui import presenter
+    backbone = controls.backbone_select()
     cut = cut_select(backbone)
-    control = ui.control_toggle()
-    seed = ui.seed_input()
+    control = controls.control_toggle()
+    seed = controls.seed_input()
 
     @st.fragment
     def run():
-        n = ui.n_per_class_slider(default=default_n, hi=hi)
-        comparison = ui.run_compare(name, n, seed, backbone=backbone, control=control, cut=cut)
+        n = controls.n_per_class_slider(default=default_n, hi=hi)
+        comparison = cards.run_compare(name, n, seed, backbone=backbone, control=control, cut=cut)
         if comparison is None:
             return
         show_comparison(comparison)

@@ -17,9 +17,10 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import cache
-from .device import limited_threads
-from .text_models import Vocab, tokenize
+from lib import cache
+from lib.device import limited_threads
+from lib.data.reviews import lexicon
+from lib.text.models import Vocab, tokenize
 
 
 @dataclass(frozen=True)
@@ -31,6 +32,10 @@ class SkipGramConfig:
     min_count: int = 5
     lr: float = 0.01
     batch_size: int = 4096
+
+    def in_words(self) -> str:
+        return (f"window {self.window}, {self.dims} dimensions, {self.negatives} negatives, "
+                f"{self.epochs} epochs, words seen < {self.min_count} times dropped")
 
 
 @dataclass
@@ -139,3 +144,21 @@ def neighbours(words: list[str], vectors: np.ndarray, word: str, k: int = 8) -> 
     sims = cosine_similarity(vectors, vectors[[words.index(word)]])[:, 0]
     order = [i for i in np.argsort(-sims, kind="stable") if words[i] != word][:k]
     return [(words[i], float(sims[i])) for i in order]
+
+
+def polarity(word: str) -> str:
+    """"positive", "negative" or "neutral": the word's sign in the review generator's lexicon."""
+    sign = lexicon().get(word, (0, 0))[0]
+    return "positive" if sign > 0 else "negative" if sign < 0 else "neutral"
+
+
+def polarity_agreement(words, vectors, k: int = 5) -> tuple:
+    """(share of sentiment words' k nearest sentiment neighbours with the same polarity, chance)."""
+    lex = lexicon()
+    known = [w for w in words if w in lex]
+    if len(known) <= k:
+        return float("nan"), float("nan")
+    v = vectors[[words.index(w) for w in known]]
+    same = [lex[n][0] == lex[w][0] for w in known for n, _ in neighbours(known, v, w, k)]
+    share = np.mean([lex[w][0] > 0 for w in known])
+    return float(np.mean(same)), float(share ** 2 + (1 - share) ** 2)

@@ -13,7 +13,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from . import cache
+from lib import cache
 
 # Hidden units of the head, fixed before any result: 16 is enough for a non-linear boundary on
 # 50 inputs, and keeps the head, (50 + 1) x 16 + (16 + 1) x 2 = 850 weights, about the size of the
@@ -84,12 +84,6 @@ def mean_vectors(ids: torch.Tensor, vectors: np.ndarray) -> np.ndarray:
 def head(dim: int, num_classes: int, hidden: int = HIDDEN) -> nn.Sequential:
     """The part transfer trains: one hidden layer on a review's mean vector."""
     return nn.Sequential(nn.Linear(dim, hidden), nn.ReLU(), nn.Linear(hidden, num_classes))
-
-
-def head_formula(dim: int, num_classes: int, hidden: int = HIDDEN) -> str:
-    """The head's size written out, e.g. '(50 + 1) × 16 + (16 + 1) × 2 = 850'."""
-    n = (dim + 1) * hidden + (hidden + 1) * num_classes
-    return f"({dim} + 1) × {hidden} + ({hidden} + 1) × {num_classes} = {n:,}"
 
 
 class MeanVectorClassifier(nn.Module):

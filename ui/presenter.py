@@ -54,8 +54,8 @@ def _versus(c, noun: str) -> str:
     """Both ways' accuracies on this draw, what the difference means, and how much each learned."""
     s, t = c.scratch, c.transfer
     n_train = len(c.train_index) + len(c.val_index)
-    from .curves import SIGNIFICANT  # scipy: imported when a result is there to talk about
-    from .runs import paired_difference
+    from lib.curves import SIGNIFICANT  # scipy: imported when a result is there to talk about
+    from lib.runs import paired_difference
     diff, p = paired_difference(t, s, c.test_labels)
     if p >= SIGNIFICANT:
         judged = (f"On {t.n_test} test {noun}s that gap could be chance: "
@@ -73,8 +73,8 @@ def _versus(c, noun: str) -> str:
 def _control(c) -> str:
     if c.control is None:
         return ""
-    from .curves import SIGNIFICANT
-    from .runs import paired_difference
+    from lib.curves import SIGNIFICANT
+    from lib.runs import paired_difference
     diff, p = paired_difference(c.transfer, c.control, c.test_labels)
     said = f" The control (same network, random frozen weights) scores {pct(c.control.test_accuracy)}: "
     if p >= SIGNIFICANT:
@@ -120,7 +120,7 @@ def _learning_curves(sweep: pd.DataFrame | None = None, **_):
         return "Accuracy against the amount of labeled data, both ways, over several seeds."
     if not {"scratch", "transfer"} <= set(sweep["method"]):
         return "Accuracy against the amount of labeled data, over several seeds."
-    from . import curves  # scipy: imported when a result is there to talk about
+    from lib import curves  # scipy: imported when a result is there to talk about
     summary = curves.summarise(sweep)
     small = int(summary[summary.method == "transfer"].n_per_class.min())
     eq = curves.equivalence(summary, small, results=sweep)
@@ -134,7 +134,7 @@ def _overfitting(comparison=None, **_):
     at the last epoch both were measured."""
     if comparison is None:
         return "Watch train and test accuracy part: memorising instead of learning."
-    from .metrics import held_out
+    from lib.metrics import held_out
     parts = []
     for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
         h = run.history
@@ -160,9 +160,10 @@ def _parameters(comparison=None, features=None, classes=None, backbone_params=No
                 f"{t.trainable_params / n:,.0f} per example, and borrows "
                 f"{t.total_params - t.trainable_params:,} frozen ones.")
     if features and classes and backbone_params:
-        head = (features + 1) * classes
+        from lib.heads import head_formula, head_weights
+        head = head_weights(features, classes)
         return (f"A head on {features:,} frozen features for {classes} classes learns "
-                f"({features:,} + 1) × {classes} = {head:,} weights; the backbone it sits on has "
+                f"{head_formula(features, classes)} weights; the backbone it sits on has "
                 f"{backbone_params:,}, {backbone_params / head:,.0f}× more, all learned elsewhere. "
                 f"Fewer weights to learn is why fewer labeled examples suffice.")
     return "How many weights each way must learn sets how much labeled data it needs."

@@ -13,12 +13,16 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from . import cache, charts, metrics, ui
-from .data.datasets import split_indices, split_task
-from .data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
-                           TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
-from .experiments import compare, sweep
-from .export import USAGE, bundle, load_head, train_head
+from lib import cache, metrics
+from lib.data.datasets import split_indices, split_task
+from lib.data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
+                              TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
+from lib.experiments import compare
+from lib.export import USAGE, bundle, load_head, train_head
+from lib.curves import summarise
+from lib.sweeps import doubling_sizes, sweep
+from ui import cards, charts
+
 
 SHOWN_MESSAGES = 8        # a zip with 300 bad files should not bury the page
 THUMBNAILS = 40           # per class; the count says how many there are in all
@@ -169,7 +173,7 @@ def text_inputs() -> TextCollection:
 
 
 def text_training_available() -> bool:
-    return importlib.util.find_spec("lib.text_ways") is not None
+    return importlib.util.find_spec("lib.text.ways") is not None
 
 
 # ---------------------------------------------------------------- training
@@ -178,7 +182,7 @@ def train(dataset, names, n_per_class: int, seed: int, **options):
     """compare() on the user's data with a progress bar; a result dict, or None after an st.error."""
     task = split_task(dataset)
     _, test_index = split_indices(dataset.labels, len(dataset.classes))  # which files are test
-    bar = ui.Progress("Training both ways on your data…")
+    bar = cards.Progress("Training both ways on your data…")
     try:
         with cache.scope(task):  # what is derived from the upload stays with it, in this session
             c = compare(task, n_per_class, seed, progress=bar, **options)
@@ -195,8 +199,8 @@ def train(dataset, names, n_per_class: int, seed: int, **options):
 def learning_curve(result) -> pd.DataFrame | None:
     """sweep() over the sizes this data allows, a few seeds; None (and an st.error) on failure."""
     task, hi = result["task"], result["task"].max_per_class()
-    sizes = sorted({min(2 ** i, hi) for i in range(hi.bit_length() + 1)} | {hi})
-    bar = ui.Progress("Drawing the learning curve…")
+    sizes = doubling_sizes(hi, and_hi=True)
+    bar = cards.Progress("Drawing the learning curve…")
     try:
         return sweep(task, sizes, CURVE_SEEDS, progress=lambda done, total: bar(
             f"Learning curve: {done} of {total} runs", done / total), **result["options"])
@@ -215,7 +219,7 @@ def per_class(result) -> pd.DataFrame:
     rows = {"class": c.classes, "test examples": np.bincount(c.test_labels, minlength=len(c.classes))}
     for m, run in c.runs.items():
         recall = metrics.per_class_accuracy(c.test_labels, run.test_pred, c.classes)["accuracy"]
-        rows[charts.NAMES.get(m, m)] = [ui.percent(a) for a in recall]
+        rows[charts.NAMES.get(m, m)] = [cards.percent(a) for a in recall]
     return pd.DataFrame(rows)
 
 
@@ -239,28 +243,15 @@ def mistakes(run, result) -> None:
             st.dataframe(pd.DataFrame({"text": [test.texts[k] for k in idx]}), hide_index=True)
 
 
-def curve_chart(frame: pd.DataFrame):
-    import altair as alt
-    f = frame.groupby(["method", "n_per_class"]).test_accuracy.agg(["mean", "min", "max"]).reset_index()
-    colour = alt.Color("method:N", scale=charts.method_scale(f["method"].unique()), title="way",
-                       legend=charts.SOLID)
-    x = alt.X("n_per_class:Q", title="labeled examples per class", scale=alt.Scale(type="log", base=2))
-    band = alt.Chart(f).mark_area(opacity=0.2).encode(x=x, y="min:Q", y2="max:Q", color=colour)
-    line = alt.Chart(f).mark_line(point=True).encode(
-        x=x, y=alt.Y("mean:Q", scale=charts.ACCURACY_SCALE, axis=alt.Axis(format="%", title="test accuracy")),
-        color=colour, tooltip=["method", "n_per_class", alt.Tooltip("mean:Q", format=".1%")])
-    return (band + line).properties(height=280)
-
-
 def show_result(result) -> None:
     c = result["comparison"]
-    ui.show_notices(c)
+    cards.show_notices(c)
     st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index)} of your examples "
                f"(+ {len(c.val_index)} for validation), tested on {len(c.test_labels)} held out "
                f"(a stratified quarter of each class), seed {c.seed}.")
-    ui.side_by_side(c)
+    cards.side_by_side(c)
     st.subheader("Train vs validation, epoch by epoch")
-    st.altair_chart(charts.history_chart(ui.histories(c)), width="stretch")
+    st.altair_chart(charts.history_chart(cards.histories(c)), width="stretch")
     st.subheader("Per class")
     st.dataframe(per_class(result), hide_index=True)
     st.subheader("Confusion matrices: what was taken for what")
@@ -275,11 +266,11 @@ def show_result(result) -> None:
 def show_curve(result) -> None:
     st.subheader("Learning curve on your data")
     st.caption(f"Test accuracy as the labeled examples per class grow, {len(CURVE_SEEDS)} seeds "
-               f"each (line: mean, band: lowest to highest).")
+               f"each (line: mean; band: its 95% interval over seeds, wide with so few).")
     if st.button("Draw the learning curve", key="curve"):
         result["curve"] = learning_curve(result)
     if result.get("curve") is not None:
-        st.altair_chart(curve_chart(result["curve"]), width="stretch")
+        cards.chart(charts.learning_curve_chart, summarise(result["curve"]), height=280)
 
 
 # ---------------------------------------------------------------- the head: download, load back
@@ -321,7 +312,7 @@ def head_section(result) -> None:
             st.error(str(err))
             return
         best = max(probs, key=probs.get)
-        st.markdown(f"**{best}** ({ui.percent(probs[best])})")
+        st.markdown(f"**{best}** ({cards.percent(probs[best])})")
         st.dataframe(pd.DataFrame({"class": list(probs), "probability": list(probs.values())}),
                      hide_index=True, column_config={"probability": st.column_config.ProgressColumn(
                          format="percent", min_value=0.0, max_value=1.0)})

@@ -4,7 +4,7 @@ As in the PyTorch transfer-learning tutorial and Yosinski et al. (2014): the sta
 `backbone.top_from` (for EfficientNet-Lite0 its last stage and its 1x1 head convolution) start
 from the pretrained weights and are trained together with a new linear head; everything below
 stays frozen. The network below never changes, so its output is computed once and cached
-(lib.features.top_input): an epoch costs only the top.
+(lib.image.features.top_input): an epoch costs only the top.
 
 Batch-norm statistics stay as pretrained (the top runs in eval mode): a batch of 4 photos is
 too small to re-estimate them, the usual practice when fine-tuning on little data.
@@ -13,7 +13,7 @@ import copy
 
 from torch import nn
 
-from .backbones import Backbone, _Pool
+from lib.image.backbones import Backbone, _Pool
 
 
 class FineTuned(nn.Module):

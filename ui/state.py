@@ -1,0 +1,41 @@
+"""Settings that live in the URL: every setting that defines a result is read from and written
+to `st.query_params`, so a copied link reproduces the view, and kept in session state, so it
+follows the visitor from page to page."""
+import streamlit as st
+
+
+def _from_url(key, parse, default):
+    try:
+        return parse(st.query_params[key]) if key in st.query_params else default
+    except (ValueError, TypeError):
+        return default  # a hand-edited link with junk in it falls back to the default
+
+
+def _setting(key: str, from_url, check):
+    """This session's value (it follows the visitor from page to page), else the link's, else the
+    default; `check` repairs or replaces it. Writing it back to session state on every run is what
+    keeps Streamlit from resetting a widget to its first option when another page drew it last."""
+    value = st.session_state[key] if key in st.session_state else from_url()
+    st.session_state[key] = check(value)
+    return st.session_state[key]
+
+
+def url_int(key: str, default: int, lo: int, hi: int) -> int:
+    """An int setting: session state first, then the URL, then the default; clamped to [lo, hi]."""
+    return _setting(key, lambda: _from_url(key, int, default), lambda v: min(max(int(v), lo), hi))
+
+
+def url_choice(key: str, default: str, options) -> str:
+    return _setting(key, lambda: _from_url(key, str, default), lambda v: v if v in options else default)
+
+
+def url_bool(key: str, default: bool = False) -> bool:
+    return _setting(key, lambda: _from_url(key, lambda v: v.lower() in {"1", "true", "yes"}, default), bool)
+
+
+def remember(**settings) -> None:
+    """Write settings into the URL (only the ones that changed, to avoid needless reruns)."""
+    for key, value in settings.items():
+        text = str(int(value)) if isinstance(value, bool) else str(value)
+        if st.query_params.get(key) != text:
+            st.query_params[key] = text
