@@ -2,7 +2,9 @@
 import streamlit as st
 
 from lib.data import split_task
-from lib.data.uploads import UploadError
+from lib.data.datasets import SPLIT_SEED, TEST_FRACTION
+from lib.data.uploads import IMAGE_SIZE, UploadError
+from lib.image.ways import SCRATCH_SIZE
 from ui import cards, controls, presenter, upload as up
 
 
@@ -57,7 +59,9 @@ if result is not None:
 if kind == "Images":
     up.head_section(result or {})
     cards.training_settings_expander({
-        "Your images": "centre-cropped to a square and resized to 64 × 64 px (the backbone sees "
-                       "them at 128 × 128)",
-        "Test set": "a quarter of each class (at least one), drawn with seed 0, never trained on",
+        "Your images": f"centre-cropped to a square and kept at {IMAGE_SIZE} × {IMAGE_SIZE} px; from "
+                       f"scratch sees them at {SCRATCH_SIZE} px, each pretrained network through "
+                       f"its weights' own resize and centre crop",
+        "Test set": f"{TEST_FRACTION:.0%} of each class (at least one), drawn with seed {SPLIT_SEED}, "
+                    f"never trained on",
     })

@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import cache, metrics
-from lib.data.datasets import split_indices, split_task
+from lib.data.datasets import TEST_FRACTION, split_indices, split_task
 from lib.data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
                               TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
 from lib.experiments import compare
@@ -248,7 +248,7 @@ def show_result(result) -> None:
     cards.show_notices(c)
     st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index)} of your examples "
                f"(+ {len(c.val_index)} for validation), tested on {len(c.test_labels)} held out "
-               f"(a stratified quarter of each class), seed {c.seed}.")
+               f"({TEST_FRACTION:.0%} of each class, stratified), seed {c.seed}.")
     cards.side_by_side(c)
     st.subheader("Train vs validation, epoch by epoch")
     st.altair_chart(charts.history_chart(cards.histories(c)), width="stretch")

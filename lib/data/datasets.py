@@ -97,7 +97,10 @@ def _check_labels(labels, n, classes):
                          f"got {labels.min()}..{labels.max()}")
 
 
-def split_indices(labels: np.ndarray, n_classes: int, test_fraction: float = 0.25, seed: int = 0):
+TEST_FRACTION, SPLIT_SEED = 0.25, 0  # a user's data: the share of each class held out, and its draw
+
+
+def split_indices(labels: np.ndarray, n_classes: int, test_fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED):
     """(pool_index, test_index), stratified by hand so every class lands on both sides.
 
     Each class of n examples gives max(1, round(test_fraction * n)) to the test set (never all of
@@ -117,7 +120,7 @@ def split_indices(labels: np.ndarray, n_classes: int, test_fraction: float = 0.2
     return np.sort(np.array(pool, dtype=np.int64)), np.sort(np.array(test, dtype=np.int64))
 
 
-def split_task(dataset, test_fraction: float = 0.25, seed: int = 0, name: str | None = None) -> Task:
+def split_task(dataset, test_fraction: float = TEST_FRACTION, seed: int = SPLIT_SEED, name: str | None = None) -> Task:
     """Hold out a stratified test split of a user's dataset; the rest is the labeled pool."""
     counts = np.bincount(dataset.labels, minlength=len(dataset.classes))
     if counts.min() < 2:
