@@ -6,14 +6,14 @@
 
 The public API is importable from here; each name is imported when first used, so `import lib.cache`
 stays light (the home page shows without loading torch). Layers, top to bottom (lower never
-imports higher): sweeps -> stored -> experiments -> image/, text/ (the ways) -> runs, train,
-probe, models -> data/, tasks, cache, device. docs/ARCHITECTURE.md draws them from the code.
+imports higher): experiments (the API) -> sweeps -> stored -> comparisons -> image/, text/ (the
+ways) -> runs, train, probe, models -> data/, tasks, cache, device. docs/ARCHITECTURE.md draws
+them from the code.
 """
 import importlib
 
-_API = {"compare": "lib.experiments", "depth_profile": "lib.experiments", "sweep": "lib.sweeps",
-        "compare_stored": "lib.stored", "load_images": "lib.data", "load_texts": "lib.data",
-        "TASKS": "lib.tasks"}
+_API = {"compare": "lib.experiments", "depth_profile": "lib.experiments", "sweep": "lib.experiments",
+        "TASKS": "lib.experiments", "load_images": "lib.data", "load_texts": "lib.data"}
 __all__ = list(_API)
 
 

@@ -33,7 +33,7 @@ def summarise(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
 
 
 def summarise_depth(profile: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
-    """lib.experiments.depth_profile's rows -> mean and t-interval over seeds per cut and weights.
+    """lib.comparisons.depth_profile's rows -> mean and t-interval over seeds per cut and weights.
 
     Columns cut, depth, feature_dim, weights ("pretrained" / "random (control)"), mean, low,
     high, seeds: the same interval as the learning curves (summarise).

@@ -2,7 +2,7 @@
 by `scripts/prefetch.py` before the workshop, is a file read from then on.
 
 `compare_stored` answers from `cache_dir("comparisons")` when it can and otherwise runs
-`lib.experiments.compare` and keeps the result. An entry is keyed like a sweep cell (the named
+`lib.comparisons.compare` and keeps the result. An entry is keyed like a sweep cell (the named
 task, size, seed, options and a hash of the engine's code), so a changed line of engine code
 trains afresh. What is never stored:
 
@@ -24,7 +24,7 @@ from collections import OrderedDict
 import numpy as np
 import pandas as pd
 
-from lib import cache, experiments
+from lib import cache, comparisons
 from lib.runs import Comparison, Run
 from lib.tasks import resolve_options, task_kind
 from lib.versions import result_key
@@ -99,7 +99,7 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
                 return _memory[path]
         if (found := load(path)) is not None:
             return found
-    c = experiments.compare(task, n_per_class, seed, progress=progress, **options)
+    c = comparisons.compare(task, n_per_class, seed, progress=progress, **options)
     if path is not None and not save(path, c) and not c.notices:
         with _memory_lock:
             _memory[path] = c
@@ -120,7 +120,7 @@ def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options
             return pd.read_csv(path).astype({"pretrained": bool})
         except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
             path.unlink(missing_ok=True)
-    profile = experiments.depth_profile(task, n_per_class, seeds, progress=progress, **options)
+    profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
     if path is not None and not profile.attrs.get("notices"):
         cache.save_text(path, profile.to_csv(index=False))
     return profile

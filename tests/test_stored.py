@@ -2,7 +2,7 @@
 import numpy as np
 import pytest
 
-from lib import experiments, stored, sweeps, versions
+from lib import comparisons, stored, sweeps, versions
 from lib.runs import Comparison
 
 
@@ -15,7 +15,7 @@ pytestmark = pytest.mark.usefixtures("steady")
 
 
 def _no_training(monkeypatch):
-    monkeypatch.setattr(experiments, "compare", lambda *a, **k: pytest.fail("trained a stored comparison"))
+    monkeypatch.setattr(comparisons, "compare", lambda *a, **k: pytest.fail("trained a stored comparison"))
 
 
 def _same(a: Comparison, b: Comparison):
@@ -37,8 +37,8 @@ def test_a_stored_comparison_is_read_back_exactly_without_training(task, monkeyp
 def test_other_settings_or_other_code_are_not_served_from_the_store(task, monkeypatch):
     stored.compare_stored(task, 2, 0, identity="toy-b")
     calls = []
-    real = experiments.compare
-    monkeypatch.setattr(experiments, "compare", lambda *a, **k: calls.append(a) or real(*a, **k))
+    real = comparisons.compare
+    monkeypatch.setattr(comparisons, "compare", lambda *a, **k: calls.append(a) or real(*a, **k))
     stored.compare_stored(task, 2, 1, identity="toy-b")             # another seed
     stored.compare_stored(task, 2, 0, identity="toy-b", epochs=3)   # another option
     monkeypatch.setattr(versions, "code_version", lambda: "edited")
@@ -75,10 +75,10 @@ def test_the_sweep_fills_the_store_for_named_tasks(task, monkeypatch):
 
 
 def test_what_cannot_go_to_disk_is_kept_in_memory(task, monkeypatch):
-    c = experiments.compare(task, 2, 0)
+    c = comparisons.compare(task, 2, 0)
     c.scratch.predict = lambda texts: None  # like a text way: not storable
     calls = []
-    monkeypatch.setattr(experiments, "compare", lambda *a, **k: calls.append(1) or c)
+    monkeypatch.setattr(comparisons, "compare", lambda *a, **k: calls.append(1) or c)
     assert stored.compare_stored(task, 2, 0, identity="toy-f") is c
     assert stored.compare_stored(task, 2, 0, identity="toy-f") is c
     assert calls == [1] and not stored.entry_path("toy-f", 2, 0, {}).exists()

@@ -1,0 +1,81 @@
+"""The two experiments on one labeled draw: `compare` (every way side by side) and `depth_profile`
+(test accuracy of the frozen head after every stage of a backbone, pretrained against random
+weights). `lib.sweeps.sweep` repeats `compare` over sizes and seeds; `lib.stored` keeps results;
+`lib.experiments` gathers them all for callers.
+
+A task is a name from lib.tasks.TASKS, a `Task`, or a dataset from `lib.data.load_images` /
+`lib.data.load_texts` (then a stratified quarter is held out as its test set).
+"""
+import numpy as np
+import pandas as pd
+
+from lib import cache
+from lib.device import training_slot
+from lib.runs import Comparison, draw
+from lib.tasks import resolve_options, resolve_task
+
+def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **options) -> Comparison:
+    """Learn the same `n_per_class` labeled examples per class every way, side by side.
+
+    options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
+    "mobilenet_v3_large"); cut="auto" (cross-validated on the labeled draw) or a stage name such
+    as "stage4" (lib.image.backbones.cuts_of lists them); finetune=True (the third way); control=False
+    (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
+    no early stopping, keep the last weights). For text, see lib.text.ways.
+    progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
+    """
+    t = resolve_task(task)
+    options = resolve_options(t.kind, options)
+    if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
+        raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
+    train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+    if t.kind == "image":
+        from lib.image.ways import image_runs as ways
+    else:
+        from lib.text.ways import text_runs as ways
+    # One training at a time per process: torch's random generator is shared by all sessions,
+    # so this is what makes the same seed give the same numbers on a classroom server.
+    wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
+    with cache.scope(t), training_slot(wait):  # an upload's derived data stays with it (lib.cache)
+        runs, backbone, notices, *details = ways(t, train_index, val_index, seed, progress=progress,
+                                                 stop=stop, **options)
+    return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
+                      val_index, t.test.labels, notices, dict(options), *details)
+
+
+DEPTH_SEEDS = range(5)  # seeds per point of a depth profile: enough for a band, fast enough to wait for
+
+
+def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "efficientnet_lite0",
+                  control: bool = True, progress=None) -> pd.DataFrame:
+    """Test accuracy of the frozen head (the linear probe) after every stage of `backbone`.
+
+    One row per stage x weights x seed: columns cut, depth, feature_dim, pretrained, seed,
+    test_accuracy. `control=True` adds the same architecture with random frozen weights, which
+    tells what pretraining adds at each depth. Every stage comes from one cached forward pass.
+    """
+    from lib.image import features
+    from lib.image.ways import get_backbone, probe_run
+    t = resolve_task(task)
+    if t.kind != "image":
+        raise ValueError(f"a depth profile needs an image task, got {t.name!r} ({t.kind})")
+    seeds = [int(s) for s in seeds]
+    pre = get_backbone(backbone, True)  # offline, a downloadable network falls back to Lite0...
+    nets = [pre] + ([get_backbone(pre.name, False)] if control else [])  # ...and so does its control
+    rows, total, done = [], len(nets) * len(seeds) * len(nets[0].cuts), 0
+    for bb in nets:
+        for images in (t.pool.images, t.test.images):  # once per network, before the probes
+            features.all_cuts(bb, images, t.backbone_size, persist=not t.private)
+        for seed in seeds:
+            train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+            labeled = np.concatenate([train_index, val_index])
+            for cut in bb.cuts:
+                r = probe_run("probe", bb, cut, t, labeled, seed)
+                rows.append((cut, bb.depth(cut), bb.dim(cut),
+                             bool(bb.pretrained_on), seed, r.test_accuracy))
+                done += 1
+                if progress:
+                    progress(done, total)
+    out = pd.DataFrame(rows, columns=["cut", "depth", "feature_dim", "pretrained", "seed", "test_accuracy"])
+    out.attrs.update(backbone=nets[0].description, notices=[nets[0].notice] if nets[0].notice else [])
+    return out
