@@ -3,7 +3,7 @@ from pathlib import Path
 
 import streamlit as st
 
-from ui import presenter, warmup
+from ui import presenter, state, warmup
 
 # The tab's icon is a file the app serves itself (Streamlit's own): with none set, each page's
 # Material icon becomes its favicon, and the browser fetches that from fonts.gstatic.com (it
@@ -27,6 +27,8 @@ page = st.navigation([st.Page(path, title=title, icon=icon, default=(i == 0))
                       for i, (path, title, icon) in enumerate(PAGES)])
 st.sidebar.caption("Every number in Transfer Lab is computed live, or read from a cache the "
                    "same code filled.")
+with st.sidebar:  # draws nothing; a lost server's tabs rebuild their view from the URL (ui/state.py)
+    state.rerun_after_reconnect()
 if presenter.sidebar_toggle():  # ?present=1: big type, sidebar tucked away, a guided path
     st.set_page_config(initial_sidebar_state="collapsed")
 presenter.apply_css()

@@ -84,9 +84,10 @@ def experiment():
             "(see its toy at the bottom). A sentence encoder pretrained on far more text, "
             "transfer B, is the fairer picture of what pretraining can give.")
 
-    st.subheader("Train vs validation, epoch by epoch")
-    st.caption("Dashed: accuracy on the reviews a way trains on. Solid: on held-back validation "
-               "reviews.")
+    st.subheader("Train vs test, epoch by epoch")
+    st.caption("Dashed: accuracy on the reviews a way trains on. Solid: on the test reviews, shown "
+               "for reading only (no way stops or chooses by it). A wide gap is memorising "
+               "instead of learning.")
     h = cards.histories(c)
     acc, loss = st.tabs(["Accuracy", "Loss"])
     cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)

@@ -41,6 +41,14 @@ def key(*parts) -> str:
     return hashlib.sha256(text.encode()).hexdigest()[:20]
 
 
+def code_of(*files) -> str:
+    """Hash of the source files that compute a cached thing: changed code never reads old results."""
+    h = hashlib.sha256()
+    for f in files:
+        h.update(Path(f).read_bytes())
+    return h.hexdigest()[:12]
+
+
 def fingerprint(array: np.ndarray) -> str:
     """Content hash of an array: the same pixels give the same key, whatever made them."""
     h = hashlib.sha256(str((array.shape, str(array.dtype))).encode())

@@ -18,6 +18,7 @@ from lib.data.uploads import IMAGE_SIZE, MAX_CLASSES, UploadError, decode_image,
 from lib.image.ways import get_backbone
 from lib.models import linear_head
 from lib.probe import fit_probe
+from lib.runs import scaler
 
 FORMAT = "transfer-lab-head/1"
 USAGE = """\
@@ -60,11 +61,10 @@ class Head:
 
 
 def feature_stats(train: np.ndarray):
-    """The mean and spread lib.runs.standardise uses (tests/test_export.py checks that the two
-    give the same standardised features, bit for bit)."""
-    mean, std = train.mean(0), train.std(0)
-    std[std < 1e-12 * max(float(np.abs(train).max()), 1e-30)] = 1.0
-    return mean, std
+    """The mean and scale lib.runs.standardise uses, from its own fitted StandardScaler
+    (tests/test_export.py checks that the two give the same standardised features, bit for bit)."""
+    s = scaler(train)
+    return s.mean_, s.scale_
 
 
 def train_head(task, comparison, backbone: str) -> Head:

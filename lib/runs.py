@@ -7,6 +7,7 @@ import numpy as np
 import pandas as pd
 import torch
 from scipy.stats import binomtest
+from sklearn.preprocessing import StandardScaler
 
 from lib.models import count_params
 from lib.train import TrainConfig, fit, predict_proba
@@ -104,15 +105,21 @@ def accuracy_interval(correct: int, n: int, level: float = 0.95) -> tuple:
     return (float(ci.low), float(ci.high))
 
 
-def standardise(train: np.ndarray, *others: np.ndarray):
-    """z-score features with the training examples' statistics only (never the test set's).
+def scaler(train: np.ndarray) -> StandardScaler:
+    """scikit-learn's StandardScaler fitted on the training examples only (never the test set),
+    in float64: a random network's features are ~1e-9, and float32 would lose their spread.
+    A feature constant over the training examples is left unscaled (its scale is 1)."""
+    return StandardScaler().fit(np.asarray(train, dtype=np.float64))
 
-    Frozen features differ wildly in scale between backbones (a random network's are ~1e-9);
-    putting them on one scale lets one learning rate mean the same thing for every head.
+
+def standardise(train: np.ndarray, *others: np.ndarray):
+    """z-score features with the training examples' statistics (`scaler`), as float32.
+
+    Frozen features differ wildly in scale between backbones; putting them on one scale lets
+    one learning rate mean the same thing for every head.
     """
-    mean, std = train.mean(0), train.std(0)
-    std[std < 1e-12 * max(float(np.abs(train).max()), 1e-30)] = 1.0
-    return [((a - mean) / std).astype(np.float32) for a in (train, *others)]
+    s = scaler(train)
+    return [s.transform(np.asarray(a, dtype=np.float64)).astype(np.float32) for a in (train, *others)]
 
 
 def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
@@ -123,7 +130,8 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
     Pass `model` as a zero-argument factory (e.g. `lambda: ScratchCNN(2)`) so that its initial
     weights are drawn under `seed` and depend on nothing that ran before. `trainer(x, y, test,
     stop) -> (model, history, seconds)` replaces lib.train.fit for a way with its own recipe
-    (the linear probe). Every epoch's test accuracy goes into the history, for display only.
+    (the linear probe). Test accuracy at lib.train.CURVE_EPOCHS goes into the history, for
+    display only.
     """
     as_t = lambda a: a if isinstance(a, torch.Tensor) else torch.as_tensor(a)
     x, x_test = as_t(x), as_t(x_test)

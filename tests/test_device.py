@@ -36,17 +36,26 @@ def test_a_bad_device_setting_names_the_variable(monkeypatch):
 def test_fit_trains_where_device_says_and_returns_the_model_on_the_cpu(monkeypatch):
     from torch import nn
     from lib import train
-    asked, seen = [], []
+    seen = []
+
+    class RanThere(Exception):
+        pass
 
     class Spy(nn.Linear):
         def forward(self, x):
-            seen.append(x.device.type)
+            seen.append((x.device.type, self.weight.device.type))
+            if x.device.type == "meta":  # shapes only: nothing to train on, we know where it ran
+                raise RanThere
             return super().forward(x)
 
-    monkeypatch.setattr(train, "device", lambda: asked.append(1) or torch.device("cpu"))
-    x = torch.randn(12, 3)
-    model, _, _ = train.fit(Spy(3, 2), x, (x[:, 0] > 0).long(), config=train.TrainConfig(max_epochs=2))
-    assert asked and set(seen) == {"cpu"}
+    x, y = torch.randn(12, 3), (torch.randn(12) > 0).long()
+    # a device other than the CPU ("meta": tensors with shapes and no data, on any machine)
+    monkeypatch.setattr(train, "device", lambda: torch.device("meta"))
+    with pytest.raises(RanThere):
+        train.fit(Spy(3, 2), x, y, config=train.TrainConfig(max_epochs=2))
+    assert seen == [("meta", "meta")]  # the batch and the weights went where device() said
+    monkeypatch.setattr(train, "device", lambda: torch.device("cpu"))
+    model, _, _ = train.fit(Spy(3, 2), x, y, config=train.TrainConfig(max_epochs=2))
     assert {p.device.type for p in model.parameters()} == {"cpu"}
 
 

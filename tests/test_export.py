@@ -17,3 +17,13 @@ def test_feature_stats_give_the_engines_standardised_features_bit_for_bit():
     assert std[1] == 1.0 and std[2] < 1e-8
     for raw, engine in ((train, z_train), (other, z_other)):
         assert np.array_equal(((raw - mean) / std).astype(np.float32), engine)
+
+
+def test_the_engine_standardises_as_scikit_learn_does():
+    from sklearn.preprocessing import StandardScaler
+    rng = np.random.default_rng(1)
+    train, other = rng.normal(0, 1e-9, (30, 4)), rng.normal(0, 1e-9, (8, 4))
+    reference = StandardScaler().fit(train)
+    z_train, z_other = standardise(train, other)
+    assert np.allclose(z_other, reference.transform(other), atol=1e-6)
+    assert np.allclose(z_train.mean(0), 0, atol=1e-6) and np.allclose(z_train.std(0), 1, atol=1e-5)

@@ -47,3 +47,29 @@ def test_feature_keys_hold_weights_transform_and_extracting_code(monkeypatch):
     assert features._key(SimpleNamespace(**{**vars(bb), "weights": "x"}), images, None) != base
     monkeypatch.setattr(features, "CODE", "changed")
     assert features._key(bb, images, None) != base                     # other extraction code
+
+
+def test_the_code_that_counts_weights_for_the_parameters_page_is_hashed_too():
+    hashed = {str(p.relative_to(versions.ROOT)) for p in versions.engine_files()}
+    assert "lib/counts.py" in hashed  # sweeps store its formula beside their numbers
+
+
+def test_word_vectors_and_sentence_embeddings_are_keyed_by_the_code_that_makes_them(monkeypatch, tmp_path):
+    from lib import cache
+    from lib.text import encoders, skipgram
+    monkeypatch.setenv(cache.CACHE_ENV, str(tmp_path))
+    trained, encoded = [], []
+    monkeypatch.setattr(skipgram, "train", lambda texts, config, seed, progress: trained.append(1)
+                        or skipgram.WordVectors(["good"], np.ones((1, 2), np.float32)))
+    fake = SimpleNamespace(encode=lambda texts, **kw: encoded.append(1) or np.ones((len(texts), 3)),
+                           get_sentence_embedding_dimension=lambda: 3)
+    monkeypatch.setattr(encoders, "load", lambda: fake)
+    texts = ["a good film", "a bad film"]
+    for _ in range(2):
+        skipgram.pretrained(texts)
+        encoders.embed(texts)
+    assert len(trained) == 1 and len(encoded) == 1   # the second time: from the cache
+    monkeypatch.setattr(cache, "code_of", lambda *files: "edited")
+    skipgram.pretrained(texts)
+    encoders.embed(texts)
+    assert len(trained) == 2 and len(encoded) == 2   # edited code never reads the old ones

@@ -1,10 +1,12 @@
 """Running a comparison with a progress bar and caches, and showing its results: a card per way,
 side by side, charts drawn from cached specs, the verdict with its test, and the recipes."""
 from contextlib import contextmanager
+import time
 
 import pandas as pd
 import streamlit as st
 
+from lib.image.ways import RETRY_S
 from lib.runs import VALIDATION_FRACTION, VALIDATION_MIN_PER_CLASS, verdict as verdict_words, verdict_test
 from lib.stored import compare_stored
 from ui import charts, presenter
@@ -49,11 +51,30 @@ def cached_compare(task, n_per_class: int, seed: int, _progress=None, **options)
     return compare_stored(task, n_per_class, seed, progress=_progress, **options)
 
 
+_fallbacks: dict = {}  # (cached function, its settings) -> when a fallback result was cached
+
+
+def until_back(cached, *args, notices=lambda result: result.notices, **kwargs):
+    """`cached(*args, **kwargs)`, an st.cache_data function, but a result made with a fallback
+    (`notices(result)` not empty: the download failed) is kept only RETRY_S, as lib.image.ways
+    keeps the fallback backbone itself: then it is computed again, which tries the download
+    again, so the page shows the real network once the network is back. Real results stay."""
+    key = (cached, args, tuple(sorted((k, v) for k, v in kwargs.items() if not k.startswith("_"))))
+    since = _fallbacks.get(key)
+    if since is not None and time.monotonic() - since >= RETRY_S:
+        cached.clear(*args, **kwargs)
+        _fallbacks.pop(key, None)
+    result = cached(*args, **kwargs)
+    if notices(result):
+        _fallbacks.setdefault(key, time.monotonic())
+    return result
+
+
 def run_compare(task, n_per_class, seed, **options):
     """cached_compare with a progress bar that disappears when done; None (and an st.error) on failure."""
     bar = Progress("Training both ways…")
     try:
-        return cached_compare(task, n_per_class, seed, _progress=bar, **options)
+        return until_back(cached_compare, task, n_per_class, seed, _progress=bar, **options)
     except ValueError as err:
         st.error(f"Could not train: {err}")
         return None
@@ -137,6 +158,7 @@ def training_settings_expander(extra: dict | None = None) -> None:
             "Validation split": f"{VALIDATION_FRACTION:.0%} of each class's labeled examples, held "
                                 f"back for early stopping only when that is at least "
                                 f"{VALIDATION_MIN_PER_CLASS} per class; never from the test set",
-            "Accuracy interval": "95% Wilson score interval over the test examples",
+            "Accuracy interval": "the range the true accuracy lies in with 95 % confidence, "
+                                 "given how few test examples there are (a Wilson score interval)",
         })
         st.table(pd.DataFrame({"setting": list(rows), "value": list(rows.values())}).set_index("setting"))

@@ -115,8 +115,9 @@ def depth_section(task: str, n: int, backbone: str) -> None:
                f"pretraining adds at that depth.")
     bar = cards.Progress("Training the head after every stage…")
     try:
-        profile = _profile(task, n, backbone, _progress=lambda done, total: bar(
-            f"Head after every stage: {done} of {total} trained", done / total))
+        profile = cards.until_back(_profile, task, n, backbone, notices=lambda p: p.attrs.get("notices"),
+                                   _progress=lambda done, total: bar(
+                                       f"Head after every stage: {done} of {total} trained", done / total))
     except (ValueError, Unavailable) as err:
         st.error(f"Could not measure the depth profile: {err}")
         return

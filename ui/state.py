@@ -39,3 +39,17 @@ def remember(**settings) -> None:
         text = str(int(value)) if isinstance(value, bool) else str(value)
         if st.query_params.get(key) != text:
             st.query_params[key] = text
+
+
+# Streamlit's frontend asks for a new run after its websocket reconnects only when the page has
+# an auto-rerunning fragment (or its last run was a fragment run, or unfinished). A reconnect to
+# a restarted server, or to another replica behind the balancer, lands in a new session that
+# knows none of the page's fragments: without that run, the page keeps its old results and drops
+# the next slider moves ("The fragment with id ... does not exist anymore"). An empty fragment
+# that reruns once an hour costs nothing and makes every reconnect rebuild the view from its URL.
+RECONNECT_RERUN_EVERY = "1h"
+
+
+@st.fragment(run_every=RECONNECT_RERUN_EVERY)
+def rerun_after_reconnect() -> None:
+    """Draws nothing; see RECONNECT_RERUN_EVERY."""

@@ -250,7 +250,9 @@ def show_result(result) -> None:
                f"(+ {len(c.val_index)} for validation), tested on {len(c.test_labels)} held out "
                f"({TEST_FRACTION:.0%} of each class, stratified), seed {c.seed}.")
     cards.side_by_side(c)
-    st.subheader("Train vs validation, epoch by epoch")
+    st.subheader("Train vs test, epoch by epoch")
+    st.caption("Dashed: accuracy on the examples a way trains on. Solid: on the held-out test "
+               "examples, shown for reading only (no way stops or chooses by it).")
     st.altair_chart(charts.history_chart(cards.histories(c)), width="stretch")
     st.subheader("Per class")
     st.dataframe(per_class(result), hide_index=True)

@@ -11,7 +11,6 @@
   input transform, this code and the images' content: a slider move never recomputes features,
   and changed images, weights or code never reuse stale ones.
 """
-import hashlib
 import threading
 from pathlib import Path
 
@@ -22,8 +21,7 @@ from torchvision.transforms.v2 import functional as TF
 from lib import cache
 from lib.device import limited_threads
 
-CODE = hashlib.sha256(b"".join((Path(__file__).parent / f).read_bytes()
-                               for f in ("features.py", "backbones.py"))).hexdigest()[:12]
+CODE = cache.code_of(*(Path(__file__).parent / f for f in ("features.py", "backbones.py")))
 _locks: dict = {}   # key -> lock: one computation of the same features at a time
 _memory: dict = {}  # key -> {cut: array}; a private (uploaded) set lives only here
 

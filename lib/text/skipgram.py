@@ -120,7 +120,8 @@ def pretrained(texts, config: SkipGramConfig = SkipGramConfig(), seed: int = 0, 
     """`train`, read back from the disk cache when these texts and settings were seen before.
     Inside `cache.scope()` of private data (an upload), kept in its own store only."""
     texts = list(texts)
-    k = cache.key("sgns-v1", asdict(config), seed, cache.fingerprint(np.array(texts, dtype=str)))
+    k = cache.key("skipgram", cache.code_of(__file__), asdict(config), seed,
+                  cache.fingerprint(np.array(texts, dtype=str)))
     if (private := cache.private_store()) is not None:
         if ("skipgram", k) not in private:
             private["skipgram", k] = train(texts, config, seed, progress)
