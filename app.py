@@ -38,7 +38,9 @@ presenter.guided_path(page.url_path)
 # imports the engine through warmup.ready(), which waits while the warm-up imports it.
 if page.url_path:
     warmup.start()
-    warmup.ready()
+    if not warmup.loaded():  # only the first page a fresh server runs waits here, and says why
+        with st.spinner("Loading the engine (torch and the models), once per server: a few seconds…"):
+            warmup.ready()
 try:
     page.run()
 finally:  # once per server: torch, the tasks and the pretrained models load in the background,

@@ -1,7 +1,8 @@
 """Learning curves: test accuracy against the amount of labeled data, every way, over seeds.
 
-What is ready shows at once: the text before the engine loads, the chart from the runs already
-on disk; missing runs then train smallest size first, and the chart grows with each size.
+What is ready shows at once: the chart from the runs already on disk (on a fresh server, after
+app.py's spinner while the engine imports, once); missing runs then train smallest size first,
+and the chart grows with each size.
 """
 import pandas as pd
 import streamlit as st
@@ -13,7 +14,8 @@ st.markdown(
     "examples and other initial weights. The line is the mean over seeds, the band its 95% "
     "interval. The horizontal axis doubles at every step.")
 
-# Imported after the text above has been sent: on a fresh server torch takes seconds to load.
+# Imported after the text above: under app.py the engine is loaded already (warmup.ready);
+# a page run on its own (AppTest) shows its text before torch takes seconds to load.
 from lib import curves  # noqa: E402
 from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
 from ui import cards, charts, controls, images as ui_images, presenter, state  # noqa: E402

@@ -32,7 +32,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from pathlib import Path
 
 import websockets
@@ -40,6 +39,9 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+from scripts import serve  # noqa: E402
+
 SLIDER_KEY = "n_per_class"
 ANSWER_TIMEOUT_S = 120
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
@@ -48,18 +50,10 @@ DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCE
 # ---------------------------------------------------------------- the server and its memory
 
 def start_server(port: int, root: Path = ROOT) -> subprocess.Popen:
-    env = dict(os.environ, TRANSFER_LAB_OFFLINE="1")
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1"],
-                            cwd=root, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=1)
-            return proc
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    sys.exit("streamlit did not start")
+    try:
+        return serve.start(port=port, root=root)[0]
+    except serve.DidNotStart as err:
+        sys.exit(str(err))
 
 
 def rss_bytes(pid: int) -> int:

@@ -16,17 +16,14 @@ ui/warmup.py). Each value is a fresh server; the default measures both 0 and 20 
 """
 import argparse
 import importlib.util
-import os
-import socket
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+from scripts import serve  # noqa: E402
 from ui.presenter import STEP_NAMES  # noqa: E402
 
 
@@ -55,27 +52,15 @@ def main():
             manifest = prefetch.read_pack(args.pack, Path(cache))
             print(f"unpacked {len(manifest)} files ({args.pack.stat().st_size / 1e6:.1f} MB) in "
                   f"{time.perf_counter() - t0:.1f} s")
-            env = dict(os.environ, TRANSFER_LAB_OFFLINE="1", TRANSFER_LAB_CACHE=cache)
+            env = {"TRANSFER_LAB_OFFLINE": "1", "TRANSFER_LAB_CACHE": cache}
             visit_all(env, shots.chromium(width, height), intro)
 
 
 def visit_all(env, drv, intro):
     """A fresh server; home, `intro` seconds, then every other page; prints each page's time."""
     from selenium.webdriver.common.by import By
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
     t0 = time.perf_counter()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1"], cwd=ROOT, env=env,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    while True:
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
+    proc, url = serve.start(env, timeout=None)
     print(f"server answering after {time.perf_counter() - t0:.1f} s; {intro:.0f} s on the home page")
     try:
         print(f"{'page':16} {'appeared s':>10}  errors")
@@ -90,8 +75,7 @@ def visit_all(env, drv, intro):
                 time.sleep(intro)
     finally:
         drv.quit()
-        proc.terminate()
-        proc.wait(20)
+        serve.stop(proc)
 
 
 if __name__ == "__main__":

@@ -12,36 +12,15 @@ Needs Debian's chromium and chromium-driver, and selenium.
 import argparse
 import os
 import shutil
-import socket
-import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from scripts import serve  # noqa: E402
 from ui.presenter import STEP_NAMES  # noqa: E402
-
-
-def start_app() -> tuple:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1"], cwd=ROOT,
-                            env=dict(os.environ, TRANSFER_LAB_OFFLINE="1"),
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    sys.exit("streamlit did not start")
 
 
 def chromium(width: int, height: int):
@@ -85,7 +64,10 @@ def main():
     args = ap.parse_args()
     width, height = (int(v) for v in args.size.split("x"))
     args.out.mkdir(parents=True, exist_ok=True)
-    proc, url = (None, args.url.rstrip("/")) if args.url else start_app()
+    try:
+        proc, url = (None, args.url.rstrip("/")) if args.url else serve.start()
+    except serve.DidNotStart as err:
+        sys.exit(str(err))
     drv = chromium(width, height)
     try:
         drv.get(url)  # "/" first: a fresh server serves pages/ without app.py until app.py has run
@@ -105,8 +87,7 @@ def main():
     finally:
         drv.quit()
         if proc:
-            proc.terminate()
-            proc.wait(20)
+            serve.stop(proc)
 
 
 if __name__ == "__main__":

@@ -6,18 +6,13 @@ Needs Debian's `chromium` and `chromium-driver` (installed by .ci/run); skipped 
 """
 import os
 import shutil
-import socket
-import subprocess
-import sys
 import time
-import urllib.request
-from pathlib import Path
 
 import pytest
 
+from scripts import serve
 from ui.presenter import STEPS
 
-ROOT = Path(__file__).resolve().parents[1]
 RENDER_TIMEOUT_S = 600  # a fresh cache renders the dress photos and computes features first
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -33,33 +28,15 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 
 def start_server(env_extra=None):
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    env = {**os.environ, "TRANSFER_LAB_OFFLINE": "1", **(env_extra or {})}  # cache folder: conftest
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-         f"--server.port={port}", "--server.address=127.0.0.1"],
-        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    url = f"http://127.0.0.1:{port}"
-    for _ in range(240):
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            return proc, url
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("streamlit exited at start:\n" + proc.stdout.read())
-            time.sleep(0.5)
-    proc.kill()
-    pytest.fail(f"streamlit did not answer on {url} within 2 minutes")
+    """A server of its own (its cache folder: conftest), offline; its output kept for a failure."""
+    try:
+        return serve.start(env_extra, capture=True)
+    except serve.DidNotStart as err:
+        pytest.fail(str(err))
 
 
 def stop_server(proc):
-    proc.terminate()
-    try:
-        proc.wait(10)
-    except subprocess.TimeoutExpired:
-        proc.kill()
+    serve.stop(proc)
 
 
 @pytest.fixture(scope="module")

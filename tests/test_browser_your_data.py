@@ -4,18 +4,13 @@ own <input type=file>, good ones and bad ones, then both ways are trained.
 Needs Debian's chromium + chromium-driver and selenium (CI installs them); skipped otherwise.
 """
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
 
+from scripts import serve
 from upload_files import blue, red, zipped
 
-ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
 pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
                                 reason="chromium and chromedriver are not installed (CI installs them)")
@@ -27,30 +22,11 @@ from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
-def free_port():
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 @pytest.fixture(scope="module")
 def app_url():
-    port = free_port()
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
-                             f"--server.port={port}", "--server.address=127.0.0.1",
-                             "--browser.gatherUsageStats=false"], cwd=ROOT,
-                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    url = f"http://127.0.0.1:{port}"
-    while True:  # no time limit in tests: wait until it answers or dies
-        try:
-            urllib.request.urlopen(url + "/_stcore/health", timeout=1)
-            break
-        except OSError:
-            assert proc.poll() is None, "streamlit exited before answering"
-            time.sleep(0.5)
+    proc, url = serve.start(timeout=None)  # no time limit in tests: it answers or it dies
     yield url
-    proc.terminate()
-    proc.wait()
+    serve.stop(proc)
 
 
 @pytest.fixture(scope="module")

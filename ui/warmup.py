@@ -26,6 +26,11 @@ _started = threading.Event()
 _ready = threading.Event()  # ready() has finished once
 
 
+def loaded() -> bool:
+    """ready() has finished: nothing left to wait for."""
+    return _ready.is_set()
+
+
 def ready() -> None:
     """The engine (lib.imports.engine) and every module of this app package, imported once, one
     thread at a time: a page that runs after this imports nothing the warm-up might be importing."""
