@@ -19,7 +19,8 @@ ui_images.experiment("ants_bees", default_n=8, hi=task.max_per_class(), step="an
 skipped = getattr(task, "skipped", [])
 cards.training_settings_expander(ui_images.recipes() | {
     "Photos": f"{len(task.pool)} to learn from (train/), {len(task.test)} to test on (val/); "
-              f"{len(skipped)} file(s) in the zip that are not photos were left out"
+              + ("1 file in the zip that is not a photo was left out" if len(skipped) == 1 else
+                 f"{len(skipped)} files in the zip that are not photos were left out")
               + (f" ({', '.join(skipped)})" if skipped else ""),
     "Checksum": f"sha256 {photos.checksum() or 'not recorded'} of the zip as it arrived "
                 "(recorded on first download: no published checksum to check against)",

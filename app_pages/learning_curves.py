@@ -95,8 +95,9 @@ for notice in results.attrs["notices"]:
     st.warning(notice, icon=":material/warning:")
 
 summary = curves.summarise(results)
-st.caption(f"Transfer backbone: {results.backbone.iloc[0]}. {seeds} seed(s) per point; test set "
-           "and training settings as on the task's own page. Hover a point for its numbers.")
+st.caption(f"Transfer backbone: {results.backbone.iloc[0]}. {seeds} seed{'s' if seeds != 1 else ''} "
+           "per point; test set and training settings as on the task's own page. Hover a point for "
+           "its numbers.")
 
 # The headline: how much labeled data transfer is worth, read off the two curves.
 measured = sorted(summary[summary.method == "transfer"].n_per_class)

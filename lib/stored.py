@@ -18,6 +18,7 @@ warm-up (ui/warmup.py) can prepare the movie-review page's default view before a
 """
 import dataclasses
 import json
+import os
 import threading
 from collections import OrderedDict
 
@@ -34,6 +35,26 @@ _ARRAYS = ("train_index", "val_index", "test_labels")
 MEMORY_ENTRIES = 16
 _memory: OrderedDict = OrderedDict()  # path -> Comparison, for those that cannot be stored
 _memory_lock = threading.Lock()
+_computing: dict = {}  # path -> lock: one computation of a result at a time
+
+
+def _one_at_a_time(path):
+    """The lock for computing the result at `path`. The warm-up (ui/warmup.py) and the first
+    visitor ask for the same default view at once on a fresh server: the second waits, then reads
+    what the first stored, instead of training it all again (measured: it did, twice)."""
+    with _memory_lock:
+        return _computing.setdefault(path, threading.Lock())
+
+
+def _forked() -> None:
+    """A forked sweep worker keeps only the thread that forked: a lock another thread held then
+    would stay held in the child for ever."""
+    global _memory_lock
+    _memory_lock = threading.Lock()
+    _computing.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
@@ -93,14 +114,20 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
     options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     identity = identity or (task if isinstance(task, str) else None)
     path = entry_path(identity, n_per_class, seed, options) if identity else None
-    if path is not None:
-        with _memory_lock:
-            if path in _memory:
-                return _memory[path]
-        if (found := load(path)) is not None:
-            return found
+    if path is None:
+        return comparisons.compare(task, n_per_class, seed, progress=progress, **options)
+    with _one_at_a_time(path):
+        return _stored_or_computed(path, task, n_per_class, seed, progress, options)
+
+
+def _stored_or_computed(path, task, n_per_class, seed, progress, options):
+    with _memory_lock:
+        if path in _memory:
+            return _memory[path]
+    if (found := load(path)) is not None:
+        return found
     c = comparisons.compare(task, n_per_class, seed, progress=progress, **options)
-    if path is not None and not save(path, c) and not c.notices:
+    if not save(path, c) and not c.notices:
         with _memory_lock:
             _memory[path] = c
             while len(_memory) > MEMORY_ENTRIES:
@@ -112,15 +139,16 @@ def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options
     """`depth_profile(...)` of a named task, kept on disk as CSV like a comparison (same key
     policy: task, size, seeds, options, engine code). Other tasks are simply computed."""
     seeds = [int(s) for s in seeds]
-    path = None
-    if isinstance(task, str):
-        name = result_key("profile", task, n_per_class, seeds, options)
-        path = cache.cache_dir("profiles") / f"{name}.csv"
+    if not isinstance(task, str):
+        return comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
+    name = result_key("profile", task, n_per_class, seeds, options)
+    path = cache.cache_dir("profiles") / f"{name}.csv"
+    with _one_at_a_time(path):
         try:
             return pd.read_csv(path).astype({"pretrained": bool})
         except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
             path.unlink(missing_ok=True)
-    profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
-    if path is not None and not profile.attrs.get("notices"):
-        cache.save_text(path, profile.to_csv(index=False))
-    return profile
+        profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
+        if not profile.attrs.get("notices"):
+            cache.save_text(path, profile.to_csv(index=False))
+        return profile

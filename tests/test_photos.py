@@ -75,7 +75,7 @@ def test_downloaded_once_checked_recorded_and_then_used_offline(fresh, monkeypat
     (b"<html>captive portal</html>", "not a zip"),
     (hymenoptera_zip({("train", "ants"): 62, ("train", "bees"): 3, ("val", "ants"): 31,
                       ("val", "bees"): 30}), "too few photos in train/bees"),
-])
+], ids=["not a zip", "too few bees"])
 def test_a_wrong_download_says_why_and_leaves_nothing_behind(fresh, monkeypatch, body, why):
     server = serve(monkeypatch, body)
     with pytest.raises(downloads.Unavailable, match=why):
