@@ -47,7 +47,7 @@ links = [
     ("app_pages/learning_curves.py", "Learning curves", "show_chart", "Accuracy as labeled data grows, over seeds."),
     ("app_pages/overfitting.py", "Overfitting", "psychology", "Memorising instead of learning, epoch by epoch."),
     ("app_pages/parameters.py", "Parameters", "calculate", "How many weights each way has to learn."),
-    ("app_pages/your_data.py", "Your own data", "folder_open", "Bring photos or texts and compare both ways."),
+    ("app_pages/your_data.py", "Your own data", "folder_open", "Bring photos or texts and compare the ways."),
 ]
 for i, (path, title, icon, blurb) in enumerate(links):
     with cols[i % 3]:

@@ -93,6 +93,10 @@ weights = table.set_index("name")
 head = head_weights(int(weights.loc["efficientnet_lite0", "features"]), classes)  # the dress ways' sizes
 rule = {charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
         charts.NAMES["control"]: head} if task == "dress" else {}
+if task == "dress":
+    from lib.image.finetune import trained_weights
+    from lib.image.ways import get_backbone
+    rule[charts.NAMES["finetune"]] = trained_weights(get_backbone("efficientnet_lite0"), classes)
 measured = pd.DataFrame(rows, columns=["way", "measured: labeled per class", "note"])
 measured["trained weights"] = measured.way.map(rule)
 measured["rule of thumb: labeled per class"] = measured["trained weights"] * PER_WEIGHT / classes
@@ -102,5 +106,6 @@ st.dataframe(measured.style.format({"measured: labeled per class": "{:.0f}",
 st.caption(f"Measured: where each way's mean curve over {len(DEFAULT_SEEDS)} seeds first reaches "
            f"{target_pct} % test accuracy ({'complete' if results.attrs['complete'] else 'partial'} "
            f"default sweep, {results.backbone.iloc[0]}). Rule of thumb: the trained weights ÷ "
-           f"{1 / PER_WEIGHT:.0f}, split over {classes} classes. Rows without trained weights are "
-           "ways this table has no count for.")
+           f"{1 / PER_WEIGHT:.0f}, split over {classes} classes. The frozen head is counted as read "
+           "after the last stage, the most a head can have here (after an earlier stage it has "
+           "fewer). Rows without trained weights are ways this table has no count for.")

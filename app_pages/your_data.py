@@ -1,4 +1,4 @@
-"""Your own data: bring photos or texts, and watch both ways learn them side by side."""
+"""Your own data: bring photos or texts, and watch every way learn them side by side."""
 import streamlit as st
 
 from lib.data import split_task
@@ -10,8 +10,9 @@ from ui import cards, controls, presenter, upload as up
 
 st.title(":material/folder_open: Your own data")
 st.markdown(
-    "Does it work on *your* data? Name a few classes, add examples of each, and the same two ways "
-    "learn them: a small network **from scratch**, and a small head on a **pretrained** network. "
+    "Does it work on *your* data? Name a few classes, add examples of each, and the same ways "
+    "learn them side by side: a small network **from scratch**, and a **pretrained** network "
+    "with a small head on its frozen features (for photos also with its top fine-tuned). "
     "A quarter of each class is held out to test on. This is the teaching version of a service "
     "that builds a classifier from your uploads on top of pretrained models, tests it in a web "
     "page, and hands it to you to use elsewhere. Your files, and everything computed from them, "
@@ -37,7 +38,7 @@ else:
     dataset, options = (texts.table.dataset if texts.table else None), {}
     names = [t[:40] for t in dataset.texts] if dataset is not None else []
 
-st.header("Train both ways")
+st.header("Train and compare")
 for p in problems:
     st.warning(p)
 if dataset is not None and not problems:
@@ -45,7 +46,7 @@ if dataset is not None and not problems:
     if st.session_state.get("n_per_class", hi) > hi:
         st.session_state["n_per_class"] = hi  # fewer images now than when the slider was set
     n = controls.n_per_class_slider(default=hi, hi=hi, lo=1, doubling=False) if hi > 1 else 1
-    if st.button("Train both ways", key="train", type="primary"):
+    if st.button("Train every way", key="train", type="primary"):
         try:
             s[f"result_{kind}"] = up.train(dataset, names, n, seed, **options)
         except UploadError as err:

@@ -72,7 +72,7 @@ def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
     upload(driver, 0, write(tmp_path / "red", {f"r{i}.png": red(i) for i in range(5)}))
     wait_text(driver, "5 images")
     upload(driver, 1, write(tmp_path / "blue", {f"b{i}.png": blue(i) for i in range(5)}))
-    wait_text(driver, "Train both ways")
+    wait_text(driver, "Train every way")
 
     # bad files: text renamed .jpg into class 1, an unsafe zip; earlier images stay
     upload(driver, 0, write(tmp_path / "bad", {"notes.jpg": b"shopping list\n" * 10}))
@@ -82,7 +82,7 @@ def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
     body = driver.find_element(By.TAG_NAME, "body").text
     assert body.count("5 images") == 2
 
-    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Train both ways").click()
+    next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Train every way").click()
     wait_text(driver, "Confusion matrices")
     wait_idle(driver)
     body = driver.find_element(By.TAG_NAME, "body").text

@@ -31,8 +31,8 @@ def test_calculator_recomputes(page):
 
 
 def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
-    fake = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [4, 4, 8, 8],
-                         "seed": 0, "test_accuracy": [0.6, 0.7, 0.8, 0.72],
+    fake = pd.DataFrame({"method": ["scratch", "transfer", "finetune"] * 2, "n_per_class": [4, 4, 4, 8, 8, 8],
+                         "seed": 0, "test_accuracy": [0.6, 0.7, 0.7, 0.8, 0.72, 0.9],
                          "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
     fake.attrs.update(complete=True, notices=[], trained=0)
     monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
@@ -45,6 +45,8 @@ def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
     assert pd.isna(table.loc["transfer (frozen)", "measured: labeled per class"])  # never reaches 75 %
     assert table.loc["transfer (frozen)", "note"] == "never in this range"
     assert table.loc["transfer (frozen)", "trained weights"] == 2562
+    # fine-tuning trains Lite0's stage7 and head conv (counted from their tensors) and a new head
+    assert table.loc["fine-tuned", "trained weights"] == 1_020_162
 
 
 def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):

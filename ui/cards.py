@@ -72,7 +72,7 @@ def until_back(cached, *args, notices=lambda result: result.notices, **kwargs):
 
 def run_compare(task, n_per_class, seed, **options):
     """cached_compare with a progress bar that disappears when done; None (and an st.error) on failure."""
-    bar = Progress("Training both ways…")
+    bar = Progress("Training every way…")
     try:
         return until_back(cached_compare, task, n_per_class, seed, _progress=bar, **options)
     except ValueError as err:

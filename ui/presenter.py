@@ -171,7 +171,7 @@ def _parameters(comparison=None, features=None, classes=None, backbone_params=No
 
 def _your_data(comparison=None, **_):
     if comparison is None:
-        return "Bring a few labeled photos or texts: the same two ways, on your own data."
+        return "Bring a few labeled photos or texts: the same ways, on your own data."
     return _versus(comparison, "example") + _control(comparison)
 
 

@@ -182,7 +182,7 @@ def train(dataset, names, n_per_class: int, seed: int, **options):
     """compare() on the user's data with a progress bar; a result dict, or None after an st.error."""
     task = split_task(dataset)
     _, test_index = split_indices(dataset.labels, len(dataset.classes))  # which files are test
-    bar = cards.Progress("Training both ways on your data…")
+    bar = cards.Progress("Training every way on your data…")
     try:
         with cache.scope(task):  # what is derived from the upload stays with it, in this session
             c = compare(task, n_per_class, seed, progress=bar, **options)

@@ -38,6 +38,15 @@ class FineTuned(nn.Module):
         return self
 
 
+def trained_weights(backbone: Backbone, num_classes: int) -> int:
+    """How many weights fine-tuning trains: the unfrozen top, counted from its tensors, and the
+    new head, (D + 1) x C."""
+    from lib.heads import head_weights
+    from lib.models import count_params
+    return count_params(backbone.stages[backbone.depth(backbone.top_from):]) + \
+        head_weights(backbone.feature_dim, num_classes)
+
+
 def unfrozen_stages(backbone: Backbone) -> list:
     """The names of the stages fine-tuning trains."""
     return backbone.cuts[backbone.depth(backbone.top_from):]
