@@ -98,8 +98,10 @@ def run_card(run, n_train: int) -> None:
                f"train accuracy {percent(run.train_accuracy)} on {n_train} examples")
     frozen = run.total_params - run.trainable_params
     st.metric("Trained weights", f"{run.trainable_params:,}")
-    if frozen:
+    if frozen and run.formula:
         st.caption(f"Head: {run.formula} trained, on top of {frozen:,} frozen weights")
+    elif frozen:  # fine-tuning: the network's top and a new head, counted from their tensors
+        st.caption(f"The unfrozen top and a new head trained, on top of {frozen:,} frozen weights")
     else:
         st.caption("Every weight starts random and is learned from the labeled examples")
     epochs = int(run.history.epoch.max())
