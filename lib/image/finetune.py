@@ -39,12 +39,9 @@ class FineTuned(nn.Module):
 
 
 def trained_weights(backbone: Backbone, num_classes: int) -> int:
-    """How many weights fine-tuning trains: the unfrozen top, counted from its tensors, and the
-    new head, (D + 1) x C."""
-    from lib.heads import head_weights
+    """How many weights fine-tuning trains, counted from the live model as its card counts them."""
     from lib.models import count_params
-    return count_params(backbone.stages[backbone.depth(backbone.top_from):]) + \
-        head_weights(backbone.feature_dim, num_classes)
+    return count_params(FineTuned(backbone, num_classes), trainable_only=True)
 
 
 def unfrozen_stages(backbone: Backbone) -> list:

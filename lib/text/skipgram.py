@@ -22,6 +22,8 @@ from lib.device import limited_threads
 from lib.data.reviews import lexicon
 from lib.text.models import Vocab, tokenize
 
+CODE = cache.code_of(__file__)  # in every key: edited training code never reads old vectors
+
 
 @dataclass(frozen=True)
 class SkipGramConfig:
@@ -120,7 +122,7 @@ def pretrained(texts, config: SkipGramConfig = SkipGramConfig(), seed: int = 0, 
     """`train`, read back from the disk cache when these texts and settings were seen before.
     Inside `cache.scope()` of private data (an upload), kept in its own store only."""
     texts = list(texts)
-    k = cache.key("skipgram", cache.code_of(__file__), asdict(config), seed,
+    k = cache.key("skipgram", CODE, asdict(config), seed,
                   cache.fingerprint(np.array(texts, dtype=str)))
     if (private := cache.private_store()) is not None:
         if ("skipgram", k) not in private:
