@@ -1,0 +1,90 @@
+"""Is the dress task a test worth its name? (issue 21) How much of it the simplest model solves,
+in colour and on brightness alone, and optionally how every way does on greyscale renders.
+
+    python benchmarks/dress_validity.py [--seeds 10] [--sizes 2 4 8 16 32 64 128] [--all-ways]
+
+The pixel model (lib.image.pixels: the frozen head's probe on 16 x 16 thumbnails) on colour and
+on greyscale thumbnails; labeled examples drawn as every way draws them (lib.runs.draw, train and
+validation together). --all-ways adds lib.compare on the dress rendered in greyscale (each photo's
+luminance copied to all 3 channels): every deep way with the colour taken away. That one is slow
+(a backbone's features of 912 new photos, fine-tuning per cell). Prints Markdown; never asserts.
+"""
+import argparse
+import os
+import sys
+import time
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+
+from lib.data.datasets import ImageDataset, Task  # noqa: E402
+from lib.data.dress import dress_task  # noqa: E402
+from lib.image.pixels import THUMB, pixel_run  # noqa: E402
+from lib.runs import draw  # noqa: E402
+
+LUMA = np.array([0.299, 0.587, 0.114])  # ITU-R BT.601, as lib.image.pixels and Pillow's "L"
+
+
+def cell(values) -> str:
+    values = pd.Series(values, dtype=float)
+    return f"{100 * values.mean():.1f} ± {100 * values.std(ddof=1):.1f}"
+
+
+def grey_dataset(d: ImageDataset) -> ImageDataset:
+    """The same photos in greyscale, kept as 3 equal channels so every way reads them unchanged."""
+    y = np.clip(np.rint(d.images.astype(np.float64) @ LUMA), 0, 255).astype(np.uint8)
+    return ImageDataset(np.repeat(y[..., None], 3, axis=-1), d.labels, d.classes, d.name + "-grey")
+
+
+def table(rows: pd.DataFrame, columns: list, sizes: list) -> None:
+    print("| per class | " + " | ".join(columns) + " |")
+    print("|---:|" + "---:|" * len(columns))
+    for n in sizes:
+        at = rows[rows.n_per_class == n]
+        print(f"| {n} | " + " | ".join(cell(at[at.way == c].test_accuracy) for c in columns) + " |")
+
+
+def main():
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--seeds", type=int, default=10)
+    parser.add_argument("--sizes", type=int, nargs="+", default=[2, 4, 8, 16, 32, 64, 128])
+    parser.add_argument("--all-ways", action="store_true",
+                        help="also every way of lib.compare on greyscale renders (slow)")
+    args = parser.parse_args()
+    task = dress_task()
+    start = time.perf_counter()
+    rows = []
+    for n in args.sizes:
+        for seed in range(args.seeds):
+            labeled = np.concatenate(draw(task.pool.labels, n, seed))
+            for name, grey in ((f"{THUMB} × {THUMB} colour pixels", False),
+                               (f"{THUMB} × {THUMB} greyscale pixels", True)):
+                rows.append({"n_per_class": n, "seed": seed, "way": name,
+                             "test_accuracy": pixel_run(task, labeled, seed, grey=grey).test_accuracy})
+    rows = pd.DataFrame(rows)
+    print(f"dress: {len(task.pool)} photos to draw from, {len(task.test)} test photos; "
+          f"{args.seeds} seeds; mean ± std test accuracy (%); {time.perf_counter() - start:.0f} s\n")
+    table(rows, list(rows.way.drop_duplicates()), args.sizes)
+    if not args.all_ways:
+        return
+    from lib import compare
+    grey_task = Task("dress-grey", grey_dataset(task.pool), grey_dataset(task.test),
+                     "The dress in greyscale: brightness only.", backbone_size=task.backbone_size)
+    start, rows = time.perf_counter(), []
+    for n in args.sizes:
+        for seed in range(args.seeds):
+            c = compare(grey_task, n, seed)
+            labeled = np.concatenate([c.train_index, c.val_index])
+            runs = dict(c.runs)
+            runs.setdefault("pixels", pixel_run(grey_task, labeled, seed))
+            rows += [{"n_per_class": n, "seed": seed, "way": m, "test_accuracy": r.test_accuracy}
+                     for m, r in runs.items()]
+    rows = pd.DataFrame(rows)
+    print(f"\nEvery way on greyscale renders (lib.compare, default options); "
+          f"{time.perf_counter() - start:.0f} s\n")
+    table(rows, list(rows.way.drop_duplicates()), args.sizes)
+
+
+if __name__ == "__main__":
+    main()
