@@ -1,14 +1,14 @@
 """The tasks the engine learns, and the options it learns them with, resolved to one spelling.
 
-A task is "dress", "ants_bees", "sentiment", a `Task`, or a dataset from `lib.data.load_images` /
-`lib.data.load_texts` (then a stratified quarter is held out as its test set). Options are written
-out with their defaults (`resolve_options`), so one piece of work has one cache key however it
-was asked for.
+A task is "dress", "ants_bees", "sentiment", "rotten_tomatoes" (real reviews), a `Task`, or a
+dataset from `lib.data.load_images` / `lib.data.load_texts` (then a stratified quarter is held out
+as its test set). Options are written out with their defaults (`resolve_options`), so one piece
+of work has one cache key however it was asked for.
 """
 from lib import cache
 from lib.data.datasets import ImageDataset, Task, TextDataset, split_task
 
-TASKS = ("dress", "ants_bees", "sentiment")
+TASKS = ("dress", "ants_bees", "sentiment", "rotten_tomatoes")
 IMAGE_DEFAULTS = {"backbone": "efficientnet_lite0", "control": False, "cut": "auto", "finetune": True}
 
 
@@ -27,6 +27,9 @@ def resolve_task(task, **options) -> Task:
     if task == "sentiment":
         from lib.data.reviews import sentiment_task
         return sentiment_task()
+    if task == "rotten_tomatoes":
+        from lib.data.rotten import rotten_task
+        return rotten_task()
     raise ValueError(f"task must be one of {TASKS}, a Task, or a dataset from lib.data.load_images"
                      f"/load_texts; got {task!r}")
 
@@ -48,7 +51,7 @@ def resolve_options(kind: str, options: dict) -> dict:
 
 def task_kind(task) -> str:
     if isinstance(task, str):
-        return "text" if task == "sentiment" else "image"
+        return "text" if task in ("sentiment", "rotten_tomatoes") else "image"
     return task.kind if hasattr(task, "kind") else resolve_task(task).kind
 
 
@@ -67,6 +70,9 @@ def task_available(task: str) -> bool:
     try:
         if task == "sentiment":
             import lib.data.reviews  # noqa: F401
+            import lib.text.ways  # noqa: F401
+        if task == "rotten_tomatoes":  # the code; whether the reviews are here: rotten.available()
+            import lib.data.rotten  # noqa: F401
             import lib.text.ways  # noqa: F401
         return True
     except Exception:

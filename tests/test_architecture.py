@@ -74,7 +74,7 @@ def test_the_public_api_comes_from_the_engine_package_without_loading_torch_for_
                "print(compare.__module__, sweep.__module__, depth_profile.__module__, TASKS)")
     light, api = out.splitlines()
     assert light == "False"  # the home page imports lib.counts and must show before torch loads
-    assert api == "lib.comparisons lib.sweeps lib.comparisons ('dress', 'ants_bees', 'sentiment')"
+    assert api == "lib.comparisons lib.sweeps lib.comparisons ('dress', 'ants_bees', 'sentiment', 'rotten_tomatoes')"
 
 
 def test_the_readme_example_imports_the_public_api_from_the_engine_package():

@@ -72,22 +72,28 @@ def unlabeled_texts(task, unlabeled=None) -> list[str]:
     """What skip-gram may read: never a test text, and never a label.
 
     For the sentiment task: the first `unlabeled` reviews (default all 20,000) of its unlabeled
-    pool. For any other task: its labeled pool's texts with the labels dropped (or the first
-    `unlabeled` of them). A list of texts is used as given.
+    pool; for the real reviews ("rotten_tomatoes"): the first `unlabeled` texts of its pool, every
+    snippet but the fixed test set (lib.data.rotten.unlabeled_texts). For any other task: its
+    labeled pool's texts with the labels dropped (or the first `unlabeled` of them). A list of
+    texts is used as given.
     """
     if isinstance(unlabeled, (list, tuple)):
         return list(unlabeled)
     if task.name == "sentiment":
         from lib.data.reviews import UNLABELED, unlabeled_reviews
         return unlabeled_reviews(UNLABELED if unlabeled is None else int(unlabeled))
+    if task.name == "rotten_tomatoes":
+        from lib.data import rotten
+        return rotten.unlabeled_texts(None if unlabeled is None else int(unlabeled), task)
     texts = task.pool.texts
     return list(texts if unlabeled is None else texts[:int(unlabeled)])
 
 
 def skipgram_reads_own_texts(task, unlabeled=None) -> bool:
     """True when skip-gram would read only the task's own labeled pool (a user's texts), not a
-    separate unlabeled corpus (the movie reviews' 20,000, or a list passed as `unlabeled`)."""
-    return not isinstance(unlabeled, (list, tuple)) and task.name != "sentiment"
+    separate unlabeled corpus (the movie reviews' 20,000, the real reviews' pool read without
+    its labels, or a list passed as `unlabeled`)."""
+    return not isinstance(unlabeled, (list, tuple)) and task.name not in ("sentiment", "rotten_tomatoes")
 
 
 def scratch_run(task, train_index, val_index, seed, dims, stop=None, config=TrainConfig()) -> Run:
