@@ -71,18 +71,21 @@ def main():
     from lib import compare
     grey_task = Task("dress-grey", grey_dataset(task.pool), grey_dataset(task.test),
                      "The dress in greyscale: brightness only.", backbone_size=task.backbone_size)
-    start, rows = time.perf_counter(), []
+    start, rows, notices = time.perf_counter(), [], set()
     for n in args.sizes:
         for seed in range(args.seeds):
             c = compare(grey_task, n, seed)
+            notices.update(c.notices)  # e.g. a backbone that fell back: the numbers mean less
             labeled = np.concatenate([c.train_index, c.val_index])
             runs = dict(c.runs)
             runs.setdefault("pixels", pixel_run(grey_task, labeled, seed))
             rows += [{"n_per_class": n, "seed": seed, "way": m, "test_accuracy": r.test_accuracy}
                      for m, r in runs.items()]
     rows = pd.DataFrame(rows)
-    print(f"\nEvery way on greyscale renders (lib.compare, default options); "
+    print(f"\nEvery way on greyscale renders (lib.compare, default options; backbone: {c.backbone}); "
           f"{time.perf_counter() - start:.0f} s\n")
+    for notice in sorted(notices):
+        print(f"NOTE: {notice}\n")
     table(rows, list(rows.way.drop_duplicates()), args.sizes)
 
 
