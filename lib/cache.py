@@ -12,6 +12,7 @@ disk or to memory shared by the process, and it all goes when the dataset is let
 import hashlib
 import json
 import os
+import threading
 from contextlib import contextmanager
 from contextvars import ContextVar
 from pathlib import Path
@@ -65,6 +66,44 @@ def load_array(path: Path) -> np.ndarray | None:
     except Exception:
         path.unlink(missing_ok=True)
         return None
+
+
+try:
+    import fcntl
+except ImportError:  # Windows: threads of one server still take turns; processes may both compute
+    fcntl = None
+_thread_locks: dict = {}
+_thread_locks_guard = threading.Lock()
+
+
+@contextmanager
+def locked(name: str):
+    """Hold `name` alone, across the threads and the worker processes of every server on this
+    machine: the second asker of a result waits, then reads what the first stored, instead of
+    computing it again. A lock file under the cache folder (`locks/`), released by the OS if its
+    holder dies; a thread lock in front of it keeps threads of one process in line too."""
+    with _thread_locks_guard:
+        lock = _thread_locks.setdefault(name, threading.Lock())
+    with lock:
+        if fcntl is None:
+            yield
+            return
+        with open(cache_dir("locks") / f"{name}.lock", "a") as f:
+            fcntl.flock(f, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(f, fcntl.LOCK_UN)
+
+
+def _forked() -> None:
+    """A forked child keeps only the thread that forked: a lock another thread held would stay held."""
+    global _thread_locks_guard
+    _thread_locks_guard = threading.Lock()
+    _thread_locks.clear()
+
+
+os.register_at_fork(after_in_child=_forked)
 
 
 def _replace_atomically(path: Path, write) -> None:

@@ -14,7 +14,8 @@ from lib.device import training_slot
 from lib.runs import Comparison, draw
 from lib.tasks import resolve_options, resolve_task
 
-def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **options) -> Comparison:
+def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run_way=None,
+            **options) -> Comparison:
     """Learn the same `n_per_class` labeled examples per class every way, side by side.
 
     options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
@@ -23,24 +24,46 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, **o
     (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
     no early stopping, keep the last weights). For text, see lib.text.ways.
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
+    Image tasks loop over their ways (lib.image.ways.ways_for); `run_way(way, task, train_index,
+    val_index, seed, options, progress, stop) -> Run` runs each (default: `run_here`; lib.stored
+    passes one that keeps each way's result on disk).
     """
     t = resolve_task(task)
     options = resolve_options(t.kind, options)
     if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
         raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
-    train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
-    if t.kind == "image":
-        from lib.image.ways import image_runs as ways
-    else:
-        from lib.text.ways import text_runs as ways
-    # One training at a time per process: torch's random generator is shared by all sessions,
-    # so this is what makes the same seed give the same numbers on a classroom server.
-    wait = lambda: progress and progress("Waiting for another session's training to finish", 0.0)
-    with cache.scope(t), training_slot(wait):  # an upload's derived data stays with it (lib.cache)
-        runs, backbone, notices, *details = ways(t, train_index, val_index, seed, progress=progress,
-                                                 stop=stop, **options)
-    return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
+    n_per_class = int(n_per_class)
+    train_index, val_index = draw(t.pool.labels, n_per_class, seed)
+    with cache.scope(t):  # an upload's derived data stays with it (lib.cache)
+        if t.kind == "image":
+            from lib.image import ways as image
+            chosen = image.ways_for(options, n_per_class)
+            runs = {}
+            for i, way in enumerate(chosen):  # each way's progress is a slice of the whole
+                say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
+                runs[way.method] = (run_way or run_here)(way, t, train_index, val_index, seed,
+                                                         options, say, stop)
+            backbone, notices, details = image.describe(t, runs, options, n_per_class)
+            details = [details]
+        else:
+            from lib.text.ways import text_runs
+            with training_slot(_waiting(progress)):
+                runs, backbone, notices, *details = text_runs(t, train_index, val_index, seed,
+                                                              progress=progress, stop=stop, **options)
+    return Comparison(t.name, n_per_class, seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options), *details)
+
+
+def _waiting(progress):
+    return lambda: progress and progress("Waiting for another session's training to finish", 0.0)
+
+
+def run_here(way, task, train_index, val_index, seed, options, progress=None, stop=None):
+    """One way, trained in this process. One training at a time per process: torch's random
+    generator is shared by all its threads, so this is what makes the same seed give the same
+    numbers on a classroom server (lib.workers runs ways in processes of their own instead)."""
+    with cache.scope(task), training_slot(_waiting(progress)):
+        return way.run(task, train_index, val_index, seed, options, progress, stop)
 
 
 DEPTH_SEEDS = range(5)  # seeds per point of a depth profile: enough for a band, fast enough to wait for

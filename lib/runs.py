@@ -32,6 +32,8 @@ class Run:
     train_pred: np.ndarray      # predicted class of every labeled example (train then validation)
     formula: str = ""           # how trainable_params was counted, written out
     extra_tests: dict = field(default_factory=dict)  # name -> accuracy on another test set
+    details: dict = field(default_factory=dict)  # e.g. where a head was cut, and why
+    notices: list = field(default_factory=list)  # e.g. a backbone that fell back: never stored
 
 
 @dataclass

@@ -1,20 +1,22 @@
-"""Comparisons kept on disk as JSON: a slider position trained once, by anyone on this machine or
-by `scripts/prefetch.py` before the workshop, is a file read from then on.
+"""Results kept on disk as JSON, one file per way: a slider position trained once, by anyone on
+this machine, by a worker ahead of time (lib.workers) or by `scripts/prefetch.py` before the
+workshop, is a file read from then on.
 
-`compare_stored` answers from `cache_dir("comparisons")` when it can and otherwise runs
-`lib.comparisons.compare` and keeps the result. An entry is keyed like a sweep cell (the named
-task, size, seed, options and a hash of the engine's code), so a changed line of engine code
-trains afresh. What is never stored:
+`run_stored(way, ...)` answers one way from `cache_dir("runs")` when it can and otherwise trains
+it and keeps the result. A file is keyed by what that way reads and nothing else (lib.way): the
+named task, size, seed, the options the way reads, a hash of the engine's code and the device.
+So the control toggle trains only the control, and a cut change only the frozen head.
+`compare_stored` is `compare` with every way answered so. What is never stored:
 
-- a comparison with notices (e.g. a backbone that fell back offline): it answers other settings
+- a run with notices (e.g. a backbone that fell back offline): it answers other settings
   than the ones asked for, and must not be served once the network is back;
-- a comparison whose runs carry live models (the text ways' `.predict`): keeping those would mean
-  pickle, and a pickle read from a cache folder, which may come from someone's pack, can run code;
+- a run that carries a live model (the text ways' `.predict`): keeping it would mean pickle,
+  and a pickle read from a cache folder, which may come from someone's pack, can run code;
 - anything trained on uploaded data: an attendee's photos stay in their session.
 
 JSON, not pickle, for the same reason: reading an entry can only ever give numbers and strings.
-What cannot go to disk is kept in this process's memory (the last MEMORY_ENTRIES), so the
-warm-up (ui/warmup.py) can prepare the movie-review page's default view before anyone asks.
+Text comparisons, which carry live models, are kept in this process's memory (the last
+MEMORY_ENTRIES), so the warm-up (ui/warmup.py) can prepare the movie-review page's default view.
 """
 import dataclasses
 import json
@@ -26,12 +28,12 @@ import numpy as np
 import pandas as pd
 
 from lib import cache, comparisons
-from lib.runs import Comparison, Run
-from lib.tasks import resolve_options, task_kind
+from lib.device import training_slot
+from lib.runs import Comparison, Run, draw
+from lib.tasks import resolve_options, resolve_task, task_kind
 from lib.versions import result_key
 
 _RUN_FIELDS = {f.name for f in dataclasses.fields(Run)}
-_ARRAYS = ("train_index", "val_index", "test_labels")
 MEMORY_ENTRIES = 16
 _memory: OrderedDict = OrderedDict()  # path -> Comparison, for those that cannot be stored
 _memory_lock = threading.Lock()
@@ -58,13 +60,71 @@ os.register_at_fork(after_in_child=_forked)
 
 
 def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
+    """Where a whole text comparison would be kept (text comparisons live in memory only)."""
     name = result_key("comparison", identity, n_per_class, int(seed), options)
     return cache.cache_dir("comparisons") / f"{name}.json"
 
 
+def run_path(way, identity: str, n_per_class: int, seed: int, options: dict):
+    """Where one way's result is kept: keyed by the options that way reads, and nothing else."""
+    name = result_key(f"run:{way.method}", identity, n_per_class, int(seed), way.settings(options))
+    return cache.cache_dir("runs") / f"{way.method}-{name}.json"
+
+
+def storable_run(r: Run) -> bool:
+    """Plain numbers only: no notices, no live model riding on the run."""
+    return not r.notices and set(vars(r)) <= _RUN_FIELDS
+
+
 def storable(c: Comparison) -> bool:
-    """Plain numbers only: no notices, no live models riding on a run."""
-    return not c.notices and all(set(vars(r)) <= _RUN_FIELDS for r in c.runs.values())
+    return not c.notices and all(storable_run(r) for r in c.runs.values())
+
+
+def save_run(path, r: Run) -> bool:
+    """Write `r` atomically if it is storable; True if written."""
+    if not storable_run(r):
+        return False
+    cache.save_text(path, json.dumps(_run_to_json(r), default=_plain))
+    return True
+
+
+def load_run(path) -> Run | None:
+    """The run stored at `path`, or None if missing or unreadable (then it is removed)."""
+    if not path.exists():
+        return None
+    try:
+        return _run_from_json(json.loads(path.read_text()))
+    except Exception:  # truncated, hand-edited, or from an older layout: recompute
+        path.unlink(missing_ok=True)
+        return None
+
+
+def run_stored(way, task, identity, n_per_class, seed, options, progress=None, stop=None) -> Run:
+    """`way.run(...)` on the draw of (n_per_class, seed), answered from disk when it was stored.
+    One computation per file at a time, across threads and processes (lib.cache.locked): the
+    second asker waits, then reads what the first stored."""
+    options = resolve_options(way.kind, options)
+    path = run_path(way, identity, n_per_class, seed, options)
+    if (found := load_run(path)) is not None:
+        return found
+    with cache.locked(path.name):
+        if (found := load_run(path)) is not None:
+            return found
+        t = resolve_task(task)
+        train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+        r = comparisons.run_here(way, t, train_index, val_index, seed, options, progress, stop)
+        if stop is None or not stop():  # a run cut short is not the way's result
+            save_run(path, r)
+        return r
+
+
+def stored_run(way, identity, n_per_class, seed, options) -> Run | None:
+    """The run if it is on disk, else None: never trains (a page shows what is ready at once)."""
+    return load_run(run_path(way, identity, n_per_class, seed, resolve_options(way.kind, options)))
+
+
+def _plain(x):
+    return x.item() if hasattr(x, "item") else str(x)
 
 
 def _run_to_json(r: Run) -> dict:
@@ -80,75 +140,67 @@ def _run_from_json(d: dict) -> Run:
                   "train_pred": np.asarray(d["train_pred"], dtype=np.int64)})
 
 
-def save(path, c: Comparison) -> bool:
-    """Write `c` atomically if it is storable; True if written."""
-    if not storable(c):
-        return False
-    d = {f.name: getattr(c, f.name) for f in dataclasses.fields(Comparison)}
-    d.update(runs={m: _run_to_json(r) for m, r in c.runs.items()},
-             **{a: np.asarray(getattr(c, a)).tolist() for a in _ARRAYS})
-    cache.save_text(path, json.dumps(d, default=lambda x: x.item() if hasattr(x, "item") else str(x)))
-    return True
+def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identity=None, **options):
+    """`compare(...)`, each way answered from disk when it was stored before (`run_stored`).
+
+    Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
+    sweep passes it). Anything else is simply computed. Text comparisons carry live models and
+    are remembered in memory instead.
+    """
+    options = resolve_options(task_kind(task), options)  # one key however the options were spelled
+    identity = identity or (task if isinstance(task, str) else None)
+    if identity is None:
+        return comparisons.compare(task, n_per_class, seed, progress=progress, **options)
+    if task_kind(task) == "image":
+        keep = lambda way, t, train, val, seed, options, say, stop: run_stored(
+            way, t, identity, n_per_class, seed, options, say, stop)
+        return comparisons.compare(task, n_per_class, seed, progress=progress, run_way=keep, **options)
+    path = entry_path(identity, n_per_class, seed, options)
+    with _one_at_a_time(path):
+        with _memory_lock:
+            if path in _memory:
+                return _memory[path]
+        c = comparisons.compare(task, n_per_class, seed, progress=progress, **options)
+        if not c.notices:
+            with _memory_lock:
+                _memory[path] = c
+                while len(_memory) > MEMORY_ENTRIES:
+                    _memory.popitem(last=False)
+        return c
 
 
-def load(path) -> Comparison | None:
-    """The comparison stored at `path`, or None if missing or unreadable (then it is removed)."""
-    if not path.exists():
-        return None
+def profile_path(task: str, n_per_class: int, options: dict, seeds=None):
+    from lib.comparisons import DEPTH_SEEDS
+    seeds = [int(s) for s in (DEPTH_SEEDS if seeds is None else seeds)]
+    return cache.cache_dir("profiles") / f"{result_key('profile', task, n_per_class, seeds, options)}.csv"
+
+
+def load_profile(path) -> pd.DataFrame | None:
     try:
-        d = json.loads(path.read_text())
-        d["runs"] = {m: _run_from_json(r) for m, r in d["runs"].items()}
-        d.update({a: np.asarray(d[a], dtype=np.int64) for a in _ARRAYS})
-        return Comparison(**d)
-    except Exception:  # truncated, hand-edited, or from an older layout: recompute
+        return pd.read_csv(path).astype({"pretrained": bool})
+    except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
         path.unlink(missing_ok=True)
         return None
 
 
-def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identity=None, **options):
-    """`compare(...)`, answered from disk when this exact comparison was stored before.
-
-    Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
-    sweep passes it). Anything else is simply computed.
-    """
-    options = resolve_options(task_kind(task), options)  # one key however the options were spelled
-    identity = identity or (task if isinstance(task, str) else None)
-    path = entry_path(identity, n_per_class, seed, options) if identity else None
-    if path is None:
-        return comparisons.compare(task, n_per_class, seed, progress=progress, **options)
-    with _one_at_a_time(path):
-        return _stored_or_computed(path, task, n_per_class, seed, progress, options)
-
-
-def _stored_or_computed(path, task, n_per_class, seed, progress, options):
-    with _memory_lock:
-        if path in _memory:
-            return _memory[path]
-    if (found := load(path)) is not None:
-        return found
-    c = comparisons.compare(task, n_per_class, seed, progress=progress, **options)
-    if not save(path, c) and not c.notices:
-        with _memory_lock:
-            _memory[path] = c
-            while len(_memory) > MEMORY_ENTRIES:
-                _memory.popitem(last=False)
-    return c
+def stored_profile(task: str, n_per_class: int, options: dict) -> pd.DataFrame | None:
+    """The default-seeds depth profile if it is on disk, else None: never trains."""
+    path = profile_path(task, n_per_class, options)
+    return load_profile(path) if path.exists() else None
 
 
 def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options) -> pd.DataFrame:
-    """`depth_profile(...)` of a named task, kept on disk as CSV like a comparison (same key
-    policy: task, size, seeds, options, engine code). Other tasks are simply computed."""
+    """`depth_profile(...)` of a named task, kept on disk as CSV like a run (same key policy:
+    task, size, seeds, options, engine code). Other tasks are simply computed."""
     seeds = [int(s) for s in seeds]
     if not isinstance(task, str):
         return comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
-    name = result_key("profile", task, n_per_class, seeds, options)
-    path = cache.cache_dir("profiles") / f"{name}.csv"
-    with _one_at_a_time(path):
-        try:
-            return pd.read_csv(path).astype({"pretrained": bool})
-        except (OSError, ValueError, KeyError, pd.errors.EmptyDataError):
-            path.unlink(missing_ok=True)
-        profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
+    path = profile_path(task, n_per_class, options, seeds)
+    with cache.locked(path.name):
+        if path.exists() and (found := load_profile(path)) is not None:
+            return found
+        with training_slot():
+            profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
         if not profile.attrs.get("notices"):
             cache.save_text(path, profile.to_csv(index=False))
         return profile

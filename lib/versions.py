@@ -3,6 +3,7 @@ its sources and assets) and the device kind it ran on. `result_key` is the one k
 stored result (comparisons, sweep cells, depth profiles), so a changed line of engine code, or a
 GPU, never reuses a number computed otherwise.
 """
+import functools
 import hashlib
 from pathlib import Path
 
@@ -10,8 +11,11 @@ from lib import cache
 
 ROOT = Path(__file__).resolve().parents[1]
 # Engine files that cannot change a stored number: statistics read off results for display,
-# architecture counts for the parameters page, and the import lock. Editing them keeps the cache.
-PRESENTATION = {"curves.py", "zoo.py", "imports.py"}
+# architecture counts for the parameters page, the import lock, and the plumbing that stores,
+# schedules and gathers results (a changed layout fails to read and is recomputed). Editing
+# them keeps the cache.
+PRESENTATION = {"curves.py", "zoo.py", "imports.py", "stored.py", "sweeps.py", "workers.py",
+                "experiments.py"}
 
 
 def engine_files() -> list:
@@ -21,7 +25,13 @@ def engine_files() -> list:
 
 
 def code_version() -> str:
-    """Hash of every engine source and asset file that can change a result."""
+    """Hash of every engine source and asset file that can change a result, read once per
+    process (every stored result's key holds it; hashing ~40 files per key cost a slider move)."""
+    return _code_version()
+
+
+@functools.lru_cache(maxsize=1)
+def _code_version() -> str:
     h = hashlib.sha256()
     for path in engine_files():
         h.update(str(path.relative_to(ROOT)).encode())

@@ -8,15 +8,16 @@ import pytest
 from lib.image import features
 
 from lib import stored, sweeps, versions
+from lib.image.ways import TRANSFER
 from lib.tasks import resolve_options
 
 
 def test_options_are_keyed_as_compare_resolves_them():
     spelled = [{}, {"cut": "auto"}, {"backbone": "efficientnet_lite0", "finetune": True},
                {"control": False, "epochs": None}]
-    keys = {stored.entry_path("dress", 8, 0, resolve_options("image", o)) for o in spelled}
+    keys = {stored.run_path(TRANSFER, "dress", 8, 0, resolve_options("image", o)) for o in spelled}
     assert len(keys) == 1
-    other = stored.entry_path("dress", 8, 0, resolve_options("image", {"cut": "stage4"}))
+    other = stored.run_path(TRANSFER, "dress", 8, 0, resolve_options("image", {"cut": "stage4"}))
     assert other not in keys
 
 
@@ -26,9 +27,9 @@ def test_a_wrong_cut_is_refused_before_any_work():
 
 
 def test_the_device_is_part_of_every_stored_key(monkeypatch):
-    cpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
+    cpu = stored.run_path(TRANSFER, "dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
     monkeypatch.setattr(versions, "computed_on", lambda: "cuda")
-    gpu = stored.entry_path("dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
+    gpu = stored.run_path(TRANSFER, "dress", 8, 0, {}), sweeps.cell_path("dress", 8, 0, {}, "v")
     assert cpu[0] != gpu[0] and cpu[1] != gpu[1]
 
 

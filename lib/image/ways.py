@@ -23,6 +23,7 @@ from lib.models import ScratchCNN, count_params
 from lib.probe import fit_probe
 from lib.runs import standardise, train_and_score
 from lib.train import FINETUNE, TrainConfig
+from lib.way import Way
 
 SCRATCH_SIZE = 64  # px per side the scratch CNN sees (it has to train in seconds on a laptop)
 AUTO = "auto"
@@ -106,53 +107,110 @@ def finetune_run(bb, task, labeled, seed, config=FINETUNE, stop=None, progress=N
                            frozen_params=bb.params_up_to(bb.top_from), config=config, stop=stop)
 
 
-def image_runs(task, train_index, val_index, seed, backbone="efficientnet_lite0", control=False,
-               cut=AUTO, finetune=True, progress=None, stop=None, epochs=None):
-    """Run every way on one labeled draw; returns (runs, backbone description, notices).
+def _backbone(options, say):
+    name = options.get("backbone", "efficientnet_lite0")
+    bb = get_backbone(name, True, progress=lambda done, total: say(
+        f"Downloading {name} weights ({done / 1e6:.0f} of {total / 1e6:.0f} MB), once", 0.05))
+    if options.get("cut", AUTO) != AUTO:
+        bb.check_cut(options["cut"])
+    return bb
 
-    epochs=None trains each way by its recipe; epochs=E runs exactly E epochs (the probe: E
-    iterations) and keeps the last weights, so the overfitting page can show what happens when
-    nobody stops the training. The fourth value says where the head was cut, why (the
-    cross-validation scores behind an "auto" choice), and what the backbone saw of each photo.
-    """
-    say = progress or (lambda *a: None)
-    say("Loading the pretrained network", 0.05)
-    bb = get_backbone(backbone, True, progress=lambda done, total: say(
-        f"Downloading {backbone} weights ({done / 1e6:.0f} of {total / 1e6:.0f} MB), once", 0.05))
-    if cut != AUTO:
-        bb.check_cut(cut)
+
+def _where_to_cut(bb, task, labeled, options, say):
+    """(cut, its cross-validation scores): the asked-for stage, or the one CV on the labeled
+    examples picks (never the test set)."""
+    if options.get("cut", AUTO) != AUTO:
+        return options["cut"], {}
     feature_progress = lambda done, total: say(
-        f"Running the photos through {bb.label} once ({done}/{total} photos)", 0.1 + 0.4 * done / total)
-    labeled = np.concatenate([train_index, val_index])
-    n_per_class = len(labeled) // len(task.classes)
+        f"Running the photos through {bb.label} once ({done}/{total} photos)", 0.1 + 0.6 * done / total)
     per_cut = features.all_cuts(bb, task.pool.images, task.backbone_size, feature_progress,
                                 not task.private)
-    chosen, cv = choose_cut({c: a[labeled] for c, a in per_cut.items()}, task.pool.labels[labeled],
-                            n_per_class) if cut == AUTO else (cut, {})
-    scratch_config = TrainConfig() if epochs is None else TrainConfig().fixed(epochs)
-    runs = {}
-    say("Training the small network from scratch", 0.5)
-    runs["scratch"] = train_and_score(
-        "scratch", f"From scratch: small CNN on {SCRATCH_SIZE} px photos",
-        lambda: ScratchCNN(len(task.classes)), pixels(task.pool.images), task.pool.labels,
-        train_index, val_index, pixels(task.test.images), task.test.labels, seed, stop=stop,
-        config=scratch_config)
-    say(f"Training the head on {bb.label}'s features after {chosen}", 0.65)
-    runs["transfer"] = probe_run("transfer", bb, chosen, task, labeled, seed, epochs, stop, feature_progress)
+    return choose_cut({c: a[labeled] for c, a in per_cut.items()}, task.pool.labels[labeled],
+                      len(labeled) // len(task.classes))
+
+
+class Scratch(Way):
+    """A small CNN on the photos, every weight random at the start (lib.train's default recipe)."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        config = TrainConfig() if options.get("epochs") is None else TrainConfig().fixed(options["epochs"])
+        (progress or _quiet)("Training the small network from scratch", 0.1)
+        return train_and_score(
+            "scratch", f"From scratch: small CNN on {SCRATCH_SIZE} px photos",
+            lambda: ScratchCNN(len(task.classes)), pixels(task.pool.images), task.pool.labels,
+            train_index, val_index, pixels(task.test.images), task.test.labels, seed, stop=stop,
+            config=config)
+
+
+class FrozenHead(Way):
+    """A linear probe after a stage of a frozen network: pretrained (transfer) or random (control)."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        say = progress or _quiet
+        say("Loading the pretrained network", 0.05)
+        pre = _backbone(options, say)
+        labeled = np.concatenate([train_index, val_index])
+        cut, scores = _where_to_cut(pre, task, labeled, options, say)
+        bb = pre if self.method == "transfer" else get_backbone(pre.name, False)
+        say(f"Training the head on {bb.label}'s features after {cut}", 0.8)
+        run = probe_run(self.method, bb, cut, task, labeled, seed, options.get("epochs"), stop)
+        run.details = {"cut": cut, "cut_scores": scores, "depth": pre.depth(cut), "cuts": list(pre.cuts),
+                       "input": features.describe_input(pre, task.backbone_size),
+                       "backbone": pre.description}
+        run.notices = [bb.notice] if bb.notice else []
+        return run
+
+
+class FineTune(Way):
+    """The pretrained network's top unfrozen and trained with a new head (lib.image.finetune)."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        say = progress or _quiet
+        say("Loading the pretrained network", 0.05)
+        bb = _backbone(options, say)
+        say(f"Fine-tuning the top of {bb.label}", 0.3)
+        config = FINETUNE if options.get("epochs") is None else FINETUNE.fixed(options["epochs"])
+        run = finetune_run(bb, task, np.concatenate([train_index, val_index]), seed, config, stop,
+                           progress=lambda done, total: say(
+                               f"Running the photos through {bb.label} once ({done}/{total})",
+                               0.05 + 0.25 * done / total))
+        run.notices = [bb.notice] if bb.notice else []
+        return run
+
+
+def _quiet(*_):
+    pass
+
+
+SCRATCH = Scratch("scratch", "image", ("epochs",))
+TRANSFER = FrozenHead("transfer", "image", ("backbone", "cut", "epochs"))
+FINETUNED = FineTune("finetune", "image", ("backbone", "epochs"))
+CONTROL = FrozenHead("control", "image", ("backbone", "cut", "epochs"))
+WAYS = {w.method: w for w in (SCRATCH, TRANSFER, FINETUNED, CONTROL)}
+
+
+def ways_for(options: dict, n_per_class: int) -> list:
+    """The ways a comparison with these options shows, in the order of its cards."""
+    out = [SCRATCH, TRANSFER]
+    if options.get("finetune", True) and n_per_class >= FINETUNE_MIN_PER_CLASS:
+        out.append(FINETUNED)
+    if options.get("control"):
+        out.append(CONTROL)
+    return out
+
+
+def describe(task, runs: dict, options: dict, n_per_class: int):
+    """(backbone in words, notices, details) of a comparison, read off its runs: where the head
+    was cut and why, what the backbone saw, and why a way was left out."""
+    details = dict(runs["transfer"].details)
     notes = []
-    if finetune and n_per_class < FINETUNE_MIN_PER_CLASS:
+    if options.get("finetune", True) and n_per_class < FINETUNE_MIN_PER_CLASS:
+        bb = get_backbone(options.get("backbone", "efficientnet_lite0"), True)
         top = count_params(bb.stages[bb.depth(bb.top_from):])
+        labeled = n_per_class * len(task.classes)
         notes.append(f"Fine-tuning is left out at {n_per_class} labeled photo per class: it would "
-                     f"train {top:,} weights of the network's top on {len(labeled)} photos, with nothing to "
+                     f"train {top:,} weights of the network's top on {labeled} photos, with nothing to "
                      f"learn from but those. Move the slider to {FINETUNE_MIN_PER_CLASS} or more.")
-    elif finetune:
-        say(f"Fine-tuning the top of {bb.label}", 0.7)
-        runs["finetune"] = finetune_run(bb, task, labeled, seed,
-                                        FINETUNE if epochs is None else FINETUNE.fixed(epochs), stop)
-    if control:
-        say("Training the control: the same head on random frozen weights", 0.9)
-        rnd = get_backbone(bb.name, False)
-        runs["control"] = probe_run("control", rnd, chosen, task, labeled, seed, epochs, stop)
-    details = {"cut": chosen, "cut_scores": cv, "depth": bb.depth(chosen), "cuts": list(bb.cuts),
-               "input": features.describe_input(bb, task.backbone_size), "notes": notes}
-    return runs, bb.description, [bb.notice] if bb.notice else [], details
+    details["notes"] = notes
+    notices = [m for r in runs.values() for m in r.notices]
+    return details.pop("backbone"), list(dict.fromkeys(notices)), details
