@@ -223,3 +223,79 @@ def depth_reading(profile: pd.DataFrame, n_per_class: int) -> str:
         line = "; ".join(parts)
         text += " " + line[0].upper() + line[1:] + "."
     return text
+
+
+ZERO_SHOT = "zero_shot"  # the way with no labeled example (lib.image.zero_shot, lib.text.zero_shot)
+
+
+@dataclass
+class BeatsZero:
+    method: str             # the trained way
+    n: int | None           # smallest measured size at which it beats zero-shot (None: none did)
+    zero: float             # zero-shot's test accuracy (the same for every seed: nothing is drawn)
+    accuracy: float | None  # the trained way's mean test accuracy at n (None when n is None)
+    p: float | None         # paired t-test over seeds at n (None when n is None)
+    pairs: int              # seeds measured at n (or, when n is None, at the largest size)
+    status: str             # "beats", "never" (tested, never ahead by more than chance), "untested"
+    best: float             # the trained way's best mean accuracy over the sizes...
+    best_at: int            # ...and where
+
+
+def beats_zero(results: pd.DataFrame, method: str, zero: str = ZERO_SHOT) -> BeatsZero:
+    """The smallest measured size at which `method` beats the zero-shot run over the seeds.
+
+    `results` is run_sweep's table (method, n_per_class, seed, test_accuracy), with the zero-shot
+    run's rows (any size, usually 0). At each size the trained way's accuracies over the seeds are
+    paired with zero-shot's on the same seed and the same test set (zero-shot draws nothing and
+    trains nothing, so its accuracy is one number, whichever seed: then the paired t-test is a
+    one-sample test of the trained way against it). It beats zero-shot at a size where its mean
+    is higher and the two-sided p-value is below SIGNIFICANT. Each size is tested on its own, at
+    that level; testing several sizes gives chance several tries, so the first size is a reading
+    of these curves, not a threshold that holds for other seeds. Raises ValueError without
+    zero-shot or `method` results."""
+    z = results[results.method == zero]
+    if z.empty:
+        raise ValueError(f"no {zero} results to compare with")
+    mine = results[(results.method == method) & (results.n_per_class > 0)]
+    if mine.empty:
+        raise ValueError(f"no {method} results at one or more labeled examples per class")
+    zero_by_seed = z.groupby("seed")["test_accuracy"].mean().astype(float)
+    constant = bool(np.allclose(zero_by_seed, zero_by_seed.iloc[0]))
+    means = mine.groupby("n_per_class")["test_accuracy"].mean()
+    best_at = int(means.idxmax())
+    tested, pairs = False, 0
+    for n, rows in mine.groupby("n_per_class", sort=True):
+        a = rows.groupby("seed")["test_accuracy"].mean().astype(float)
+        b = (pd.Series(float(zero_by_seed.iloc[0]), index=a.index) if constant
+             else zero_by_seed.reindex(a.index))
+        diff, p = _paired(a, b)
+        pairs = int(pd.concat([a, b], axis=1).dropna().shape[0])
+        tested = tested or p is not None
+        if p is not None and diff > 0 and p < SIGNIFICANT:
+            return BeatsZero(method, int(n), float(zero_by_seed.mean()), float(a.mean()), p, pairs,
+                             "beats", float(means.max()), best_at)
+    return BeatsZero(method, None, float(zero_by_seed.mean()), None, None, pairs,
+                     "never" if tested else "untested", float(means.max()), best_at)
+
+
+def beats_zero_words(b: BeatsZero, name: str | None = None) -> str:
+    """`beats_zero` in words no stronger than its test (`beats_zero_note` names the test)."""
+    word = name or ("fine-tuning" if b.method == "finetune" else b.method)
+    if b.status == "beats":
+        return (f"{word.capitalize()} first beats zero labels ({_pct(b.zero)}) at **{b.n} labeled "
+                f"example{'s' if b.n != 1 else ''} per class** among the sizes measured: "
+                f"{_pct(b.accuracy)} on average over {b.pairs} seeds, more than chance explains.")
+    if b.status == "never":
+        return (f"At no measured size is {word} ahead of zero labels ({_pct(b.zero)}) by more than "
+                f"chance; its best is {_pct(b.best)}, with {b.best_at} per class.")
+    return (f"With one seed per size nothing here tells {word} from zero labels "
+            f"({_pct(b.zero)}); its best is {_pct(b.best)}, with {b.best_at} per class.")
+
+
+def beats_zero_note(b: BeatsZero) -> str:
+    """The test behind `beats_zero_words`, for a tooltip."""
+    return ("At each size, a paired t-test over the seeds of the trained way's test accuracy "
+            "against zero-shot's on the same test set (zero-shot uses no labeled example, so its "
+            f"accuracy is the same for every seed). Below p = {SIGNIFICANT} a gap is called more "
+            "than chance; each size is tested on its own, so with many sizes one may pass by chance."
+            + (f" At {b.n} per class: p = {b.p:.2g}." if b.p is not None else ""))
