@@ -22,17 +22,28 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run
     "mobilenet_v3_large"); cut="auto" (cross-validated on the labeled draw) or a stage name such
     as "stage4" (lib.image.backbones.cuts_of lists them); finetune=True (the third way); control=False
     (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
-    no early stopping, keep the last weights). For text, see lib.text.ways.
+    no early stopping, keep the last weights). For text, see lib.text.ways (zero_shot=True adds
+    the no-label way where it can run).
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
-    Image tasks loop over their ways (lib.image.ways.ways_for); `run_way(way, task, train_index,
-    val_index, seed, options, progress, stop) -> Run` runs each (default: `run_here`; lib.stored
-    passes one that keeps each way's result on disk).
+    Both kinds loop over their ways (lib.image.ways.ways_for, lib.text.ways.text_ways_for);
+    `run_way(way, task, train_index, val_index, seed, options, progress, stop) -> Run` runs each
+    (default: `run_here`; lib.stored passes one that keeps each way's result on disk).
+
+    n_per_class=0, no labeled example: the comparison holds the zero-shot run alone (what the
+    pretrained network knows before the first label: lib.image.zero_shot for photos,
+    lib.text.zero_shot for texts), with empty train and validation indices. Where the network
+    cannot name the task's classes (the dress; an upload whose class names match nothing) it
+    raises ValueError saying why. It runs here, never through `run_way`.
     """
     t = resolve_task(task)
     options = resolve_options(t.kind, options)
     if not isinstance(n_per_class, (int, np.integer)) or isinstance(n_per_class, bool):
         raise TypeError(f"n_per_class must be an int, got {type(n_per_class).__name__}")
     n_per_class = int(n_per_class)
+    if n_per_class < 0:
+        raise ValueError(f"n_per_class must be 0 (no labels: the zero-shot way) or more, got {n_per_class}")
+    if n_per_class == 0:
+        return _zero_labels(t, seed, options, progress, stop)
     train_index, val_index = draw(t.pool.labels, n_per_class, seed)
     with cache.scope(t):  # an upload's derived data stays with it (lib.cache)
         if t.kind == "image":
@@ -46,12 +57,30 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run
             backbone, notices, details = image.describe(t, runs, options, n_per_class)
             details = [details]
         else:
-            from lib.text.ways import text_runs
-            with training_slot(_waiting(progress)):
-                runs, backbone, notices, *details = text_runs(t, train_index, val_index, seed,
-                                                              progress=progress, stop=stop, **options)
+            from lib.text import ways as text
+            chosen = text.text_ways_for(t, options)
+            runs = {}
+            for i, way in enumerate(chosen):  # each way's progress is a slice of the whole
+                say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
+                runs[way.method] = (run_way or run_here)(way, t, train_index, val_index, seed,
+                                                         options, say, stop)
+            backbone, notices = text.describe_text(t, runs, options)
+            details = []
     return Comparison(t.name, n_per_class, seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options), *details)
+
+
+def _zero_labels(t, seed, options, progress=None, stop=None) -> Comparison:
+    """compare(task, 0): the zero-shot way alone, on no labeled example (lib.runs.draw needs one)."""
+    if t.kind == "image":
+        from lib.image.zero_shot import ZERO_SHOT_IMAGE as way
+    else:
+        from lib.text.ways import ZERO_SHOT as way
+    none = np.zeros(0, dtype=np.int64)
+    run = run_here(way, t, none, none, seed, options, progress, stop)
+    details = {k: v for k, v in run.details.items() if k != "backbone"}
+    return Comparison(t.name, 0, seed, list(t.classes), {run.method: run}, run.details.get("backbone", ""),
+                      none, none, t.test.labels, list(run.notices), dict(options), details)
 
 
 def _waiting(progress):

@@ -189,3 +189,94 @@ def test_toy_preset_reproduces_the_articles_setup():
         assert len(run.train_pred) == 8
     again, _, _ = text_ways.toy_runs(0)
     assert again["transfer"].extra_tests == runs["transfer"].extra_tests
+
+
+# ---------------------------------------------------------------- the ways as objects (issue 17)
+
+def test_each_text_way_reads_exactly_the_options_its_result_depends_on():
+    options = dict(unlabeled=500, dims=20, pretrain_seed=3, epochs=7, encoder=True, zero_shot=True,
+                   extra_tests={})
+    assert text_ways.SCRATCH.settings(options) == dict(dims=20, epochs=7, extra_tests={})
+    assert text_ways.SKIPGRAM.settings(options) == dict(unlabeled=500, dims=20, pretrain_seed=3,
+                                                        epochs=7, extra_tests={})
+    assert text_ways.ENCODER.settings(options) == text_ways.BOW.settings(options) == dict(epochs=7, extra_tests={})
+    assert text_ways.ZERO_SHOT.settings(options) == dict(extra_tests={})
+    assert {w.kind for w in text_ways.TEXT_WAYS.values()} == {"text"}
+    assert all(m == w.method for m, w in text_ways.TEXT_WAYS.items())
+
+
+def test_an_option_a_way_does_not_read_leaves_its_result_as_it_was():
+    """What `reads` promises, checked through the ways: scratch and bag of words never read the
+    unlabeled text or the skip-gram seed, and bag of words not the word-vector size either."""
+    from lib.data.reviews import sentiment_task
+    from lib.runs import draw
+    task = sentiment_task()
+    train, val = draw(task.pool.labels, 4, 0)
+    a = dict(unlabeled=500, pretrain_seed=0, extra_tests={})
+    b = dict(unlabeled=2000, pretrain_seed=1, extra_tests={})
+    for way in (text_ways.SCRATCH, text_ways.BOW):
+        one, two = (way.run(task, train, val, 0, o) for o in (a, b))
+        assert np.array_equal(one.test_pred, two.test_pred) and one.history.equals(two.history)
+    bow = text_ways.BOW.run(task, train, val, 0, dict(b, dims=8))
+    assert np.array_equal(bow.test_pred, text_ways.BOW.run(task, train, val, 0, b).test_pred)
+    # ...while skip-gram does read the unlabeled amount (so the check above could fail)
+    sg = [text_ways.SKIPGRAM.run(task, train, val, 0, o) for o in (a, b)]
+    assert sg[0].total_params != sg[1].total_params
+
+
+def test_the_ways_come_in_card_order_with_each_tasks_names():
+    movie, users = four_task(), small_task()
+    assert text_ways.text_ways_for(users, {}) == [text_ways.SCRATCH, text_ways.ENCODER_LEADS,
+                                                  text_ways.SKIPGRAM_OWN, text_ways.BOW]
+    assert [w.method for w in text_ways.text_ways_for(users, {})] == ["scratch", "transfer", "skipgram", "bow"]
+    assert [w.method for w in text_ways.text_ways_for(movie, {})] == ["scratch", "transfer", "encoder", "bow"]
+    assert text_ways.text_ways_for(movie, {})[1] is text_ways.SKIPGRAM
+    assert [w.method for w in text_ways.text_ways_for(users, {"encoder": False})] == ["scratch", "transfer", "bow"]
+    assert text_ways.text_ways_for(users, {"zero_shot": True})[-1] is text_ways.ZERO_SHOT
+
+
+def test_zero_labels_is_the_zero_shot_run_alone_and_never_draws(monkeypatch):
+    from lib import comparisons
+    def no_draw(*args):
+        raise AssertionError("lib.runs.draw called with no labeled example")
+    monkeypatch.setattr(comparisons, "draw", no_draw)
+    task = small_task()
+    c = compare(task, 0)
+    assert list(c.runs) == ["zero_shot"] and c.n_per_class == 0 and not c.notices
+    assert len(c.train_index) == len(c.val_index) == 0 and c.train_index.dtype == np.int64
+    z = c.runs["zero_shot"]
+    assert z.trainable_params == 0 and z.n_test == len(task.test) == 60
+    assert c.details["descriptions"] == ["This example is negative.", "This example is positive."]
+    assert c.backbone == encoders.DESCRIPTION
+    assert z.test_accuracy > 0.6  # the encoder reads these generated reviews' sentiment, no label
+    with pytest.raises(ValueError, match="0 .*or more"):
+        compare(task, -1)
+
+
+def test_zero_shot_beside_the_trained_ways_and_where_it_cannot_run():
+    c = compare(small_task(), 4, seed=0, zero_shot=True, **SMALL)
+    assert list(c.runs) == ["scratch", "transfer", "skipgram", "bow", "zero_shot"]
+    assert np.array_equal(c.runs["zero_shot"].test_pred, compare(small_task(), 0).runs["zero_shot"].test_pred)
+    rng = np.random.default_rng(0)
+    labels = rng.integers(0, 2, 40)
+    task = split_task(TextDataset([f"text {i} {'good' if y else 'bad'}" for i, y in enumerate(labels)],
+                                  labels, ["1", "2"], "numbered"))
+    c = compare(task, 3, seed=0, zero_shot=True, encoder=False)
+    assert "zero_shot" not in c.runs
+    assert [n for n in c.notices if n.startswith("Zero-shot (no labeled examples) cannot run here:")
+            and "holds no word" in n]
+    with pytest.raises(ValueError, match="zero-shot cannot run here: the label '1' holds no word"):
+        compare(task, 0)
+
+
+def test_the_hand_written_reviews_score_every_way_including_zero_shot():
+    c = compare("sentiment", 4, seed=0, encoder=False, zero_shot=True, **SMALL)
+    assert list(c.runs) == ["scratch", "transfer", "bow", "zero_shot"]
+    for run in c.runs.values():
+        assert 0 <= run.extra_tests["hand-written"] <= 1
+    zero = c.runs["zero_shot"]
+    from lib.data.reviews import handwritten_reviews
+    hand = handwritten_reviews()
+    assert zero.extra_tests["hand-written"] == pytest.approx(
+        (zero.predict(hand.texts).argmax(1) == hand.labels).mean())
+    assert c.backbone.endswith(f"No labels: {encoders.DESCRIPTION}")

@@ -19,12 +19,14 @@ last weights. Each Run also carries `.predict(texts) ->
 probabilities` and, for word-vector ways, `.word_vectors` = (words, vectors), so a page can
 classify a typed sentence and show what the vectors learned.
 """
+import dataclasses
+
 import numpy as np
 import torch
 
 from lib import cache
 
-from lib.text import encoders, skipgram
+from lib.text import encoders, skipgram, zero_shot
 from lib.heads import head_formula
 from lib.models import linear_head
 from lib.probe import fit_probe
@@ -33,6 +35,7 @@ from lib.device import limited_threads
 from lib.text.models import (HIDDEN, BagOfWords, MeanVectorClassifier, Vocab, WordSets, head,
                              mean_vectors, tokenize)
 from lib.train import TrainConfig, predict_proba
+from lib.way import Way
 
 
 class Predictor:
@@ -177,8 +180,224 @@ def default_extra_tests(task) -> dict:
     return {}
 
 
+class TextWay(Way):
+    """A way of learning a text task (lib.way.Way). `run` prepares what needs every thread (the
+    sentence encoder's embeddings, cached), then trains on one thread (lib.device.limited_threads:
+    these models are small) and scores the extra test sets (`extra_tests`, default: the
+    hand-written reviews of the sentiment task)."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        say = progress or _quiet
+        extra = _extra_tests(task, options)
+        self.prepare(task, extra, say)
+        with limited_threads():
+            run = self.train(task, train_index, val_index, seed, options, say, stop)
+            run.extra_tests = {name: float((run.predict(ds.texts).argmax(1) == ds.labels).mean())
+                               for name, ds in extra.items()}
+        return run
+
+    def prepare(self, task, extra, say):
+        pass
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        raise NotImplementedError
+
+
+class TextScratch(TextWay):
+    """Word vectors and head, every weight learned from the labeled texts (`scratch_run`)."""
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        say("Training the small classifier from scratch", 0.1)
+        return scratch_run(task, train_index, val_index, seed, _skipgram_config(options).dims, stop,
+                           _config(options))
+
+
+class SkipGramHead(TextWay):
+    """The article's method: skip-gram vectors pretrained on unlabeled text, frozen, averaged;
+    only the head learns (`skipgram_run`). On a user's texts it can only read those texts."""
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        cfg, unlabeled = _skipgram_config(options), options.get("unlabeled")
+        texts = unlabeled_texts(task, unlabeled)
+        own = skipgram_reads_own_texts(task, unlabeled)
+        what = "of your texts" if own else "unlabeled reviews"
+        say(f"Pretraining skip-gram on {len(texts):,} {what} (once, then kept)", 0.05)
+        wv = skipgram.pretrained(texts, cfg, int(options.get("pretrain_seed") or 0),
+                                 progress=lambda done, total: say(
+                                     f"Pretraining skip-gram on {len(texts):,} {what}: batch "
+                                     f"{done}/{total} (once, then kept)", 0.05 + 0.85 * done / total))
+        say("Training the head on skip-gram vectors", 0.9)
+        config = _config(options)
+        if own:
+            n_words = sum(len(tokenize(t)) for t in texts)
+            amount = f"your {len(texts):,} text{'s' * (len(texts) != 1)} ({n_words:,} words)"
+            run = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config,
+                               method=self.method, label=f"Skip-gram on {amount} + head")
+        else:
+            n_words = None
+            run = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config,
+                               method=self.method)
+        run.details = {"skipgram": {"dims": cfg.dims, "vocabulary": len(wv.words), "texts": len(texts),
+                                    "words": n_words, "own_texts": own}}
+        return run
+
+
+class EncoderHead(TextWay):
+    """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings (`encoder_run`)."""
+
+    def prepare(self, task, extra, say):
+        _embed_first(task, extra, say)
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
+        label = ("Transfer B: MiniLM encoder + linear head" if self.method == "encoder" else
+                 f"Transfer: {encoders.MODEL} sentence encoder + linear head")
+        run = encoder_run(task, train_index, val_index, seed, stop=stop, config=_config(options),
+                          method=self.method, label=label)
+        run.details = {"backbone": encoders.DESCRIPTION}
+        return run
+
+
+class BagOfWordsWay(TextWay):
+    """Bag-of-words logistic regression, the classic baseline (`bow_run`)."""
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        say("Training the bag-of-words baseline", 0.5)
+        return bow_run(task, train_index, val_index, seed, stop, options.get("epochs"))
+
+
+class ZeroShotText(TextWay):
+    """No labeled example: each text goes to the class whose description the sentence encoder
+    finds most similar (lib.text.zero_shot). Raises ValueError, saying why, where it cannot run
+    (the encoder is missing, or the label names give nothing to describe a class with)."""
+
+    def prepare(self, task, extra, say):
+        if (problem := zero_shot_problem(task)) is not None:
+            raise ValueError(f"zero-shot cannot run here: {problem}")
+        _embed_first(task, extra, say, pool=False)
+
+    def train(self, task, train_index, val_index, seed, options, say, stop):
+        descriptions = zero_shot.task_descriptions(task)
+        run = zero_shot.zero_shot_run(task, descriptions)
+        run.method = self.method
+        run.details = {"backbone": encoders.DESCRIPTION, "descriptions": descriptions}
+        return run
+
+
+def _quiet(*_):
+    pass
+
+
+def _config(options) -> TrainConfig:
+    epochs = options.get("epochs")
+    return TrainConfig() if epochs is None else TrainConfig(max_epochs=int(epochs), patience=None)
+
+
+def _skipgram_config(options) -> skipgram.SkipGramConfig:
+    dims = options.get("dims")
+    return skipgram.SkipGramConfig() if dims is None else skipgram.SkipGramConfig(dims=int(dims))
+
+
+def _extra_tests(task, options) -> dict:
+    extra = options.get("extra_tests")
+    return default_extra_tests(task) if extra is None else extra
+
+
+def _embed_first(task, extra, say, pool=True):
+    """The texts through the encoder once (cached), on every thread, before the one-thread block."""
+    say(f"Loading {encoders.MODEL}", 0.01)
+    encoders.load()
+    texts = ([task.pool.texts] if pool else []) + [task.test.texts] + [ds.texts for ds in extra.values()]
+    for chunk in texts:
+        encoders.embed(chunk, lambda done, total: say(
+            f"Embedding reviews with {encoders.MODEL} (once, then cached): {done}/{total}",
+            0.02 + 0.8 * done / total))
+
+
+# Each way reads exactly these options (its cache key, with the task and the labeled draw):
+# `extra_tests` adds the extra test sets' accuracies to every result. Two options only choose
+# which ways run: `encoder` (the encoder's head) and `zero_shot` (the no-label way, default off).
+SCRATCH = TextScratch("scratch", "text", ("dims", "epochs", "extra_tests"))
+SKIPGRAM = SkipGramHead("transfer", "text",  # the article's method, transfer A
+                        ("unlabeled", "dims", "pretrain_seed", "epochs", "extra_tests"))
+ENCODER = EncoderHead("encoder", "text", ("epochs", "extra_tests"))  # transfer B
+BOW = BagOfWordsWay("bow", "text", ("epochs", "extra_tests"))  # epochs: the probe's iterations
+ZERO_SHOT = ZeroShotText("zero_shot", "text", ("extra_tests",))
+# On a user's texts skip-gram can read only those texts: the encoder leads as "transfer" and
+# skip-gram is "skipgram" beside it (the module's docstring says why).
+ENCODER_LEADS = dataclasses.replace(ENCODER, method="transfer")
+SKIPGRAM_OWN = dataclasses.replace(SKIPGRAM, method="skipgram")
+# By method, as the movie-review tasks name them (with skip-gram on a user's own texts as
+# "skipgram"); `text_ways_for` gives a task's ways under its own names.
+TEXT_WAYS = {w.method: w for w in (SCRATCH, SKIPGRAM, ENCODER, SKIPGRAM_OWN, BOW, ZERO_SHOT)}
+
+
+def encoder_problem() -> str | None:
+    """Why the sentence encoder cannot be used here, or None when it loads."""
+    try:
+        encoders.load()
+        return None
+    except encoders.EncoderUnavailable as err:
+        return str(err)
+
+
+def zero_shot_problem(task) -> str | None:
+    """Why the zero-shot way cannot run on `task`, in one line, or None when it can."""
+    if (problem := encoder_problem()) is not None:
+        return f"it needs the sentence encoder, and {problem}"
+    try:
+        zero_shot.task_descriptions(task)
+    except ValueError as err:
+        return str(err)
+    return None
+
+
+def text_ways_for(task, options: dict) -> list:
+    """The ways a text comparison with these options shows, in the order of its cards: scratch,
+    the leading pretrained way ("transfer"), the other one, bag of words, then zero-shot
+    (options zero_shot=True, where it can run). On the movie-review tasks skip-gram is "transfer"
+    and the encoder "encoder"; on a user's texts the encoder is "transfer" and skip-gram
+    "skipgram". Without the encoder (encoder=False, or not installed) skip-gram is "transfer"."""
+    use_encoder = options.get("encoder", True) and encoder_problem() is None
+    if skipgram_reads_own_texts(task, options.get("unlabeled")) and use_encoder:
+        out = [SCRATCH, ENCODER_LEADS, SKIPGRAM_OWN]
+    else:
+        out = [SCRATCH, SKIPGRAM] + ([ENCODER] if use_encoder else [])
+    out.append(BOW)
+    if options.get("zero_shot") and zero_shot_problem(task) is None:
+        out.append(ZERO_SHOT)
+    return out
+
+
+def describe_text(task, runs: dict, options: dict) -> tuple:
+    """(the pretrained models in words, notices) of a text comparison, read off its runs: what
+    skip-gram read, which encoder, and why a way was left out."""
+    sg = next((r.details["skipgram"] for r in runs.values() if "skipgram" in r.details), None)
+    encoder = any("backbone" in r.details for m, r in runs.items() if m != "zero_shot")
+    parts = []
+    if sg is not None:
+        vectors = (f"skip-gram word vectors ({sg['dims']} dimensions, {sg['vocabulary']:,} words) "
+                   f"pretrained by this app on {sg['texts']:,} ")
+        if sg["own_texts"]:
+            mine = f"{vectors}of your texts alone ({sg['words']:,} words)"
+            parts = [f"{encoders.DESCRIPTION}. Beside it: {mine}" if encoder else mine[0].upper() + mine[1:]]
+        else:
+            parts = [f"Transfer A: {vectors}unlabeled texts"]
+            if encoder:
+                parts.append(f"Transfer B: {encoders.DESCRIPTION}")
+    if "zero_shot" in runs and not encoder:
+        parts.append(f"No labels: {encoders.DESCRIPTION}" if parts else encoders.DESCRIPTION)
+    notices = []
+    if options.get("encoder", True) and runs.keys() - {"zero_shot"} and (p := encoder_problem()):
+        notices.append(f"The sentence encoder is not shown: {p}. Skip-gram works without it.")
+    if options.get("zero_shot") and "zero_shot" not in runs and (p := zero_shot_problem(task)):
+        notices.append(f"Zero-shot (no labeled examples) cannot run here: {p}.")
+    notices += [m for r in runs.values() for m in r.notices]
+    return ". ".join(parts), list(dict.fromkeys(notices))
+
+
 def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unlabeled=None,
-              encoder=True, dims=None, extra_tests=None, pretrain_seed=0, epochs=None):
+              encoder=True, dims=None, extra_tests=None, pretrain_seed=0, epochs=None, zero_shot=False):
     """Run every way on one labeled draw; returns (runs, backbone description, notices).
 
     unlabeled: how many unlabeled reviews skip-gram reads (sentiment: 0 to 20,000), or a list of
@@ -187,72 +406,18 @@ def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unla
     while `seed` varies the labeled draw and the heads' initial weights. epochs=None trains with
     early stopping; epochs=E runs every way exactly E epochs and keeps the last weights (skip-gram's
     own pretraining is unchanged: it is part of the pretrained model, not of the training shown).
+    zero_shot: also the no-label way, where it can run. A loop over `text_ways_for`.
     """
-    config = TrainConfig() if epochs is None else TrainConfig(max_epochs=int(epochs), patience=None)
-    say = progress or (lambda *a: None)
-    extra = default_extra_tests(task) if extra_tests is None else extra_tests
-    notices = []
-    if encoder:  # embed first, on every thread; the small models below train on one
-        try:
-            say(f"Loading {encoders.MODEL}", 0.01)
-            encoders.load()
-            for texts in [task.pool.texts, task.test.texts] + [ds.texts for ds in extra.values()]:
-                encoders.embed(texts, lambda done, total: say(
-                    f"Embedding reviews with {encoders.MODEL} (once, then cached): {done}/{total}",
-                    0.02 + 0.2 * done / total))
-        except encoders.EncoderUnavailable as err:
-            encoder = False
-            notices.append(f"The sentence encoder is not shown: {err}. Skip-gram works without it.")
-    with limited_threads():
-        runs, described = _small_runs(task, train_index, val_index, seed, say, stop, unlabeled,
-                                      encoder, dims, pretrain_seed, config, epochs)
-        for run in runs.values():
-            run.extra_tests = {name: float((run.predict(ds.texts).argmax(1) == ds.labels).mean())
-                               for name, ds in extra.items()}
-    return runs, described, notices
-
-
-def _small_runs(task, train_index, val_index, seed, say, stop, unlabeled, encoder, dims, pretrain_seed,
-                config, epochs):
-    cfg = skipgram.SkipGramConfig() if dims is None else skipgram.SkipGramConfig(dims=int(dims))
-    texts = unlabeled_texts(task, unlabeled)
-    own = skipgram_reads_own_texts(task, unlabeled)
+    options = {k: v for k, v in dict(unlabeled=unlabeled, encoder=encoder, dims=dims,
+                                     extra_tests=extra_tests, pretrain_seed=pretrain_seed,
+                                     epochs=epochs, zero_shot=zero_shot).items() if v is not None}
+    chosen = text_ways_for(task, options)
     runs = {}
-    say("Training the small classifier from scratch", 0.22)
-    runs["scratch"] = scratch_run(task, train_index, val_index, seed, cfg.dims, stop, config)
-    what = "of your texts" if own else "unlabeled reviews"
-    say(f"Pretraining skip-gram on {len(texts):,} {what} (once, then kept)", 0.25)
-    wv = skipgram.pretrained(texts, cfg, pretrain_seed, progress=lambda done, total: say(
-        f"Pretraining skip-gram on {len(texts):,} {what}: batch {done}/{total} "
-        "(once, then kept)", 0.25 + 0.6 * done / total))
-    vectors = (f"skip-gram word vectors ({cfg.dims} dimensions, {len(wv.words):,} words) "
-               f"pretrained by this app on {len(texts):,} ")
-    if own:  # a user's texts: the encoder, pretrained on a billion sentence pairs, leads
-        n_words = sum(len(tokenize(t)) for t in texts)
-        amount = f"your {len(texts):,} text{'s' * (len(texts) != 1)} ({n_words:,} words)"
-        say("Training the head on skip-gram vectors", 0.85)
-        lead = "skipgram" if encoder else "transfer"
-        runs[lead] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config,
-                                  method=lead, label=f"Skip-gram on {amount} + head")
-        mine = f"{vectors}of your texts alone ({n_words:,} words)"
-        described = mine[0].upper() + mine[1:]
-        if encoder:
-            say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
-            runs = {"scratch": runs["scratch"], "transfer": encoder_run(
-                task, train_index, val_index, seed, stop=stop, config=config, method="transfer",
-                label=f"Transfer: {encoders.MODEL} sentence encoder + linear head"), **runs}
-            described = f"{encoders.DESCRIPTION}. Beside it: {mine}"
-    else:  # the article's setup: skip-gram pretrained on a separate corpus is transfer A
-        say("Training the head on skip-gram vectors", 0.85)
-        runs["transfer"] = skipgram_run(task, train_index, val_index, seed, wv, len(texts), stop, config)
-        described = f"Transfer A: {vectors}unlabeled texts"
-        if encoder:
-            say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
-            runs["encoder"] = encoder_run(task, train_index, val_index, seed, stop=stop, config=config)
-            described += f". Transfer B: {encoders.DESCRIPTION}"
-    say("Training the bag-of-words baseline", 0.95)
-    runs["bow"] = bow_run(task, train_index, val_index, seed, stop, epochs)
-    return runs, described
+    for i, way in enumerate(chosen):
+        say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
+        runs[way.method] = way.run(task, train_index, val_index, seed, options, say, stop)
+    described, notices = describe_text(task, runs, options)
+    return runs, described, notices
 
 
 def toy_runs(seed: int, encoder: bool = False):
