@@ -31,6 +31,14 @@ def test_renders_without_errors(page):
     assert any("500 unlabeled" in c.value for c in page.caption)
 
 
+def test_offline_without_the_real_reviews_it_says_how_to_get_them_and_keeps_the_generated(page):
+    infos = [i.value for i in page.info if "real movie reviews are not on this computer" in i.value]
+    assert len(infos) == 1 and "scripts/prefetch.py --write pack.tar.gz" in infos[0]
+    assert "TRANSFER_LAB_OFFLINE" in infos[0]
+    assert any("**generated**" in m.value for m in page.markdown)
+    assert not [s for s in page.get("segmented_control") if s.key == "reviews"]  # nothing to switch to
+
+
 def test_weights_table_is_a_static_table_whose_formulas_wrap(page):
     # a data grid cut "how the trained weights are counted" off at 1400 px; st.table wraps
     tables = [t.value for t in page.table if "how the trained weights are counted" in t.value.columns]
@@ -64,15 +72,70 @@ def test_toy_preset_shows_only_0_50_100_on_two_reviews(page):
     assert "on 2 test reviews" in toy.columns and len(toy) == 3
 
 
-def test_the_warmup_prepares_exactly_the_default_view(monkeypatch):
-    from ui import cards, warmup
+def spy_on_compare(monkeypatch):
+    from ui import cards
     asked = []
 
     def spy(task, n_per_class, seed, _progress=None, **options):
-        asked.append(dict(n_per_class=n_per_class, seed=seed, **options))
+        asked.append(dict(task=task, n_per_class=n_per_class, seed=seed, **options))
         raise ValueError("stop here")  # run_compare shows it as an error; nothing is trained
 
     monkeypatch.setattr(cards, "cached_compare", spy)
+    return asked
+
+
+def test_the_warmup_prepares_exactly_the_default_view(monkeypatch):
+    from ui import warmup
+    asked = spy_on_compare(monkeypatch)
     at = AppTest.from_file(PAGE, default_timeout=600).run()
     assert not at.exception
-    assert asked == [warmup.sentiment_default()]
+    assert asked == [warmup.sentiment_default()] and asked[0]["task"] == "sentiment"
+
+
+@pytest.fixture
+def real_reviews_here(monkeypatch, tmp_path):
+    """The real reviews' tarball in a cache of its own, made of generated snippets (never the
+    network): as if the server's background download had brought it."""
+    from lib.data import rotten
+    from test_rotten_tomatoes import tarball
+    monkeypatch.setenv("TRANSFER_LAB_CACHE", str(tmp_path))
+    monkeypatch.setattr(rotten, "_task", None)
+    rotten.tar_path().write_bytes(tarball())
+    yield rotten
+    monkeypatch.setattr(rotten, "_task", None)
+
+
+def test_with_the_real_reviews_here_the_page_leads_with_them_and_credits_them(monkeypatch, real_reviews_here):
+    from ui import warmup
+    asked = spy_on_compare(monkeypatch)
+    at = AppTest.from_file(PAGE, default_timeout=600).run()
+    assert not at.exception
+    switch = [s for s in at.get("segmented_control") if s.key == "reviews"]
+    assert len(switch) == 1 and switch[0].value == "real"
+    assert any("Pang and Lillian Lee" in c.value and "ACL 2005" in c.value for c in at.caption)
+    assert not [k for k in ("unlabeled",) if any(s.key == k for s in at.select_slider)]
+    assert asked[-1] == warmup.sentiment_default() and asked[-1]["task"] == "rotten_tomatoes"
+    assert not any("not on this computer" in i.value for i in at.info)
+    # the switch: the generated corpus, the article's controlled setting
+    switch[0].set_value("generated").run()
+    assert asked[-1]["task"] == "sentiment" and asked[-1]["unlabeled"] == 20_000
+    assert any("**generated**" in m.value for m in at.markdown)
+
+
+def test_zero_labels_shows_the_zero_shot_run_alone_and_what_the_others_need():
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    at.query_params["unlabeled"] = "500"
+    at.query_params["encoder"] = "0"
+    at.query_params["n_per_class"] = "0"
+    at.run()
+    assert not at.exception and not at.error
+    assert at.select_slider(key="n_per_class").value == 0
+    assert [m.label for m in at.metric] == ["Test accuracy", "Trained weights"]
+    assert at.metric[1].value == "0"
+    assert any("“a negative movie review” and “a positive movie review”" in m.value for m in at.markdown)
+    needs = [i.value for i in at.info if i.value.startswith("The other ways need labeled examples")]
+    assert len(needs) == 1 and "from scratch" in needs[0] and "bag of words" in needs[0]
+    table = [d.value for d in at.dataframe if "prediction" in d.value.columns]
+    assert len(table) == 1 and len(table[0]) == 1   # the typed review: zero-shot's guess alone
+    at.select_slider(key="n_per_class").set_value(1).run()
+    assert not at.exception and len(at.metric) == 6

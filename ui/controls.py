@@ -8,19 +8,27 @@ from lib.tasks import task_available
 from ui.state import remember, url_bool, url_choice, url_int
 
 
+NO_LABELS = "0: no labeled examples"  # the zero step's name on the slider
+
+
 def n_per_class_slider(default: int, hi: int, label="Labeled examples per class", lo: int = 1,
-                       doubling: bool = True) -> int:
+                       doubling: bool = True, zero: bool = False) -> int:
     """How many labeled examples per class. doubling=True steps 1, 2, 4, ...: the data doubles at
-    every step, and every position is one the learning curves (and the offline pack) computed."""
+    every step, and every position is one the learning curves (and the offline pack) computed.
+    zero=True puts 0 first, named NO_LABELS: the page then shows what the pretrained network
+    knows with no labeled example (compare(task, 0), the zero-shot way alone)."""
     help = "How many labeled examples of each class both ways get to learn from."
-    value = url_int("n_per_class", default, lo, hi)
+    if zero:
+        help += " At 0 no way can train: only the pretrained network's own guess (zero-shot) is shown."
+    value = url_int("n_per_class", default, 0 if zero else lo, hi)
     if not doubling:
-        n = st.slider(label, lo, hi, key="n_per_class", help=help)
+        n = st.slider(label, 0 if zero else lo, hi, key="n_per_class", help=help)
     else:
-        options = doubling_sizes(hi, lo)
+        options = ([0] if zero else []) + doubling_sizes(hi, lo)
         if value not in options:  # a hand-edited link between two steps: the step below it
             st.session_state["n_per_class"] = max([o for o in options if o <= value] or options[:1])
-        n = st.select_slider(label, options, key="n_per_class", help=help + " It doubles at every step.")
+        n = st.select_slider(label, options, key="n_per_class", help=help + " It doubles at every step.",
+                             format_func=lambda v: NO_LABELS if v == 0 else str(v))
     remember(n_per_class=n)
     return n
 

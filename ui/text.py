@@ -1,15 +1,84 @@
-"""Streamlit pieces of the sentiment page: typed-sentence predictions, word neighbours, a map of
-word vectors, the unlabeled-amount curve and the article's toy. Heavy work sits behind caches."""
+"""Streamlit pieces of the sentiment page: the real reviews when they are here, the zero-shot
+card, typed-sentence predictions, word neighbours, a map of word vectors, the unlabeled-amount
+curve and the article's toy. Heavy work sits behind caches."""
+import threading
+import time
+
 import altair as alt
 import numpy as np
 import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
+from lib import cache, downloads
 from lib.experiments import compare
 from lib.text import skipgram
 from lib.text.ways import toy_runs
-from ui import charts
+from ui import cards, charts
+
+
+RETRY_S = 60.0  # a failed download of the real reviews is tried again after this long, not every rerun
+_tried = {"at": None, "why": None}
+_tried_lock = threading.Lock()
+
+
+def real_reviews():
+    """(the real reviews' Task, None) when they are on this computer, or can be downloaded now;
+    else (None, why): "offline" when downloads are off, or the download's or the check's error.
+    A failure is remembered RETRY_S, so a slider move does not wait for a network that is not
+    there."""
+    from lib.data import rotten
+    with _tried_lock:
+        if not rotten.available():
+            if cache.offline():
+                return None, "offline"
+            if _tried["at"] is not None and time.monotonic() - _tried["at"] < RETRY_S:
+                return None, _tried["why"]
+            try:
+                rotten.fetch()
+            except downloads.Unavailable as err:
+                _tried.update(at=time.monotonic(), why=str(err))
+                return None, str(err)
+        try:
+            return rotten.rotten_task(), None
+        except downloads.Unavailable as err:  # damaged since it arrived: removed, fetched next time
+            return None, str(err)
+
+
+def zero_shot_card(run) -> None:
+    """The zero-shot way's card: its accuracy with no labeled example, and what it compared."""
+    colour = charts.COLOURS.get(run.method, "#000")
+    st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
+    low, high = run.test_interval
+    st.metric("Test accuracy", cards.percent(run.test_accuracy),
+              help=f"On {run.n_test} held-out test examples. 95% interval {cards.percent(low)} – "
+                   f"{cards.percent(high)} (Wilson): the test set is finite.")
+    st.caption(f"95% interval {cards.percent(low)} – {cards.percent(high)} on {run.n_test} test "
+               "examples · no labeled example used")
+    st.metric("Trained weights", "0")
+    st.caption(f"Nothing is trained: {descriptions_words(run)}")
+
+
+def descriptions_words(run) -> str:
+    """What the zero-shot way compared each example with, in words."""
+    if "descriptions" in run.details:
+        said = " / ".join(f"“{d}”" for d in run.details["descriptions"])
+        return f"each review goes to the closer of {said} (cosine similarity of the sentence encoder's vectors)"
+    if "imagenet_classes" in run.details:
+        said = "; ".join(f"{c} ← {', '.join(names)}" for c, names in run.details["imagenet_classes"].items())
+        return f"the network's own ImageNet classifier, its scores for {said}"
+    return run.formula
+
+
+def side_by_side(comparison) -> None:
+    """A card per way, scratch first, the zero-shot way's card (nothing trained) last."""
+    n_train = len(comparison.train_index)
+    for col, run in zip(st.columns(len(comparison.runs)), comparison.runs.values()):
+        with col:
+            if run.method == "zero_shot":
+                zero_shot_card(run)
+            else:
+                cards.run_card(run, n_train)
 
 
 POLARITY_COLOURS = {"positive": "#009E73", "negative": "#E69F00", "neutral": "#BBBBBB"}

@@ -64,15 +64,19 @@ def _encoder():
 
 
 def sentiment_default() -> dict:
-    """The movie-review page's default view (tests/test_page_sentiment.py checks they agree)."""
+    """The movie-review page's default view (tests/test_page_sentiment.py checks they agree): the
+    real reviews when they are on this computer, else the generated ones."""
+    from lib.data import rotten
     from lib.data.reviews import UNLABELED
-    return dict(n_per_class=16, seed=0, unlabeled=UNLABELED, encoder=True)
+    if rotten.available():
+        return dict(task=rotten.NAME, n_per_class=16, seed=0, encoder=True, zero_shot=True)
+    return dict(task="sentiment", n_per_class=16, seed=0, unlabeled=UNLABELED, encoder=True, zero_shot=True)
 
 
 def _sentiment_view():
     """Its comparison carries live models, so it cannot come from disk: compute it now."""
     from lib.stored import compare_stored
-    compare_stored("sentiment", **sentiment_default())
+    compare_stored(**sentiment_default())
 
 
 def _lite0():
