@@ -15,7 +15,7 @@ st.markdown(
 
 task = ui_images.load_task("ants_bees")
 ui_images.samples(task, per_class=8, width=110)
-ui_images.experiment("ants_bees", default_n=8, hi=task.max_per_class(), step="ants_bees")
+ui_images.experiment("ants_bees", default_n=ui_images.DEFAULT_N["ants_bees"], hi=task.max_per_class(), step="ants_bees")
 skipped = getattr(task, "skipped", [])
 cards.training_settings_expander(ui_images.recipes() | {
     "Photos": f"{len(task.pool)} to learn from (train/), {len(task.test)} to test on (val/); "

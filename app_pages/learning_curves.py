@@ -21,8 +21,6 @@ from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
 from ui import cards, charts, controls, images as ui_images, presenter, state  # noqa: E402
 
 
-WORKERS = 2  # benchmarks/sweep_speed.py: two 1-thread processes beat one 2-thread process
-
 task = controls.task_picker("Task")
 
 seeds = state.url_int("seeds", 5, 1, 10)
@@ -73,7 +71,7 @@ if not results.attrs["complete"] and not st.session_state.get("sweep_stopped"):
             elsewhere = others.groupby(["n_per_class", "seed"]).ngroups
             say = lambda done, _, note: bar.progress((elsewhere + done) / total, text=(
                 f"{n} per class: {note} · {elsewhere + done} of {total} runs done"))
-            part = run_sweep(task, [n], range(seeds), progress=say, workers=WORKERS, **options)
+            part = run_sweep(task, [n], range(seeds), progress=say, **options)
             notices += [m for m in part.attrs["notices"] if m not in notices]
             results = pd.concat([others, part], ignore_index=True).sort_values(
                 ["n_per_class", "seed"], kind="stable", ignore_index=True)

@@ -31,12 +31,11 @@ def main():
     parser.add_argument("--seeds", type=int, default=5)
     parser.add_argument("--sizes", type=int, nargs="+", default=[2, 4, 8, 16, 32, 64])
     parser.add_argument("--backbone", default="efficientnet_lite0")
-    parser.add_argument("--workers", type=int, default=2)
     args = parser.parse_args()
     task = args.task if args.task in TASKS else split_task(load_images(args.task))
     t = resolve_task(task)
     start = time.perf_counter()
-    ways = sweep(task, args.sizes, range(args.seeds), workers=args.workers, backbone=args.backbone,
+    ways = sweep(task, args.sizes, range(args.seeds), backbone=args.backbone,
                  control=True, finetune=True, cut="auto")
     profiles = pd.concat([depth_profile(task, n, range(args.seeds), args.backbone).assign(n_per_class=n)
                           for n in args.sizes], ignore_index=True)

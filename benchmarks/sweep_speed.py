@@ -1,13 +1,13 @@
-"""How long the default learning-curve sweep takes, cold and warm, and whether a pool of worker
-processes beats one process. Prints numbers; never passes or fails.
+"""How long the default learning-curve sweep takes, cold and warm, in the server's worker
+processes (lib.workers) against one process. Prints numbers; never passes or fails.
 
     python benchmarks/sweep_speed.py [--task dress] [--seeds 5] [--modes seq2,pool2,seq1]
 
 Every mode runs in a fresh process on the same prepared caches (dress photos and backbone
-features), with an empty sweep cache, so each one trains all cells:
-  seq2   one process, torch using 2 threads (the default on a 2-core machine)
-  seq1   one process, torch using 1 thread
-  pool2  the first cell here, the rest in 2 worker processes with 1 torch thread each
+features), with an empty sweep and run cache, so each one trains all cells:
+  seq2   one process (TRANSFER_LAB_WORKERS=0), torch using 2 threads
+  seq1   one process (TRANSFER_LAB_WORKERS=0), torch using 1 thread
+  pool2  2 worker processes (TRANSFER_LAB_WORKERS=2), 1 torch thread each, one way per job
 Then "warm": the same sweep again in a new process, every cell read from disk.
 Pin to 2 cores to measure a 2-core machine on a bigger one: taskset -c 0,1 python ...
 """
@@ -42,13 +42,14 @@ def child(args):
         return
     loaded = time.perf_counter() - t0
     t1 = time.perf_counter()
-    frame = run_sweep(args.task, SIZES, range(args.seeds), workers=2 if args.mode == "pool2" else 1)
+    frame = run_sweep(args.task, SIZES, range(args.seeds))
     print(json.dumps({"mode": args.mode, "load": loaded, "sweep": time.perf_counter() - t1,
                       "trained": frame.attrs["trained"], "threads": torch.get_num_threads(),
                       "results": frame[["method", "n_per_class", "seed", "test_accuracy"]].values.tolist()}))
 
 
 def measure(mode, args, env):
+    env = dict(env, TRANSFER_LAB_WORKERS="2" if mode == "pool2" else "0")
     out = subprocess.run([sys.executable, __file__, "--child", "--mode", mode, "--task", args.task,
                           "--seeds", str(args.seeds)], env=env, capture_output=True, text=True, cwd=ROOT)
     lines = [line for line in out.stdout.splitlines() if line.startswith("{")]
@@ -77,6 +78,7 @@ def main():
     results = {}
     for mode in args.modes.split(","):
         shutil.rmtree(cache / "sweeps", ignore_errors=True)
+        shutil.rmtree(cache / "runs", ignore_errors=True)
         r = results[mode] = measure(mode, args, env)
         print(f"cold {mode:5s}: sweep {r['sweep']:6.1f} s (+ {r['load']:.1f} s to start and load the "
               f"task), {r['trained']} cells trained, torch threads {r['threads']}")
@@ -100,5 +102,5 @@ def main():
     shutil.rmtree(cache, ignore_errors=True)
 
 
-if __name__ == "__main__":
+if __name__ == "__main__":  # the guard matters: worker processes import this file
     main()

@@ -54,8 +54,7 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run
                 say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
                 runs[way.method] = (run_way or run_here)(way, t, train_index, val_index, seed,
                                                          options, say, stop)
-            backbone, notices, details = image.describe(t, runs, options, n_per_class)
-            details = [details]
+            return assemble(t, n_per_class, seed, runs, options)
         else:
             from lib.text import ways as text
             chosen = text.text_ways_for(t, options)
@@ -81,6 +80,18 @@ def _zero_labels(t, seed, options, progress=None, stop=None) -> Comparison:
     details = {k: v for k, v in run.details.items() if k != "backbone"}
     return Comparison(t.name, 0, seed, list(t.classes), {run.method: run}, run.details.get("backbone", ""),
                       none, none, t.test.labels, list(run.notices), dict(options), details)
+
+
+def assemble(task, n_per_class: int, seed: int, runs: dict, options: dict) -> Comparison:
+    """An image task's Comparison from its ways' runs, however they were had (trained here, read
+    from disk, or sent back by a worker): the draw is recomputed, the rest read off the runs."""
+    from lib.image import ways as image
+    t = resolve_task(task)
+    options = resolve_options(t.kind, options)
+    train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+    backbone, notices, details = image.describe(t, runs, options, int(n_per_class))
+    return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
+                      val_index, t.test.labels, notices, dict(options), details)
 
 
 def _waiting(progress):

@@ -32,6 +32,7 @@ class Run:
     train_pred: np.ndarray      # predicted class of every labeled example (train then validation)
     formula: str = ""           # how trainable_params was counted, written out
     extra_tests: dict = field(default_factory=dict)  # name -> accuracy on another test set
+    n_train: int = 0            # how many labeled examples it trained on (train_accuracy's count)
     details: dict = field(default_factory=dict)  # e.g. where a head was cut, and why
     notices: list = field(default_factory=list)  # e.g. a backbone that fell back: never stored
 
@@ -155,7 +156,8 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
     return Run(method, label, correct / len(y_test),
                float((train_pred[:len(train_index)] == y[train_index].numpy()).mean()),
                trainable, trainable + frozen_params, history, seconds,
-               accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula)
+               accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula,
+               n_train=len(train_index))
 
 
 def disagreements(a: Run, b: Run, y_true: np.ndarray) -> tuple:

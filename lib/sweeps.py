@@ -6,31 +6,22 @@ the engine's source and the device), so a changed line of code trains afresh whi
 answers a second visit, or a link opened later, from disk. Cells rather than whole sweeps: a sweep
 that was stopped keeps what it finished, and a sweep with one more seed reuses the rest.
 
-Cells can run in a pool of worker processes (one torch thread each); benchmarks/sweep_speed.py
-measures whether that beats one process using every core.
+A named image task's cells are trained by the server's worker processes (lib.workers), one way
+per job, so a sweep uses both cores and shares its queue with the pages; anything else (an
+upload, a text task) is trained in this process.
 """
-import multiprocessing
-import threading
-from concurrent.futures import FIRST_COMPLETED, ProcessPoolExecutor, wait
 from pathlib import Path
 
 import pandas as pd
-import torch
 
 from lib import cache, versions
-from lib.device import training_slot
 from lib.stored import compare_stored
 from lib.tasks import resolve_options, resolve_task, task_identity, task_kind
+from lib.plan import doubling_sizes
 from lib.versions import result_key
+from lib.workers import NOW, pool as workers_pool
 
 COLUMNS = ["method", "n_per_class", "seed", "test_accuracy", "label", "train_accuracy", "backbone"]
-
-
-def doubling_sizes(hi: int, lo: int = 1, and_hi: bool = False) -> list[int]:
-    """1, 2, 4, ... up to hi (and hi itself when and_hi): the labeled sizes a learning curve
-    measures and a slider steps through, so every slider position is a measured point."""
-    sizes = [2 ** i for i in range(max(int(hi), 1).bit_length()) if lo <= 2 ** i <= hi]
-    return sizes + [int(hi)] if and_hi and int(hi) not in sizes else sizes
 
 
 DEFAULT_SIZES = tuple(doubling_sizes(128))
@@ -67,29 +58,17 @@ def train_cell(task, n: int, seed: int, options: dict, identity: str | None = No
     """One compare() as rows of the sweep's table, plus any notices (e.g. a backbone fallback).
     The whole comparison is kept too (lib.stored), so the pages' sliders find it."""
     c = compare_stored(task, int(n), int(seed), identity=identity, **options)
-    rows = [(r.method, int(n), int(seed), r.test_accuracy, r.label, r.train_accuracy, c.backbone)
+    return _rows(c), list(c.notices)
+
+
+def _rows(c) -> pd.DataFrame:
+    rows = [(r.method, c.n_per_class, c.seed, r.test_accuracy, r.label, r.train_accuracy, c.backbone)
             for r in c.runs.values()]
-    return pd.DataFrame(rows, columns=COLUMNS), list(c.notices)
-
-
-_worker_task = _worker_identity = None
-# One pool of worker processes per server: on a classroom server, a second session's sweep runs
-# in its own process instead of forking two more workers (each ~0.5 GB, each wanting a core).
-_one_pool = threading.Lock()
-
-
-def _worker_start(task, identity, threads: int):
-    global _worker_task, _worker_identity
-    _worker_task, _worker_identity = task, identity
-    torch.set_num_threads(threads)
-
-
-def _worker_cell(n, seed, options):
-    return train_cell(_worker_task, n, seed, options, _worker_identity)
+    return pd.DataFrame(rows, columns=COLUMNS)
 
 
 def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, stop=None,
-              workers: int = 1, cached_only: bool = False, **options) -> pd.DataFrame:
+              cached_only: bool = False, **options) -> pd.DataFrame:
     """Test accuracy of every way for each size x seed: columns COLUMNS, one row per run.
 
     progress(done, total, note) is called as cells finish (note says what was trained);
@@ -120,7 +99,6 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
         if too_big:
             raise ValueError(f"sizes {too_big} need more examples per class than the pool has "
                              f"({t.max_per_class()})")
-        todo.sort(key=lambda c: -c[0])  # the slowest cells first, so workers finish together
 
         def keep(cell, frame, cell_notices):
             notices.extend(m for m in cell_notices if m not in notices)
@@ -130,16 +108,9 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
                 write_cell(paths[cell], frame, private)
             say(len(found), len(cells), f"trained {cell[0]} per class, seed {cell[1]}")
 
-        # The first cell runs here: it loads the backbone and features that workers then inherit.
-        first = todo.pop(0)
-        say(len(found), len(cells), f"training {first[0]} per class, seed {first[1]} (and loading the backbone)")
-        keep(first, *train_cell(t, *first, options, named))
-        if workers > 1 and len(todo) > 1 and _one_pool.acquire(blocking=False):
-            try:
-                _in_pool(t, named, todo, options, workers, keep, stop)
-            finally:
-                _one_pool.release()
-        else:  # one process; also when another session's sweep has the server's pool
+        if named and task_kind(task) == "image" and workers_pool().workers > 0:
+            _in_workers(named, todo, options, keep, stop, say, lambda: len(found), len(cells))
+        else:  # in this process: an upload, a text task, or no worker processes
             for cell in todo:
                 if stop is not None and stop():
                     break
@@ -151,24 +122,23 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
     return out
 
 
-def _in_pool(task, identity, todo, options, workers, keep, stop):
-    """Run cells in `workers` processes with one torch thread each; the parent stores results."""
-    context = multiprocessing.get_context("fork")  # children inherit the loaded task and features
-    pool = ProcessPoolExecutor(workers, mp_context=context, initializer=_worker_start,
-                               initargs=(task, identity, 1))
-    try:
-        # Fork while holding the training slot: a child must not inherit it locked by another
-        # session's thread, which does not exist in the child and would never release it.
-        with training_slot():
-            pending = {pool.submit(_worker_cell, *cell, options): cell for cell in todo}
-        while pending:
-            finished, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for future in finished:
-                keep(pending.pop(future), *future.result())
-            if stop is not None and stop():
-                break
-    finally:
-        pool.shutdown(wait=False, cancel_futures=True)
+def _in_workers(task: str, todo, options, keep, stop, say, done, total):
+    """Every way of every cell as a job for the server's workers (lib.workers), at the front of
+    the queue; a cell is kept once all its ways are back (each way is stored as it finishes, so
+    the pages' sliders find them). The default sweep may already be queued by the warm-up: its
+    jobs then move up instead of running twice."""
+    from lib.comparisons import assemble
+    from lib.plan import view_jobs
+    pool = workers_pool()
+    futures = {cell: {job.method: pool.submit(job, NOW) for job in view_jobs(task, *cell, options)}
+               for cell in sorted(todo)}
+    for cell, jobs in futures.items():  # smallest first: the chart fills from the left
+        if stop is not None and stop():
+            break
+        say(done(), total, f"training {cell[0]} per class, seed {cell[1]}")
+        runs = {m: f.result() for m, f in jobs.items()}
+        c = assemble(task, cell[0], cell[1], runs, options)
+        keep(cell, _rows(c), list(c.notices))
 
 
 def sweep_options(task: str, backbone: str | None = None, control: bool = False,
@@ -181,7 +151,7 @@ def sweep_options(task: str, backbone: str | None = None, control: bool = False,
     return {}
 
 
-def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **options) -> pd.DataFrame:
+def sweep(task, sizes, seeds, progress=None, stop=None, **options) -> pd.DataFrame:
     """Test accuracy of every way for each labeled size x seed, each cell cached on disk.
 
     Returns columns method, n_per_class, seed, test_accuracy (plus label, train_accuracy,
@@ -189,4 +159,4 @@ def sweep(task, sizes, seeds, progress=None, stop=None, workers: int = 1, **opti
     between cells. See run_sweep for the cache, the worker pool and the frame's attrs.
     """
     say = (lambda done, total, note: progress(done, total)) if progress else None
-    return run_sweep(task, sizes, seeds, progress=say, stop=stop, workers=workers, **options)
+    return run_sweep(task, sizes, seeds, progress=say, stop=stop, **options)

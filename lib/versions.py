@@ -25,15 +25,18 @@ def engine_files() -> list:
 
 
 def code_version() -> str:
-    """Hash of every engine source and asset file that can change a result, read once per
-    process (every stored result's key holds it; hashing ~40 files per key cost a slider move)."""
-    return _code_version()
+    """Hash of every engine source and asset file that can change a result. Read again only when
+    a file's size or time changed: every stored result's key holds it, and hashing ~40 files
+    for every key cost a slider move its time."""
+    files = engine_files()
+    return _code_version(tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files))
 
 
-@functools.lru_cache(maxsize=1)
-def _code_version() -> str:
+@functools.lru_cache(maxsize=4)
+def _code_version(stamps: tuple) -> str:
     h = hashlib.sha256()
-    for path in engine_files():
+    for name, _, _ in stamps:
+        path = Path(name)
         h.update(str(path.relative_to(ROOT)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]

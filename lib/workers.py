@@ -25,7 +25,10 @@ import heapq
 import itertools
 import multiprocessing
 import os
+import sys
 import threading
+import types
+from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -77,10 +80,12 @@ def _way(method):
 _progress_queue = None
 
 
-def _start(queue) -> None:
-    """A worker's first act: one torch thread (these nets are small, lib.device), progress out."""
+def _start(queue, settings: dict) -> None:
+    """A worker's first act: the server's settings as they are now (the forkserver kept those it
+    started with), one torch thread (these nets are small, lib.device), progress out."""
     global _progress_queue
     import torch
+    os.environ.update(settings)
     torch.set_num_threads(1)
     _progress_queue = queue
 
@@ -117,6 +122,7 @@ class _Entry:
 @dataclass
 class Pool:
     workers: int
+    ahead: bool | None = None  # train what `prefetch` asks; default: only with worker processes
     progress: dict = field(default_factory=dict)  # job key -> (message, fraction), as workers say
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _queue: list = field(default_factory=list)    # heap of (priority, seq, key)
@@ -124,6 +130,10 @@ class Pool:
     _running: int = 0
     _executor: object = None
     _counter: itertools.count = field(default_factory=itertools.count)
+
+    def __post_init__(self):
+        if self.ahead is None:
+            self.ahead = self.workers > 0
 
     def submit(self, job: Job, priority: int = NOW, group: str | None = None) -> Future:
         """The future of `job`'s result; the same future for the same work asked twice."""
@@ -143,7 +153,11 @@ class Pool:
 
     def prefetch(self, group: str, jobs) -> None:
         """Queue `jobs` (pairs of job and priority) for `group`, dropping what the group queued
-        before and has not started: the presenter moved on, so train what is near them now."""
+        before and has not started: the presenter moved on, so train what is near them now.
+        With no worker processes nothing is trained ahead: it would queue in front of the
+        pages' own work on this process's one training slot."""
+        if not self.ahead:
+            return
         with self._lock:
             for key, entry in list(self._entries.items()):
                 if entry.group == group and not entry.started:
@@ -187,7 +201,8 @@ class Pool:
             say = () if self.workers > 0 else (  # a lambda cannot travel to a process
                 lambda m, f, k=key: self.progress.__setitem__(k, (m, f)),)
             try:
-                done = executor.submit(work, entry.job, *say)
+                with _interpreters_main():  # a submit may start the worker processes
+                    done = executor.submit(work, entry.job, *say)
             except (BrokenProcessPool, RuntimeError) as err:
                 self._finished(entry, None, err, executor)
                 continue
@@ -229,15 +244,38 @@ class Pool:
         threading.Thread(target=self._pump, daemon=True).start()
 
 
+_main_lock = threading.Lock()
+
+
+@contextmanager
+def _interpreters_main():
+    """While worker processes start, `__main__` is a bare module. Streamlit runs app.py as
+    `__main__`, and multiprocessing has each new process import the main module first: every
+    worker would run the whole app, start its own workers, and so on (seen: a server's
+    processes filled 20 GB within a minute of its first page)."""
+    with _main_lock:
+        main = sys.modules["__main__"]
+        sys.modules["__main__"] = types.ModuleType("__main__")
+        try:
+            yield
+        finally:
+            sys.modules["__main__"] = main
+
+
 def _make_executor(workers: int, progress: dict):
     if workers <= 0:  # in this process, one job at a time (lib.device's training slot)
         return ThreadPoolExecutor(1, thread_name_prefix="transfer-lab-work")
-    context = multiprocessing.get_context("forkserver")
-    context.set_forkserver_preload(PRELOAD)
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        context = multiprocessing.get_context("forkserver")
+        context.set_forkserver_preload(PRELOAD)
+    else:  # Windows: each worker imports the engine itself
+        context = multiprocessing.get_context("spawn")
     queue = context.Queue()
     threading.Thread(target=_listen, args=(queue, progress), daemon=True,
                      name="transfer-lab-progress").start()
-    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start, initargs=(queue,))
+    settings = {k: v for k, v in os.environ.items() if k.startswith(("TRANSFER_LAB_", "HF_"))}
+    return ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
+                               initargs=(queue, settings))
 
 
 def _listen(queue, progress: dict) -> None:

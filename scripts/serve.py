@@ -24,6 +24,12 @@ def free_port(host: str = "127.0.0.1") -> int:
         return s.getsockname()[1]
 
 
+def _inherited() -> dict:
+    """This process's environment, less the test suite's in-process worker setting: a served app
+    runs its ways in worker processes, as `streamlit run app.py` does for a presenter."""
+    return {k: v for k, v in os.environ.items() if k != "TRANSFER_LAB_WORKERS"}
+
+
 def start(env: dict | None = None, port: int | None = None, root: Path = ROOT,
           timeout: float | None = 120.0, capture: bool = False):
     """(process, url). `env` is added to this process's environment, offline unless it says
@@ -34,7 +40,7 @@ def start(env: dict | None = None, port: int | None = None, root: Path = ROOT,
     proc = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless=true",
          f"--server.port={port}", "--server.address=127.0.0.1", "--browser.gatherUsageStats=false"],
-        cwd=root, env={**os.environ, "TRANSFER_LAB_OFFLINE": "1", **(env or {})},
+        cwd=root, env={**_inherited(), "TRANSFER_LAB_OFFLINE": "1", **(env or {})},
         stdout=out, stderr=subprocess.STDOUT if capture else out, text=True)
     url = f"http://127.0.0.1:{port}"
     deadline = None if timeout is None else time.monotonic() + timeout

@@ -18,6 +18,7 @@ def _isolated_cache(tmp_path_factory):
     mp.setenv("TRANSFER_LAB_OFFLINE", "1")
     mp.setenv("HF_HUB_OFFLINE", "1")
     mp.setenv("TRANSFER_LAB_WARMUP", "0")  # no background loading racing the tests' own patches
+    mp.setenv("TRANSFER_LAB_WORKERS", "0")  # ways train in this process, where tests can patch them
     yield
     mp.undo()
 

@@ -30,8 +30,9 @@ def test_sweep_contract_one_row_per_method_size_seed(task):
     calls = []
     frame = sweep(task, [1, 4], [0, 1], progress=lambda done, total: calls.append((done, total)))
     assert {"method", "n_per_class", "seed", "test_accuracy"} <= set(frame.columns)
-    # scratch and transfer at every cell; fine-tuning from 2 per class (left out at 1, with a reason)
-    assert len(frame) == 2 * 2 * 2 + 2 and set(frame.method) == {"scratch", "transfer", "finetune"}
+    # the pixel model, scratch and transfer at every cell; fine-tuning from 2 per class (left out
+    # at 1, with a reason)
+    assert len(frame) == 3 * 2 * 2 + 2 and set(frame.method) == {"pixels", "scratch", "transfer", "finetune"}
     assert frame.groupby(["method", "n_per_class", "seed"]).size().eq(1).all()
     assert frame.test_accuracy.between(0, 1).all()
     assert calls[-1] == (4, 4) and [d for d, _ in calls] == sorted(d for d, _ in calls)
@@ -56,11 +57,14 @@ def test_changed_code_or_options_train_afresh(task, monkeypatch):
 
 
 def test_control_adds_its_rows(task):
-    assert set(sweep(task, [2], [0], control=True).method) == {"scratch", "transfer", "finetune", "control"}
+    assert set(sweep(task, [2], [0], control=True).method) == {"pixels", "scratch", "transfer", "finetune",
+                                                               "control"}
 
 
 def test_stop_ends_between_cells_and_a_later_sweep_finishes_the_rest(task):
-    stopped = sweep(task, [1, 2, 4], [5], stop=lambda: True)
+    seen = []  # progress: once at the start, then after each cell
+    stopped = sweep(task, [1, 2, 4], [5], progress=lambda done, total: seen.append(done),
+                    stop=lambda: len(seen) > 1)
     assert stopped.attrs["complete"] is False and stopped.attrs["trained"] == 1
     rest = sweep(task, [1, 2, 4], [5])
     assert rest.attrs["complete"] and rest.attrs["trained"] == 2
@@ -68,18 +72,21 @@ def test_stop_ends_between_cells_and_a_later_sweep_finishes_the_rest(task):
     assert cached.attrs["complete"] is False and sorted(set(cached.n_per_class)) == [1, 2, 4]
 
 
-def test_pool_of_two_gives_the_same_numbers(task):
-    one = sweep(task, [1, 2, 4], [7, 8])
-    two = sweeps.run_sweep(task, [1, 2, 4], [9, 10], workers=2)  # fresh cells: really trained in the pool
-    again = sweep(task, [1, 2, 4], [9, 10])  # ...and read back from the pool's cells
-    assert two.attrs["trained"] == 6 and again.attrs["trained"] == 0
-    for path in sweeps.cache.cache_dir("sweeps").glob("*.csv"):
-        path.unlink()
-    seq = sweep(task, [1, 2, 4], [9, 10])
-    assert seq.attrs["trained"] == 6  # the same cells again, trained in this process
+def test_a_named_image_task_sweeps_in_the_worker_processes_with_the_same_numbers(monkeypatch):
+    from lib.workers import Pool
+    here = sweep("dress", [1], [3])  # the suite's setting: in this process
+    for folder in ("sweeps", "runs"):  # ...forgotten, so the workers really train
+        for path in sweeps.cache.cache_dir(folder).glob("*"):
+            path.unlink()
+    pool = Pool(2)
+    monkeypatch.setattr(sweeps, "workers_pool", lambda: pool)
+    try:
+        there = sweep("dress", [1], [3])
+    finally:
+        pool.shutdown()
+    assert there.attrs["trained"] == 1 and pool.busy() == 0
     key = ["method", "n_per_class", "seed"]
-    assert np.allclose(two.sort_values(key).test_accuracy, seq.sort_values(key).test_accuracy)
-    assert len(one) == len(two)
+    assert here.sort_values(key).test_accuracy.tolist() == there.sort_values(key).test_accuracy.tolist()
 
 
 def test_corrupt_cell_is_retrained_and_bad_sizes_say_why(task):
@@ -104,10 +111,3 @@ def test_code_version_ignores_files_that_only_draw(tmp_path, monkeypatch):
     (tmp_path / "lib" / "curves.py").write_text("y = 2")
     (tmp_path / "ui" / "charts.py").write_text("z = 2")
     assert versions.code_version() == before
-
-
-def test_a_second_sweep_on_the_server_runs_in_its_own_process_instead_of_a_second_pool(task, monkeypatch):
-    monkeypatch.setattr(sweeps, "_in_pool", lambda *a: pytest.fail("forked a second pool"))
-    with sweeps._one_pool:  # another session's sweep has the pool
-        frame = sweep(task, [1, 2], range(11, 13), workers=2)
-    assert frame.attrs["complete"] and frame.attrs["trained"] == 4

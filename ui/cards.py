@@ -86,9 +86,20 @@ def percent(x: float) -> str:
     return f"{100 * x:.1f} %"
 
 
-def run_card(run, n_train: int) -> None:
+TITLES = {"pixels": "Simplest: pixels", "scratch": "From scratch", "transfer": "Transfer: frozen head",
+          "finetune": "Fine-tuned", "control": "Control: random frozen", "encoder": "Sentence encoder",
+          "skipgram": "Skip-gram", "bow": "Bag of words", "zero_shot": "No labels"}
+
+
+def way_title(method: str) -> str:
+    """A way's short plain title for its card (the technical detail is in its label)."""
+    return TITLES.get(method, method)
+
+
+def run_card(run, n_train: int | None = None) -> None:
     """One way's numbers: accuracy with its interval, parameters, time."""
     colour = charts.COLOURS.get(run.method, "#000")
+    n_train = run.n_train or n_train or 0
     st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
     low, high = run.test_interval
     st.metric("Test accuracy", percent(run.test_accuracy),
@@ -104,7 +115,7 @@ def run_card(run, n_train: int) -> None:
         st.caption(f"The unfrozen top and a new head trained, on top of {frozen:,} frozen weights")
     else:
         st.caption("Every weight starts random and is learned from the labeled examples")
-    epochs = int(run.history.epoch.max())
+    epochs = int(run.history.epoch.max()) if len(run.history) else 0
     st.caption(f"Training took {run.train_seconds:.2f} s for {epochs} epoch{'s' if epochs != 1 else ''}")
 
 

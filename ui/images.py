@@ -11,11 +11,11 @@ from lib.experiments import DEPTH_SEEDS
 from lib.tasks import resolve_task
 from lib.image.backbones import cuts_of
 from lib.image.ways import AUTO, SCRATCH_SIZE
-from lib.stored import depth_profile_stored
-from ui import cards, charts, controls, state
+from ui import cards, charts, controls, live, state
 
 
 PROFILE_SEEDS = DEPTH_SEEDS
+DEFAULT_N = {"dress": 16, "ants_bees": 8}  # each image page's first slider position (the warm-up's too)
 
 
 def cut_select(backbone: str) -> str:
@@ -77,7 +77,6 @@ def show_comparison(c, unit: str = "photos") -> None:
                f"from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
     for note in d.get("notes", []):
         st.info(note, icon=":material/info:")
-    cards.side_by_side(c)
     for way in ("transfer", "finetune"):
         if way in c.runs:
             cards.verdict(c, way, "scratch")
@@ -103,7 +102,7 @@ def show_comparison(c, unit: str = "photos") -> None:
 
 @st.cache_data(show_spinner=False, max_entries=64)
 def _profile(task: str, n: int, backbone: str, _progress=None):
-    return depth_profile_stored(task, n, PROFILE_SEEDS, progress=_progress, backbone=backbone)
+    return live.profile(task, n, backbone, progress=_progress)
 
 
 def depth_section(task: str, n: int, backbone: str) -> None:
@@ -116,8 +115,7 @@ def depth_section(task: str, n: int, backbone: str) -> None:
     bar = cards.Progress("Training the head after every stage…")
     try:
         profile = cards.until_back(_profile, task, n, backbone, notices=lambda p: p.attrs.get("notices"),
-                                   _progress=lambda done, total: bar(
-                                       f"Head after every stage: {done} of {total} trained", done / total))
+                                   _progress=bar)
     except (ValueError, Unavailable) as err:
         st.error(f"Could not measure the depth profile: {err}")
         return
@@ -165,11 +163,13 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     @st.fragment
     def run():
         n = controls.n_per_class_slider(default=default_n, hi=hi)
-        comparison = cards.run_compare(name, n, seed, backbone=backbone, control=control, cut=cut)
+        options = dict(backbone=backbone, control=control, cut=cut)
+        comparison = live.comparison(name, n, seed, **options)
         if comparison is None:
             return
         show_comparison(comparison)
         presenter.say(step, comparison=comparison)
         depth_section(name, n, backbone)
+        live.prefetch(name, n, seed, hi, **options)  # the next positions, before they are asked for
 
     run()

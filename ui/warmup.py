@@ -85,17 +85,28 @@ def _lite0():
 
 
 def _dress_view():
-    """The dress page's default view: the photos through Lite0 once (every stage), the three
-    ways trained and stored on disk, like any slider position."""
-    from lib.stored import compare_stored
-    compare_stored("dress", 16, 0)
+    """The dress page's default view, queued first for the worker processes (lib.workers): its
+    ways, then its depth profile, then what a presenter does next there (lib.plan), while the
+    room settles. The workers start here, once per server, with the engine loaded."""
+    from lib import plan
+    from lib.data.dress import POOL_PER_CLASS
+    from lib.workers import NOW, PROFILE, Job, pool
+    from ui.images import DEFAULT_N
+    n, seed = DEFAULT_N["dress"], 0
+    for job in plan.view_jobs("dress", n, seed, {}):
+        pool().submit(job, NOW)
+    pool().submit(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)
+    pool().prefetch("warm-up:dress", plan.not_stored(plan.next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
 
 
-def _dress_profile():
-    """The depth profile under it (the control network's features, the head after each stage)."""
-    from lib.experiments import DEPTH_SEEDS
-    from lib.stored import depth_profile_stored
-    depth_profile_stored("dress", 16, DEPTH_SEEDS, backbone="efficientnet_lite0")
+def _learning_curves():
+    """The learning-curve page's default sweep, behind everything a page asks for: a server
+    started before the talk has it on disk when the presenter gets there."""
+    from lib import plan
+    from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, sweep_options
+    from lib.workers import pool
+    jobs = plan.sweep_jobs("dress", DEFAULT_SIZES, DEFAULT_SEEDS, sweep_options("dress"))
+    pool().prefetch("warm-up:learning_curves", plan.not_stored(jobs))
 
 
 def _freeze():
@@ -108,8 +119,8 @@ def _freeze():
 
 
 # In the order a presenter's guided path needs them; freezing last.
-STEPS = [ready, _reviews, _dress, _lite0, _dress_view, _sentiment, _encoder, _sentiment_view,
-         _dress_profile, _freeze]
+STEPS = [ready, _reviews, _dress_view, _learning_curves, _dress, _lite0, _sentiment, _encoder,
+         _sentiment_view, _freeze]
 
 
 def _run(steps):

@@ -133,5 +133,8 @@ def _compute(backbone, images, size, progress, batch_size: int = 32) -> dict:
                 progress(min(i + batch_size, len(images)), len(images))
     out = {c: np.concatenate(v).astype(np.float32) if v else np.zeros((0, d), np.float32)
            for (c, v), d in zip(pooled.items(), backbone.dims)}
-    out["maps"] = np.concatenate(maps) if maps else np.zeros((0,), np.float16)
+    # C order, as np.load gives it back: the network's own output is channels-last, and a
+    # fine-tuned top fed those strides picks other kernels, whose sums differ in the last bit
+    # from the same activations read from disk (a worker's numbers then differed from this one's).
+    out["maps"] = np.ascontiguousarray(np.concatenate(maps)) if maps else np.zeros((0,), np.float16)
     return out

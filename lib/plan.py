@@ -1,0 +1,69 @@
+"""What to train before anyone asks: the jobs behind a view, and the views a presenter will
+likely ask for next, in the order they will likely ask.
+
+From a drawn view (task, size, seed, options) the next moves are, nearest first: this position's
+control and other cuts (a toggle, a selectbox), the slider's neighbouring positions in both
+directions with their depth profiles, then the rest of the ladder. Positions above NEAR_LIMIT per
+class cost the most and are asked for the least, so they come last. `lib.workers.Pool.prefetch`
+runs these on idle workers; what a page asks for jumps the queue.
+"""
+from lib.image.backbones import cuts_of
+from lib.image.ways import CONTROL, TRANSFER, WAYS, ways_for
+from lib.tasks import resolve_options
+from lib.workers import LATER, NEXT, SWEEP, Job
+
+NEAR_LIMIT = 64  # per class: the presenter's range, prefetched first
+
+
+def doubling_sizes(hi: int, lo: int = 1, and_hi: bool = False) -> list[int]:
+    """1, 2, 4, ... up to hi (and hi itself when and_hi): the labeled sizes a learning curve
+    measures and a slider steps through, so every slider position is a measured point."""
+    sizes = [2 ** i for i in range(max(int(hi), 1).bit_length()) if lo <= 2 ** i <= hi]
+    return sizes + [int(hi)] if and_hi and int(hi) not in sizes else sizes
+
+
+def view_jobs(task: str, n: int, seed: int, options: dict) -> list:
+    """The jobs behind one view: each way's run (the depth profile is asked for separately)."""
+    options = resolve_options("image", options)
+    return [Job.run(task, w.method, n, seed, options) for w in ways_for(options, n)]
+
+
+def next_jobs(task: str, n: int, seed: int, hi: int, options: dict) -> list:
+    """(job, priority) pairs for what will likely be asked next after the view (task, n, seed,
+    options), nearest first; `hi` is the slider's largest position."""
+    options = resolve_options("image", options)
+    here = []
+    for cut in ["auto", *cuts_of(options["backbone"])]:
+        moved = {**options, "cut": cut}
+        here += [(Job.run(task, w.method, n, seed, moved), NEXT) for w in (TRANSFER, CONTROL)]
+    ladder = doubling_sizes(hi)
+    if n not in ladder:
+        ladder = sorted({*ladder, n})
+    steps = lambda s: abs(ladder.index(s) - ladder.index(n))
+    around = []
+    for size in sorted((s for s in ladder if s != n), key=lambda s: (steps(s), s)):
+        priority = NEXT if size <= NEAR_LIMIT else LATER
+        around += [(job, priority) for job in view_jobs(task, size, seed, options)]
+        around.append((Job.profile(task, size, options["backbone"]), LATER))
+    return here + around
+
+
+def sweep_jobs(task: str, sizes, seeds, options: dict) -> list:
+    """(job, SWEEP) for every way of every cell of a learning-curve sweep, smallest size first
+    (the chart draws from the left)."""
+    return [(job, SWEEP) for n in sizes for s in seeds for job in view_jobs(task, n, s, options)]
+
+
+def not_stored(jobs) -> list:
+    """The (job, priority) pairs whose result is not on disk yet."""
+    from lib import stored
+    out = []
+    for job, priority in jobs:
+        options = dict(job.options)
+        if job.kind == "profile":
+            done = stored.profile_path(job.task, job.n_per_class, options).exists()
+        else:
+            done = stored.run_path(WAYS[job.method], job.task, job.n_per_class, job.seed, options).exists()
+        if not done:
+            out.append((job, priority))
+    return out

@@ -1,0 +1,94 @@
+"""What a slider move shows, as it becomes ready: each way's card the moment that way is done,
+then the next positions trained before anyone asks for them.
+
+A way already on disk is a file read and its card is drawn at once. The others go to the
+server's workers (lib.workers) at the front of the queue, one way per job, so the two cores
+each take one and the quick ways' cards appear while fine-tuning still trains, with its own
+progress. Once a view is drawn, `prefetch` queues the neighbouring slider positions of the same
+settings (nearest first, both ways), the control and every cut at this position, then the rest
+of the ladder: moving the slider then reads a file. A change of settings re-aims the queue.
+"""
+import time
+
+import streamlit as st
+
+from lib import plan, stored
+from lib.comparisons import assemble
+from lib.image.ways import ways_for
+from lib.tasks import resolve_options
+from lib.workers import NOW, PROFILE, Job, pool
+from ui import cards
+
+POLL_S = 0.15  # how often a waiting page looks at its jobs
+
+
+def _card_slot(slot, way, message, fraction):
+    with slot.container():
+        st.markdown(f"<h4 style='margin-bottom:0'>{cards.way_title(way.method)}</h4>",
+                    unsafe_allow_html=True)
+        st.progress(min(max(float(fraction), 0.0), 1.0), text=message)
+
+
+def comparison(task: str, n: int, seed: int, **options):
+    """Every way's card for (task, n, seed, options), each drawn as soon as it is ready; returns
+    the Comparison once all are (None if a way failed: the page says which, and why)."""
+    options = resolve_options("image", options)
+    ways = ways_for(options, n)
+    runs = {w.method: stored.stored_run(w, task, n, seed, options) for w in ways}
+    jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
+    futures = {m: pool().submit(job, NOW) for m, job in jobs.items()}
+    slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
+    drawn, failed = set(), {}
+    while True:
+        for way in ways:
+            m = way.method
+            if m in drawn or m in failed:
+                continue
+            if runs[m] is None and futures[m].done():
+                try:
+                    runs[m] = futures[m].result()
+                except Exception as err:  # a worker died twice, a download failed...
+                    failed[m] = err
+                    slots[m].error(f"{cards.way_title(m)} could not be trained: {err}",
+                                   icon=":material/error:")
+                    continue
+            if runs[m] is not None:
+                with slots[m].container():
+                    cards.run_card(runs[m])
+                drawn.add(m)
+            else:
+                message, fraction = pool().progress.get(jobs[m].key, ("Waiting for a free worker", 0.0))
+                _card_slot(slots[m], way, message, fraction)
+        if len(drawn) + len(failed) == len(ways):
+            break
+        time.sleep(POLL_S)
+    if failed:
+        return None
+    return assemble(task, n, seed, runs, options)
+
+
+def profile(task: str, n: int, backbone: str, progress=None):
+    """The depth profile at this size: from disk at once, else from the workers, with progress."""
+    options = {"backbone": backbone}
+    found = stored.stored_profile(task, n, options)
+    if found is not None:
+        return found
+    job = Job.profile(task, n, backbone)
+    future = pool().submit(job, PROFILE)
+    while not future.done():
+        if progress:
+            progress(*pool().progress.get(job.key, ("Waiting for a free worker", 0.0)))
+        time.sleep(POLL_S)
+    return future.result()
+
+
+def _session() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return ctx.session_id if ctx else "anonymous"
+
+
+def prefetch(task: str, n: int, seed: int, hi: int, **options) -> None:
+    """Queue what the presenter will likely ask for next (lib.plan.next_jobs), replacing this
+    session's earlier queue: a change of settings re-aims it."""
+    pool().prefetch(f"{_session()}:{task}", plan.not_stored(plan.next_jobs(task, n, seed, hi, options)))
