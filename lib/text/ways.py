@@ -4,10 +4,18 @@
 - skip-gram:  the same classifier on skip-gram vectors pretrained on unlabeled text, frozen
               (the article's method): only the head learns;
 - MiniLM:     a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen;
-- "bow":      bag-of-words logistic regression (C = 1, lib.probe's recipe), the classic baseline.
+- "bow":      bag-of-words logistic regression (C = 1, lib.probe's recipe), the classic baseline;
+- "zero_shot": no labeled example at all: the sentence encoder against one description per class
+              (lib.text.zero_shot), with zero_shot=True, where it can run.
+
+Each is a `lib.way.Way` (SCRATCH, SKIPGRAM, ENCODER, BOW, ZERO_SHOT; TEXT_WAYS by method) that
+reads exactly the options its result depends on; `text_ways_for(task, options)` gives a task's
+ways in card order, `describe_text` what they were pretrained on and why a way is missing, and
+`text_runs` loops over them (lib.comparisons.compare does the same through `run_way`).
 
 Which pretrained way leads (`Comparison.transfer`) depends on what skip-gram can read. On the
-movie-review task it reads 20,000 unlabeled reviews, and the two ways are the article's
+movie-review tasks it reads unlabeled reviews (the generated task's 20,000; the real reviews'
+pool without its labels), and the two ways are the article's
 "transfer" (skip-gram, transfer A) and "encoder" (transfer B). On any other texts (a user's
 upload) it could only read the same few texts it is tested on, which is not pretraining on a large
 corpus: there the encoder is "transfer", and skip-gram is "skipgram", labeled with how much text
