@@ -68,7 +68,8 @@ class Presenter:
         from selenium.webdriver.common.action_chains import ActionChains
         from selenium.webdriver.common.by import By
         before = self.cards()
-        thumb = self.drv.find_element(By.CSS_SELECTOR, '.st-key-n_per_class [role="slider"]')
+        thumb = self.drv.find_element(By.CSS_SELECTOR, '.st-key-n_per_class [role="slider"], '
+                                                       '.st-key-n_per_class input[type="range"]')
         self.drv.execute_script("arguments[0].focus()", thumb)
         t0 = time.perf_counter()
         ActionChains(self.drv).send_keys(key).perform()

@@ -1,7 +1,9 @@
 """What one way of learning produced (`Run`), what a side-by-side produced (`Comparison`), and the
 small steps every way shares: drawing the labeled examples, training, scoring with an interval.
 """
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from contextvars import ContextVar
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -134,30 +136,63 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
     weights are drawn under `seed` and depend on nothing that ran before. `trainer(x, y, test,
     stop) -> (model, history, seconds)` replaces lib.train.fit for a way with its own recipe
     (the linear probe). Test accuracy at lib.train.CURVE_EPOCHS goes into the history, for
-    display only.
+    display only, scored after the run's numbers are announced (`announce`).
     """
     as_t = lambda a: a if isinstance(a, torch.Tensor) else torch.as_tensor(a)
     x, x_test = as_t(x), as_t(x_test)
     y, y_test = torch.as_tensor(y, dtype=torch.long), torch.as_tensor(y_test, dtype=torch.long)
+    labeled = np.concatenate([train_index, val_index])
+
+    def score(model, history, seconds) -> Run:
+        test_pred = predict_proba(model, x_test).argmax(1)
+        train_pred = predict_proba(model, x[labeled]).argmax(1)
+        correct = int((test_pred == y_test.numpy()).sum())
+        trainable = count_params(model, trainable_only=True)
+        return Run(method, label, correct / len(y_test),
+                   float((train_pred[:len(train_index)] == y[train_index].numpy()).mean()),
+                   trainable, trainable + frozen_params, history, seconds,
+                   accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula,
+                   n_train=len(train_index))
+
     if trainer is not None:
         model, history, seconds = trainer(x[train_index], y[train_index], (x_test, y_test), stop)
-    else:
-        if not isinstance(model, torch.nn.Module):
-            torch.manual_seed(seed)
-            model = model()
-        model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index],
-                                      y[val_index], config=config, seed=seed, stop=stop,
-                                      test=(x_test, y_test))
-    test_pred = predict_proba(model, x_test).argmax(1)
-    labeled = np.concatenate([train_index, val_index])
-    train_pred = predict_proba(model, x[labeled]).argmax(1)
-    correct = int((test_pred == y_test.numpy()).sum())
-    trainable = count_params(model, trainable_only=True)
-    return Run(method, label, correct / len(y_test),
-               float((train_pred[:len(train_index)] == y[train_index].numpy()).mean()),
-               trainable, trainable + frozen_params, history, seconds,
-               accuracy_interval(correct, len(y_test)), len(y_test), test_pred, train_pred, formula,
-               n_train=len(train_index))
+        run = score(model, history, seconds)
+        announce(run)
+        return run
+    if not isinstance(model, torch.nn.Module):
+        torch.manual_seed(seed)
+        model = model()
+    scored = {}
+
+    def trained(model, history, seconds):  # the card, before the display-only test curve
+        scored["run"] = score(model, history, seconds)
+        announce(scored["run"])
+
+    model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index], y[val_index],
+                                  config=config, seed=seed, stop=stop, test=(x_test, y_test),
+                                  on_trained=trained)
+    return replace(scored["run"], history=history)  # the announced run stays as it was announced
+
+
+_announce: ContextVar = ContextVar("transfer_lab_card_ready", default=None)
+
+
+def announce(run: Run) -> None:
+    """Tell whoever listens (lib.workers: the page waiting for this card) that `run`'s numbers
+    are known; its history may still gain the display-only test curve."""
+    listener = _announce.get()
+    if listener is not None:
+        listener(run)
+
+
+@contextmanager
+def announcing(listener):
+    """Within the block, every trained run is passed to `listener(run)` as soon as it is known."""
+    token = _announce.set(listener)
+    try:
+        yield
+    finally:
+        _announce.reset(token)
 
 
 def disagreements(a: Run, b: Run, y_true: np.ndarray) -> tuple:

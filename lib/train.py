@@ -9,9 +9,12 @@ result and the same on every task (docs/ARCHITECTURE.md lists them):
 
 The test set may be passed in too, for display only: its accuracy is drawn on the pages, and
 nothing (no epoch, no cut, no setting) is ever chosen by it. It is measured on the whole test
-set at CURVE_EPOCHS (about every 1.5x) and the last epoch, not at every epoch: scoring 400 test
-photos through a fine-tuned top costs as much as an epoch of training on them.
+set at CURVE_EPOCHS (about every 1.5x) and the last epoch, from weights kept at those epochs and
+scored after training, never inside the loop: scoring 400 test photos through a fine-tuned top
+costs as much as an epoch of training on them, and the trained result (a page's card) is known
+before its curve is drawn (`on_trained`).
 """
+import copy
 from dataclasses import asdict, dataclass, replace
 import time
 
@@ -87,7 +90,7 @@ def _evaluate(model, x, y, loss_fn):
 
 def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
         x_val: torch.Tensor | None = None, y_val: torch.Tensor | None = None,
-        config: TrainConfig = TrainConfig(), seed: int = 0, stop=None, test=None):
+        config: TrainConfig = TrainConfig(), seed: int = 0, stop=None, test=None, on_trained=None):
     """Train `model` in place; return (model, history, seconds).
 
     history has columns epoch, split, loss, accuracy (split is "train", "validation" or, when
@@ -95,10 +98,11 @@ def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
     With no validation data (one example per class leaves none to hold out) it trains for
     `max_epochs` and records only the train split. `stop()` returning True ends training early.
     Training runs on `lib.device.device()` (a GPU when there is one); the model comes back on
-    the CPU, where the rest of the app uses it.
+    the CPU, where the rest of the app uses it. `on_trained(model, history, seconds)` is called
+    once training is done, before the test curve is scored.
     """
     with limited_threads():  # small models: one thread is fastest (see lib.device)
-        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test)
+        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_trained)
 
 
 def _optimiser(params, config):
@@ -111,7 +115,7 @@ def _optimiser(params, config):
     return opt, steps
 
 
-def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test):
+def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_trained):
     if len(x_train) == 0:
         raise ValueError("fit() needs at least one training example, got 0")
     if len(x_train) != len(y_train):
@@ -126,9 +130,7 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test):
     loss_fn = nn.CrossEntropyLoss()
     params = [p for p in model.parameters() if p.requires_grad]
     optimiser, schedule = _optimiser(params, config)
-    if test is not None:
-        x_test, y_test = test[0].to(dev), test[1].to(dev)
-    rows, best, best_state, since_best = [], float("inf"), None, 0
+    rows, best, best_state, since_best, kept = [], float("inf"), None, 0, {}
     start = time.perf_counter()
     for epoch in range(1, config.max_epochs + 1):
         model.train()
@@ -143,13 +145,13 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test):
         loss, acc = _evaluate(model, x_train, y_train, loss_fn)
         rows.append((epoch, "train", loss, acc))
         if test is not None and (epoch in CURVE_EPOCHS or epoch == config.max_epochs):
-            rows.append((epoch, "test", *_evaluate(model, x_test, y_test, loss_fn)))
+            kept[epoch] = _copy(model.state_dict())  # scored after training (test_curve)
         if has_val:
             val_loss, val_acc = _evaluate(model, x_val, y_val, loss_fn)
             rows.append((epoch, "validation", val_loss, val_acc))
             if val_loss < best - 1e-4:
                 best, since_best = val_loss, 0
-                best_state = {k: v.detach().clone() for k, v in model.state_dict().items()}
+                best_state = _copy(model.state_dict())
             else:
                 since_best += 1
                 if config.patience is not None and since_best >= config.patience:
@@ -158,7 +160,33 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test):
             break
     if best_state is not None and config.patience is not None:
         model.load_state_dict(best_state)
-    model = model.to("cpu")
     seconds = time.perf_counter() - start
     history = pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
-    return model, history, seconds
+    if on_trained is not None:
+        on_trained(copy.deepcopy(model).to("cpu"), history, seconds)
+    if kept:
+        history = _with_test_curve(history, test_curve(model, kept, test, loss_fn, dev))
+    return model.to("cpu"), history, seconds
+
+
+def _copy(state: dict) -> dict:
+    return {k: v.detach().clone() for k, v in state.items()}
+
+
+def test_curve(model, kept: dict, test, loss_fn, dev) -> list:
+    """(epoch, "test", loss, accuracy) for each kept epoch's weights, on the whole test set."""
+    x_test, y_test = test[0].to(dev), test[1].to(dev)
+    vessel = copy.deepcopy(model)
+    rows = []
+    for epoch, state in sorted(kept.items()):
+        vessel.load_state_dict(state)
+        rows.append((epoch, "test", *_evaluate(vessel, x_test, y_test, loss_fn)))
+    return rows
+
+
+def _with_test_curve(history: pd.DataFrame, rows: list) -> pd.DataFrame:
+    """The test rows in their place: each epoch's train, then test, then validation row."""
+    order = {"train": 0, "test": 1, "validation": 2}
+    both = pd.concat([history, pd.DataFrame(rows, columns=history.columns)], ignore_index=True)
+    both = both.assign(_rank=both.split.map(order)).sort_values(["epoch", "_rank"], kind="stable")
+    return both.drop(columns="_rank").reset_index(drop=True)

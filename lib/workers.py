@@ -90,20 +90,25 @@ def _start(queue, settings: dict) -> None:
     _progress_queue = queue
 
 
-def work(job: Job, say=None):
-    """Do one job and return its result (stored on disk on the way)."""
+def work(job: Job, say=None, card=None):
+    """Do one job and return its result (stored on disk on the way). `say(message, fraction)`
+    hears its progress and `card(run)` its numbers as soon as they are known, before the
+    display-only test curve is scored; in a worker process both go to the server's listener."""
     from lib import stored
+    from lib.runs import announcing
     if say is None and _progress_queue is not None:
         key = job.key
-        say = lambda message, fraction: _progress_queue.put((key, message, fraction))
+        say = lambda message, fraction: _progress_queue.put((key, "progress", (message, fraction)))
+        card = lambda run: _progress_queue.put((key, "card", run))
     options = dict(job.options)
     if job.kind == "profile":
         from lib.comparisons import DEPTH_SEEDS
         return stored.depth_profile_stored(job.task, job.n_per_class, DEPTH_SEEDS, progress=say and (
             lambda done, total: say(f"Head after every stage: {done} of {total} trained", done / total)),
             **options)
-    return stored.run_stored(_way(job.method), job.task, job.task, job.n_per_class, job.seed,
-                             options, say)
+    with announcing(card):
+        return stored.run_stored(_way(job.method), job.task, job.task, job.n_per_class, job.seed,
+                                 options, say)
 
 
 # ------------------------------------------------------------------ in the server
@@ -124,6 +129,7 @@ class Pool:
     workers: int
     ahead: bool | None = None  # train what `prefetch` asks; default: only with worker processes
     progress: dict = field(default_factory=dict)  # job key -> (message, fraction), as workers say
+    cards: dict = field(default_factory=dict)     # job key -> Run, known before its job ends
     _lock: threading.Lock = field(default_factory=threading.Lock)
     _queue: list = field(default_factory=list)    # heap of (priority, seq, key)
     _entries: dict = field(default_factory=dict)  # key -> _Entry, queued or running
@@ -143,11 +149,10 @@ class Pool:
             if entry is None:
                 entry = self._entries[key] = _Entry(job, Future(), priority, group)
                 self._push(entry)
-            elif not entry.started and priority < entry.priority:
-                entry.priority, entry.group = priority, None  # asked for: no re-aim drops it now
-                self._push(entry)
-            elif priority < entry.priority:
-                entry.group = None
+            elif priority < entry.priority:  # asked for sooner: it moves up, and its asker owns it
+                entry.priority, entry.group = priority, group
+                if not entry.started:
+                    self._push(entry)
         self._pump()
         return entry.future
 
@@ -158,13 +163,18 @@ class Pool:
         pages' own work on this process's one training slot."""
         if not self.ahead:
             return
+        self.drop(group)
+        for job, priority in jobs:
+            self.submit(job, priority, group)
+
+    def drop(self, group: str) -> None:
+        """Forget what `group` queued and has not started (a presenter pressing the slider ten
+        times wants the last position, not the nine before it). Running jobs finish."""
         with self._lock:
             for key, entry in list(self._entries.items()):
                 if entry.group == group and not entry.started:
                     del self._entries[key]
                     entry.future.cancel()
-        for job, priority in jobs:
-            self.submit(job, priority, group)
 
     def busy(self) -> int:
         with self._lock:
@@ -199,7 +209,8 @@ class Pool:
                 self._running += 1
                 executor = self._executor_locked()
             say = () if self.workers > 0 else (  # a lambda cannot travel to a process
-                lambda m, f, k=key: self.progress.__setitem__(k, (m, f)),)
+                lambda m, f, k=key: self.progress.__setitem__(k, (m, f)),
+                lambda run, k=key: self.cards.__setitem__(k, run))
             try:
                 with _interpreters_main():  # a submit may start the worker processes
                     done = executor.submit(work, entry.job, *say)
@@ -211,7 +222,7 @@ class Pool:
 
     def _executor_locked(self):
         if self._executor is None:
-            self._executor = _make_executor(self.workers, self.progress)
+            self._executor = _make_executor(self.workers, self.progress, self.cards)
         return self._executor
 
     def _finished(self, entry, future, error, executor):
@@ -227,6 +238,7 @@ class Pool:
                 retry = True
             else:
                 self._entries.pop(entry.job.key, None)
+                self.cards.pop(entry.job.key, None)
                 retry = False
         if not retry:
             if isinstance(error, BrokenProcessPool):
@@ -262,7 +274,7 @@ def _interpreters_main():
             sys.modules["__main__"] = main
 
 
-def _make_executor(workers: int, progress: dict):
+def _make_executor(workers: int, progress: dict, cards: dict):
     if workers <= 0:  # in this process, one job at a time (lib.device's training slot)
         return ThreadPoolExecutor(1, thread_name_prefix="transfer-lab-work")
     if "forkserver" in multiprocessing.get_all_start_methods():
@@ -271,21 +283,21 @@ def _make_executor(workers: int, progress: dict):
     else:  # Windows: each worker imports the engine itself
         context = multiprocessing.get_context("spawn")
     queue = context.Queue()
-    threading.Thread(target=_listen, args=(queue, progress), daemon=True,
+    threading.Thread(target=_listen, args=(queue, progress, cards), daemon=True,
                      name="transfer-lab-progress").start()
     settings = {k: v for k, v in os.environ.items() if k.startswith(("TRANSFER_LAB_", "HF_"))}
     return ProcessPoolExecutor(workers, mp_context=context, initializer=_start,
                                initargs=(queue, settings))
 
 
-def _listen(queue, progress: dict) -> None:
-    """Workers' progress messages, kept for the pages to draw."""
+def _listen(queue, progress: dict, cards: dict) -> None:
+    """Workers' progress messages and early cards, kept for the pages to draw."""
     while True:
         try:
-            key, message, fraction = queue.get()
+            key, kind, payload = queue.get()
         except (EOFError, OSError, ValueError):
             return
-        progress[key] = (message, fraction)
+        (cards if kind == "card" else progress)[key] = payload
 
 
 def default_workers() -> int:

@@ -13,6 +13,7 @@ import pytest
 from scripts import serve
 from ui.presenter import STEPS
 
+SLIDER = '.st-key-n_per_class [role="slider"], .st-key-n_per_class input[type="range"]'
 RENDER_TIMEOUT_S = 600  # a fresh cache renders the dress photos and computes features first
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
@@ -119,8 +120,7 @@ def test_every_page_renders_offline_without_errors(server, browser, step):
 def step(drv, key, lands_on):
     """Press `key` on the data-size slider's thumb (it takes arrow keys), then wait until the URL
     says `lands_on` and the run has ended."""
-    thumb = drv.find_element(By.CSS_SELECTOR, '.st-key-n_per_class [role="slider"], '
-                                              '.st-key-n_per_class input[type="range"]')
+    thumb = drv.find_element(By.CSS_SELECTOR, SLIDER)
     drv.execute_script("arguments[0].focus()", thumb)
     ActionChains(drv).send_keys(key).perform()
     deadline = time.time() + RENDER_TIMEOUT_S
@@ -147,6 +147,27 @@ def test_moving_the_dress_slider_changes_the_accuracies(server, browser):
     step(browser, Keys.ARROW_LEFT, "n_per_class=4")
     assert not problems(browser), problems(browser)
     assert accuracies(browser) == before, "the same setting did not give the same numbers"
+
+
+def test_ten_quick_presses_end_on_the_last_position_with_its_numbers(server, browser):
+    """A presenter's fast hands: ten presses within two seconds (each sends a rerun that
+    interrupts the last) end on the last position, its cards drawn, nothing left running."""
+    browser.get(f"{server}/dress_colour?n_per_class=1&seed=0")
+    wait_rendered(browser, "the dress page")
+    thumb = browser.find_element(By.CSS_SELECTOR, SLIDER)
+    browser.execute_script("arguments[0].focus()", thumb)
+    for key in [Keys.ARROW_RIGHT] * 5 + [Keys.ARROW_LEFT] * 3 + [Keys.ARROW_RIGHT] * 2:  # 1 -> 32 -> 4 -> 16
+        ActionChains(browser).send_keys(key).perform()
+        time.sleep(0.12)  # ten presses in about two seconds
+    deadline = time.time() + RENDER_TIMEOUT_S
+    while time.time() < deadline and "n_per_class=16" not in browser.current_url:
+        time.sleep(0.5)
+    assert "n_per_class=16" in browser.current_url, browser.current_url
+    wait_rendered(browser, "the dress page after ten presses")
+    shown = [c.text for c in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stColumn"]')
+             if "Test accuracy" in c.text]
+    assert len(shown) >= 3 and all("on 32 examples" in c for c in shown), shown
+    assert not problems(browser), problems(browser)
 
 
 # Streamlit runs a folder named pages/ as a legacy (v1) multipage app until app.py has run once:
@@ -214,7 +235,7 @@ def test_the_ants_and_bees_page_offline_says_how_to_get_the_photos(server, brows
     assert not problems(browser), problems(browser)
 
 
-def test_the_ants_and_bees_page_with_the_photos_shows_three_ways(browser, tmp_path):
+def test_the_ants_and_bees_page_with_the_photos_shows_four_ways(browser, tmp_path):
     from standin import Server
     from test_photos import hymenoptera_zip
     stand_in = Server({"hymenoptera_data.zip": hymenoptera_zip()})
@@ -223,7 +244,7 @@ def test_the_ants_and_bees_page_with_the_photos_shows_three_ways(browser, tmp_pa
     try:
         browser.get(f"{url}/ants_bees?n_per_class=4")
         wait_rendered(browser, "the ants-and-bees page")
-        assert len(accuracies(browser)) == 3, accuracies(browser)
+        assert len(accuracies(browser)) == 4, accuracies(browser)  # pixels, scratch, frozen, fine-tuned
         assert "Where to cut the network" in browser.page_source
         assert not problems(browser), problems(browser)
     finally:

@@ -94,3 +94,21 @@ def test_the_fine_tuning_recipe_decays_its_learning_rate():
         schedule.step()
     assert rates[0] == 1e-3 and rates[7] == pytest.approx(1e-4) and rates[14] == pytest.approx(1e-5)
     assert isinstance(opt, torch.optim.SGD) and opt.param_groups[0]["momentum"] == 0.9
+
+
+def test_a_runs_numbers_are_announced_before_its_display_only_test_curve():
+    """A page draws the card as soon as the numbers are known; the test curve, which decides
+    nothing, is scored afterwards from weights kept at its epochs, and is the same as before."""
+    from lib.runs import announcing, train_and_score
+    x, y = _blobs(120)
+    heard = []
+    with announcing(heard.append):
+        run = train_and_score("scratch", "toy", lambda: nn.Linear(5, 2), x[:80], y[:80], np.arange(40),
+                              np.arange(40, 60), x[80:], y[80:], seed=0,
+                              config=TrainConfig(lr=0.05, max_epochs=12, patience=3))
+    assert len(heard) == 1 and "test" not in set(heard[0].history.split)
+    assert heard[0].test_accuracy == run.test_accuracy and "test" in set(run.history.split)
+    torch.manual_seed(0)
+    _, inside, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60],
+                       TrainConfig(lr=0.05, max_epochs=12, patience=3), test=(x[80:], y[80:]))
+    assert inside.equals(run.history)  # the curve is where fit puts it, epoch by epoch

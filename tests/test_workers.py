@@ -99,7 +99,7 @@ class _Recording:
     def __init__(self):
         self.started, self.release = [], threading.Event()
 
-    def __call__(self, job, say=None):
+    def __call__(self, job, say=None, card=None):
         self.started.append(job.seed)
         self.release.wait(10)
         return job.seed

@@ -36,13 +36,15 @@ def comparison(task: str, n: int, seed: int, **options):
     ways = ways_for(options, n)
     runs = {w.method: stored.stored_run(w, task, n, seed, options) for w in ways}
     jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
-    futures = {m: pool().submit(job, NOW) for m, job in jobs.items()}
+    view = f"{_session()}:{task}:view"
+    pool().drop(view)  # the positions this session asked for before and has moved on from
+    futures = {m: pool().submit(job, NOW, view) for m, job in jobs.items()}
     slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
     drawn, failed = set(), {}
     while True:
         for way in ways:
             m = way.method
-            if m in drawn or m in failed:
+            if m in failed:
                 continue
             if runs[m] is None and futures[m].done():
                 try:
@@ -52,14 +54,17 @@ def comparison(task: str, n: int, seed: int, **options):
                     slots[m].error(f"{cards.way_title(m)} could not be trained: {err}",
                                    icon=":material/error:")
                     continue
-            if runs[m] is not None:
+            if m in drawn:
+                continue
+            card = runs[m] if runs[m] is not None else pool().cards.get(jobs[m].key)
+            if card is not None:  # its numbers are known; its test curve may still be scored
                 with slots[m].container():
-                    cards.run_card(runs[m])
+                    cards.run_card(card)
                 drawn.add(m)
             else:
                 message, fraction = pool().progress.get(jobs[m].key, ("Waiting for a free worker", 0.0))
                 _card_slot(slots[m], way, message, fraction)
-        if len(drawn) + len(failed) == len(ways):
+        if all(runs[w.method] is not None or w.method in failed for w in ways):
             break
         time.sleep(POLL_S)
     if failed:
@@ -74,7 +79,7 @@ def profile(task: str, n: int, backbone: str, progress=None):
     if found is not None:
         return found
     job = Job.profile(task, n, backbone)
-    future = pool().submit(job, PROFILE)
+    future = pool().submit(job, PROFILE, f"{_session()}:{task}:view")
     while not future.done():
         if progress:
             progress(*pool().progress.get(job.key, ("Waiting for a free worker", 0.0)))
