@@ -6,6 +6,7 @@ import streamlit as st
 
 from lib import curves, zoo
 from lib.heads import head_formula, head_weights
+from lib.image.pixels import THUMB
 from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
 from ui import cards, charts, controls, presenter, state
 
@@ -61,6 +62,11 @@ st.markdown(f"Each of the {c:,} outputs has one weight per feature plus a bias: 
 st.caption("The article writes this as [2048 + 1] × [1 + 1] ≈ 4,098 (quoted) for a "
            "2,048-feature network and a yes/no answer, and compares it with 140 million parameters "
            "(quoted), which is closer to VGG-16's count above than to ResNet-50's.")
+PIXEL_D = THUMB * THUMB * 3  # the simplest model's features: a colour thumbnail's numbers
+st.markdown(f"The image pages' simplest model is this same head with no network beneath it: "
+            f"its features are the photo's own pixels, shrunk to {THUMB} × {THUMB} in colour, "
+            f"D = {PIXEL_D:,}. For a yes/no answer that is **{head_formula(PIXEL_D, 2)}** weights, "
+            f"all of them learned from the labeled photos.")
 
 # ---------------------------------------------------------------- the rule of thumb
 st.subheader("A rule of thumb, and what this app measured")
@@ -91,7 +97,8 @@ for method in summary.method.unique():
                  "at most" if status == "before_range" else ("never in this range" if needed is None else "")))
 weights = table.set_index("name")
 head = head_weights(int(weights.loc["efficientnet_lite0", "features"]), classes)  # the dress ways' sizes
-rule = {charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
+rule = {charts.NAMES["pixels"]: head_weights(PIXEL_D, classes),
+        charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
         charts.NAMES["control"]: head} if task == "dress" else {}
 if task == "dress":
     from lib.image.finetune import trained_weights

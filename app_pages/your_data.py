@@ -4,6 +4,7 @@ import streamlit as st
 from lib.data import split_task
 from lib.data.datasets import SPLIT_SEED, TEST_FRACTION
 from lib.data.uploads import IMAGE_SIZE, UploadError
+from lib.image.pixels import THUMB
 from lib.image.ways import SCRATCH_SIZE
 from ui import cards, controls, presenter, upload as up
 
@@ -12,7 +13,9 @@ st.title(":material/folder_open: Your own data")
 st.markdown(
     "Does it work on *your* data? Name a few classes, add examples of each, and the same ways "
     "learn them side by side: a small network **from scratch**, and a **pretrained** network "
-    "with a small head on its frozen features (for photos also with its top fine-tuned). "
+    "with a small head on its frozen features (for photos also with its top fine-tuned). Photos "
+    f"also get the **simplest model**, a linear model on a {THUMB} × {THUMB} thumbnail of their "
+    "pixels: the floor a deep way has to beat before it has earned its weights. "
     "A quarter of each class is held out to test on. This is the teaching version of a service "
     "that builds a classifier from your uploads on top of pretrained models, tests it in a web "
     "page, and hands it to you to use elsewhere. Your files, and everything computed from them, "
@@ -60,9 +63,10 @@ if result is not None:
 if kind == "Images":
     up.head_section(result or {})
     cards.training_settings_expander({
-        "Your images": f"centre-cropped to a square and kept at {IMAGE_SIZE} × {IMAGE_SIZE} px; from "
-                       f"scratch sees them at {SCRATCH_SIZE} px, each pretrained network through "
-                       f"its weights' own resize and centre crop",
+        "Your images": f"centre-cropped to a square and kept at {IMAGE_SIZE} × {IMAGE_SIZE} px; the "
+                       f"simplest model sees them at {THUMB} × {THUMB}, from scratch at "
+                       f"{SCRATCH_SIZE} px, each pretrained network through its weights' own "
+                       f"resize and centre crop",
         "Test set": f"{TEST_FRACTION:.0%} of each class (at least one), drawn with seed {SPLIT_SEED}, "
                     f"never trained on",
     })

@@ -14,7 +14,7 @@ def dress8():
 
 
 def test_comparison_follows_the_documented_contract(dress8):
-    assert list(dress8.runs) == ["scratch", "transfer", "finetune", "control"]
+    assert list(dress8.runs) == ["pixels", "scratch", "transfer", "finetune", "control"]  # simplest first
     for run in dress8.runs.values():
         assert 0 <= run.test_accuracy <= 1 and 0 <= run.train_accuracy <= 1
         assert isinstance(run.trainable_params, int) and isinstance(run.total_params, int)
@@ -33,9 +33,49 @@ def test_comparison_follows_the_documented_contract(dress8):
     assert "ImageNet" in dress8.backbone
 
 
+def test_the_pixel_model_is_the_first_way_with_its_d_plus_one_times_c_weights(dress8):
+    pixels = dress8.runs["pixels"]
+    assert pixels.trainable_params == pixels.total_params == (16 * 16 * 3 + 1) * 2
+    assert pixels.formula == "(768 + 1) × 2 = 1,538" and "16 × 16" in pixels.label
+    assert len(pixels.train_pred) == len(dress8.train_index) + len(dress8.val_index)  # every labeled photo
+    assert pixels.n_test == len(dress8.test_labels) == 400
+    assert 0.5 < pixels.test_accuracy <= 1   # it learns something of the dress from 8 per class
+
+
+def test_the_pixel_way_never_sees_the_test_set_and_reads_only_epochs(toy_task):
+    """Through the way itself: train and validation photos both train it, the test set and the
+    pool's unlabeled photos change nothing but the scores, and epochs is the one option it reads."""
+    from lib.data.datasets import ImageDataset, Task
+    from lib.image.ways import PIXELS, WAYS, ways_for
+    assert WAYS["pixels"] is PIXELS and ways_for({}, 1)[0] is PIXELS and ways_for({}, 8)[0] is PIXELS
+    assert PIXELS.settings({"backbone": "resnet50", "cut": "stage2", "control": True, "epochs": 7}) == {"epochs": 7}
+    train, val = np.array([0, 1, 2, 3]), np.array([4, 5])
+    before = PIXELS.run(toy_task, train, val, 0, {})
+    assert before.train_pred.shape == (6,) and before.trainable_params == (16 * 16 * 3 + 1) * 2
+    rng = np.random.default_rng(1)
+    t, p = toy_task.test, toy_task.pool
+    noise = rng.integers(0, 256, t.images.shape, dtype=np.uint8)
+    unlabeled = p.images.copy()
+    unlabeled[6:] = 255 - unlabeled[6:]
+    for other in (Task("toy", p, ImageDataset(noise, rng.permutation(t.labels), t.classes)),
+                  Task("toy", ImageDataset(unlabeled, p.labels, p.classes), t)):
+        after = PIXELS.run(other, train, val, 0, {})
+        assert np.array_equal(after.train_pred, before.train_pred)
+        train_rows = lambda r: r.history[r.history.split == "train"].reset_index(drop=True)
+        pd.testing.assert_frame_equal(train_rows(after), train_rows(before))
+    # the validation photos do train it (so the check above could fail)
+    moved = p.images.copy()
+    moved[5] = 255 - moved[5]
+    changed = PIXELS.run(Task("toy", ImageDataset(moved, p.labels, p.classes), t), train, val, 0, {})
+    assert not changed.history[changed.history.split == "train"].reset_index(drop=True).equals(
+        before.history[before.history.split == "train"].reset_index(drop=True))
+    # epochs runs the probe exactly that many iterations (the overfitting page)
+    assert PIXELS.run(toy_task, train, val, 0, {"epochs": 3}).history.epoch.max() == 3
+
+
 def test_a_chosen_cut_changes_what_the_head_reads_and_a_wrong_one_says_which_exist():
     c = compare("dress", 2, seed=0, cut="stage4", finetune=False)
-    assert list(c.runs) == ["scratch", "transfer"] and c.details["cut"] == "stage4"
+    assert list(c.runs) == ["pixels", "scratch", "transfer"] and c.details["cut"] == "stage4"
     assert c.transfer.trainable_params == (80 + 1) * 2 and "stage4" in c.transfer.label
     with pytest.raises(ValueError, match="cut after one of: auto, stage1, .*, head"):
         compare("dress", 2, seed=0, cut="layer3")
@@ -132,6 +172,6 @@ def test_bad_task_and_bad_size_say_what_was_wrong():
 
 def test_fine_tuning_on_one_photo_per_class_is_left_out_with_a_reason(toy_task):
     c = compare(toy_task, 1, seed=0)
-    assert "finetune" not in c.runs and set(c.runs) == {"scratch", "transfer"}
+    assert "finetune" not in c.runs and set(c.runs) == {"pixels", "scratch", "transfer"}
     assert "Fine-tuning is left out at 1 labeled photo per class" in c.details["notes"][0]
     assert "finetune" in compare(toy_task, 2, seed=0).runs

@@ -20,13 +20,14 @@ def page():
     return at.run()
 
 
-def test_renders_three_ways_side_by_side_with_accuracies(page):
+def test_renders_four_ways_side_by_side_with_accuracies(page):
     assert not page.exception
     accuracies = [m.value for m in page.metric if m.label == "Test accuracy"]
-    assert len(accuracies) == 3 and all(v.endswith("%") for v in accuracies)
+    assert len(accuracies) == 4 and all(v.endswith("%") for v in accuracies)
     trained = [m.value for m in page.metric if m.label == "Trained weights"]
-    assert trained[1] == "2,562"                       # (1280 + 1) × 2, the Lite0 head after its head
-    assert int(trained[2].replace(",", "")) > 1_000_000  # fine-tuning trains the top of the network
+    assert trained[0] == "1,538"                       # the simplest model first: (16 × 16 × 3 + 1) × 2
+    assert trained[2] == "2,562"                       # (1280 + 1) × 2, the Lite0 head after its head
+    assert int(trained[3].replace(",", "")) > 1_000_000  # fine-tuning trains the top of the network
     verdicts = [md for md in page.markdown if "labeled example" in md.value]  # plain words on screen...
     assert verdicts and all("McNemar" in md.proto.help for md in verdicts)  # ...the test in a tooltip
     assert any("EfficientNet-Lite0, pretrained on ImageNet" in c.value for c in page.caption)
@@ -46,7 +47,8 @@ def test_the_depth_profile_is_drawn_and_read_out_in_words(page):
 def test_choosing_where_to_cut_updates_the_head_and_the_link(page):
     page.selectbox(key="cut").set_value("stage4").run()
     assert not page.exception
-    assert [m.value for m in page.metric if m.label == "Trained weights"][1] == "162"  # (80 + 1) × 2
+    trained = [m.value for m in page.metric if m.label == "Trained weights"]
+    assert trained[2] == "162" and trained[0] == "1,538"  # (80 + 1) × 2; the pixel model reads no cut
     assert page.query_params["cut"] in ("stage4", ["stage4"])
     page.selectbox(key="cut").set_value("auto").run()
     chosen = [c.value for c in page.caption if "chosen from the labeled photos alone" in c.value]
@@ -83,10 +85,10 @@ def test_switching_to_a_downloadable_backbone_offline_falls_back_with_a_notice(p
                                                      "after layer4"]
 
 
-def test_control_toggle_adds_a_fourth_way(page):
+def test_control_toggle_adds_a_fifth_way(page):
     page.toggle(key="control").set_value(True).run()
     assert not page.exception
-    assert len([m for m in page.metric if m.label == "Test accuracy"]) == 4
+    assert len([m for m in page.metric if m.label == "Test accuracy"]) == 5
     assert any("Control" in md.value for md in page.markdown)
 
 

@@ -20,20 +20,21 @@ def page():
 def test_runs_exactly_the_chosen_epochs_and_reads_them_out(page):
     assert not page.exception and not page.error
     readings = [m.value for m in page.markdown if "training images by epoch" in m.value]
-    assert len(readings) == 3  # scratch, transfer and fine-tuned: every way took the 12 epochs
+    assert len(readings) == 4  # pixels, scratch, transfer, fine-tuned: every way took the 12 epochs
     assert all("after 12 epochs" in r for r in readings)
     assert any("From scratch" in r for r in readings) and any("Transfer" in r for r in readings)
     assert any("Fine-tuned" in r for r in readings)
+    assert any("Simplest: linear model on 16 × 16 pixels" in r for r in readings)  # 12 L-BFGS steps
 
 
 def test_shows_examples_and_a_confusion_matrix_per_way(page):
     captions = page.get("image")[0].proto.imgs
     assert len(captions) == 8  # 4 photos every way trained on + 4 test photos none did
-    assert all(i.caption.count("right") + i.caption.count("wrong") == 3 for i in captions)
+    assert all(i.caption.count("right") + i.caption.count("wrong") == 4 for i in captions)
     assert sum(i.caption.startswith("test") for i in captions) == 4
     # accuracy/loss tabs + one matrix per way + the depth profile
-    assert len(page.get("vega_lite_chart")) == 2 + 3 + 1
-    assert len(page.dataframe) == 3  # per-class accuracy per way
+    assert len(page.get("vega_lite_chart")) == 2 + 4 + 1
+    assert len(page.dataframe) == 4  # per-class accuracy per way
 
 
 def test_epochs_slider_retrains_and_lands_in_the_url(page):

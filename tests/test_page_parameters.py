@@ -20,6 +20,7 @@ def test_counts_and_the_articles_example(page):
     text = " ".join(m.value for m in page.markdown)
     assert "(2,048 + 1) × 2 = 4,098" in text and "25,557,032" in text
     assert "about **3.8 orders of magnitude** more" in text  # log10(25,557,032 / 4,098) = 3.79
+    assert "D = 768. For a yes/no answer that is **(768 + 1) × 2 = 1,538** weights" in text  # the pixel model
     table = page.dataframe[0].value
     assert table.set_index("model").loc["VGG-16 (2014)", "weights (ImageNet model)"] == 138_357_544
 
@@ -31,8 +32,9 @@ def test_calculator_recomputes(page):
 
 
 def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
-    fake = pd.DataFrame({"method": ["scratch", "transfer", "finetune"] * 2, "n_per_class": [4, 4, 4, 8, 8, 8],
-                         "seed": 0, "test_accuracy": [0.6, 0.7, 0.7, 0.8, 0.72, 0.9],
+    fake = pd.DataFrame({"method": ["pixels", "scratch", "transfer", "finetune"] * 2,
+                         "n_per_class": [4, 4, 4, 4, 8, 8, 8, 8], "seed": 0,
+                         "test_accuracy": [0.76, 0.6, 0.7, 0.7, 0.74, 0.8, 0.72, 0.9],
                          "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
     fake.attrs.update(complete=True, notices=[], trained=0)
     monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
@@ -47,6 +49,10 @@ def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
     assert table.loc["transfer (frozen)", "trained weights"] == 2562
     # fine-tuning trains Lite0's stage7 and head conv (counted from their tensors) and a new head
     assert table.loc["fine-tuned", "trained weights"] == 1_020_162
+    # the simplest model: (16 x 16 x 3 + 1) x 2 weights, at 75 % already with 4 per class
+    assert table.loc["simplest (linear on pixels)", "trained weights"] == 1538
+    assert table.loc["simplest (linear on pixels)", "measured: labeled per class"] == 4
+    assert table.loc["simplest (linear on pixels)", "note"] == "at most"
 
 
 def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):

@@ -46,8 +46,10 @@ def test_images_good_and_bad_then_train_and_download(at):
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     metrics = texts(at.metric)
-    assert len(metrics) == 6 and len({metrics[1], metrics[3], metrics[5]}) == 3  # 3 ways, own weights
+    assert len(metrics) == 8 and len({metrics[1], metrics[3], metrics[5], metrics[7]}) == 4  # 4 ways
     c = at.session_state["result_Images"]["comparison"]
+    assert list(c.runs) == ["pixels", "scratch", "transfer", "finetune"]  # the simplest model first
+    assert metrics[1] == "1,538"                        # its (16 × 16 × 3 + 1) × 2 weights
     assert len(c.test_labels) == 4 and set(c.classes) == {"class 1", "class 2"}
     assert len(at.dataframe) >= 1                       # per-class table
 

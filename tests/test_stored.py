@@ -64,7 +64,7 @@ def test_other_settings_or_other_code_are_not_served_from_the_store(task, monkey
     stored.compare_stored(task, 2, 0, identity="toy-b", finetune=False, epochs=3)   # another option
     monkeypatch.setattr(versions, "code_version", lambda: "edited")
     stored.compare_stored(task, 2, 0, identity="toy-b", finetune=False)             # edited engine code
-    assert calls == ["scratch", "transfer"] * 3
+    assert calls == ["pixels", "scratch", "transfer"] * 3
 
 
 def test_a_corrupt_entry_is_recomputed_and_replaced(task, monkeypatch):

@@ -1,5 +1,7 @@
 """The ways of learning an image task, each with its field's standard recipe:
 
+- pixels:    the simplest model, a linear model on a 16 x 16 thumbnail of the photo
+             (lib.image.pixels): the from-scratch floor any deep way has to beat;
 - scratch:   a small CNN, every weight random at the start (Adam, early stopping when the
              labeled draw is big enough to hold a validation split);
 - transfer:  a linear probe on pretrained frozen features, read after stage `cut`;
@@ -14,7 +16,7 @@ import numpy as np
 import torch
 from torch import nn
 
-from lib.image import features
+from lib.image import features, pixels as pixel_model
 from lib.image.backbones import Backbone, load_backbone
 from lib.heads import head_formula
 from lib.device import training_slot
@@ -129,6 +131,16 @@ def _where_to_cut(bb, task, labeled, options, say):
                       len(labeled) // len(task.classes))
 
 
+class Pixels(Way):
+    """The simplest model: the frozen head's linear probe on the photo's 16 x 16 pixels
+    (lib.image.pixels), trained on every labeled photo, like the frozen head."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        (progress or _quiet)("Training the linear model on the pixels", 0.1)
+        return pixel_model.pixel_run(task, np.concatenate([train_index, val_index]), seed, stop,
+                                    iterations=options.get("epochs"))
+
+
 class Scratch(Way):
     """A small CNN on the photos, every weight random at the start (lib.train's default recipe)."""
 
@@ -182,16 +194,18 @@ def _quiet(*_):
     pass
 
 
+PIXELS = Pixels(pixel_model.METHOD, "image", ("epochs",))
 SCRATCH = Scratch("scratch", "image", ("epochs",))
 TRANSFER = FrozenHead("transfer", "image", ("backbone", "cut", "epochs"))
 FINETUNED = FineTune("finetune", "image", ("backbone", "epochs"))
 CONTROL = FrozenHead("control", "image", ("backbone", "cut", "epochs"))
-WAYS = {w.method: w for w in (SCRATCH, TRANSFER, FINETUNED, CONTROL)}
+WAYS = {w.method: w for w in (PIXELS, SCRATCH, TRANSFER, FINETUNED, CONTROL)}
 
 
 def ways_for(options: dict, n_per_class: int) -> list:
-    """The ways a comparison with these options shows, in the order of its cards."""
-    out = [SCRATCH, TRANSFER]
+    """The ways a comparison with these options shows, in the order of its cards: simplest
+    first (the pixel model is the floor the deep ways are read against), left to right."""
+    out = [PIXELS, SCRATCH, TRANSFER]
     if options.get("finetune", True) and n_per_class >= FINETUNE_MIN_PER_CLASS:
         out.append(FINETUNED)
     if options.get("control"):
