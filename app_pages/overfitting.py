@@ -5,7 +5,7 @@ import streamlit as st
 from lib import metrics
 from lib.sweeps import sweep_options
 from lib.tasks import resolve_task
-from ui import cards, charts, controls, images as ui_images, presenter, state
+from ui import cards, charts, controls, images as ui_images, live, presenter, state
 
 
 st.title(":material/psychology: Overfitting: memorising instead of learning")
@@ -38,7 +38,8 @@ state.remember(epochs=epochs)
 
 options = sweep_options(task, backbone, control, cut) | {"epochs": epochs}  # every way takes epochs
 
-c = cards.run_compare(task, n, seed, **options)
+# images: every way from the workers (both cores; stored per way); texts: in this process
+c = live.computed(task, n, seed, **options) if images else cards.run_compare(task, n, seed, **options)
 if c is None:
     st.stop()
 cards.show_notices(c)

@@ -77,23 +77,33 @@ _thread_locks_guard = threading.Lock()
 
 
 @contextmanager
-def locked(name: str):
+def locked(name: str, wait: bool = True):
     """Hold `name` alone, across the threads and the worker processes of every server on this
     machine: the second asker of a result waits, then reads what the first stored, instead of
     computing it again. A lock file under the cache folder (`locks/`), released by the OS if its
-    holder dies; a thread lock in front of it keeps threads of one process in line too."""
+    holder dies; a thread lock in front of it keeps threads of one process in line too.
+    wait=False: yields False at once, holding nothing, when someone else has it."""
     with _thread_locks_guard:
         lock = _thread_locks.setdefault(name, threading.Lock())
-    with lock:
+    if not lock.acquire(blocking=wait):
+        yield False
+        return
+    try:
         if fcntl is None:
-            yield
+            yield True
             return
         with open(cache_dir("locks") / f"{name}.lock", "a") as f:
-            fcntl.flock(f, fcntl.LOCK_EX)
             try:
-                yield
+                fcntl.flock(f, fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                yield False
+                return
+            try:
+                yield True
             finally:
                 fcntl.flock(f, fcntl.LOCK_UN)
+    finally:
+        lock.release()
 
 
 def _forked() -> None:
@@ -106,7 +116,7 @@ def _forked() -> None:
 os.register_at_fork(after_in_child=_forked)
 
 
-def _replace_atomically(path: Path, write) -> None:
+def replace_atomically(path: Path, write) -> None:
     """write(tmp) beside `path`, then rename: a crash mid-write leaves no half file behind to be
     read later, and two processes writing one entry never share a temporary file."""
     tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
@@ -118,11 +128,11 @@ def save_array(path: Path, array: np.ndarray) -> None:
     def write(tmp):
         with open(tmp, "wb") as f:  # a file object: np.save would add ".npy" to a bare name
             np.save(f, array, allow_pickle=False)
-    _replace_atomically(path, write)
+    replace_atomically(path, write)
 
 
 def save_text(path: Path, text: str) -> None:
-    _replace_atomically(path, lambda tmp: tmp.write_text(text))
+    replace_atomically(path, lambda tmp: tmp.write_text(text))
 
 
 # ---------------------------------------------------------------- private data: never cached here

@@ -34,13 +34,52 @@ def comparison(task: str, n: int, seed: int, **options):
     the Comparison once all are (None if a way failed: the page says which, and why)."""
     options = resolve_options("image", options)
     ways = ways_for(options, n)
+    slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
+
+    def show(way, what, payload):
+        slot = slots[way.method]
+        if what == "card":
+            with slot.container():
+                cards.run_card(payload)
+        elif what == "error":
+            slot.error(f"{cards.way_title(way.method)} could not be trained: {payload}",
+                       icon=":material/error:")
+        else:
+            _card_slot(slot, way, *payload)
+
+    return _gather(task, n, seed, options, ways, show)
+
+
+def computed(task: str, n: int, seed: int, **options):
+    """The Comparison from the workers, under one progress bar (for a page that draws its own
+    charts instead of cards, such as the overfitting page); None and an st.error if a way failed."""
+    options = resolve_options("image", options)
+    ways = ways_for(options, n)
+    bar, done = cards.Progress("Training every way…"), set()
+
+    def show(way, what, payload):
+        if what == "error":
+            st.error(f"{cards.way_title(way.method)} could not be trained: {payload}", icon=":material/error:")
+        elif what == "card":
+            done.add(way.method)
+        else:
+            bar(f"{cards.way_title(way.method)}: {payload[0]}", (len(done) + payload[1]) / len(ways))
+
+    try:
+        return _gather(task, n, seed, options, ways, show)
+    finally:
+        bar.done()
+
+
+def _gather(task, n, seed, options, ways, show):
+    """Each way from disk or from the workers; `show(way, what, payload)` hears each way's
+    progress ("progress", (message, fraction)), its numbers ("card", run) or its failure."""
     runs = {w.method: stored.stored_run(w, task, n, seed, options) for w in ways}
     jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
     view = f"{_session()}:{task}:view"
     pool().drop(view)  # the positions this session asked for before and has moved on from
     futures = {m: pool().submit(job, NOW, view) for m, job in jobs.items()}
-    slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
-    drawn, failed = set(), {}
+    shown, failed = set(), {}
     while True:
         for way in ways:
             m = way.method
@@ -51,25 +90,20 @@ def comparison(task: str, n: int, seed: int, **options):
                     runs[m] = futures[m].result()
                 except Exception as err:  # a worker died twice, a download failed...
                     failed[m] = err
-                    slots[m].error(f"{cards.way_title(m)} could not be trained: {err}",
-                                   icon=":material/error:")
+                    show(way, "error", err)
                     continue
-            if m in drawn:
+            if m in shown:
                 continue
             card = runs[m] if runs[m] is not None else pool().cards.get(jobs[m].key)
             if card is not None:  # its numbers are known; its test curve may still be scored
-                with slots[m].container():
-                    cards.run_card(card)
-                drawn.add(m)
+                show(way, "card", card)
+                shown.add(m)
             else:
-                message, fraction = pool().progress.get(jobs[m].key, ("Waiting for a free worker", 0.0))
-                _card_slot(slots[m], way, message, fraction)
+                show(way, "progress", pool().progress.get(jobs[m].key, ("Waiting for a free worker", 0.0)))
         if all(runs[w.method] is not None or w.method in failed for w in ways):
             break
         time.sleep(POLL_S)
-    if failed:
-        return None
-    return assemble(task, n, seed, runs, options)
+    return None if failed else assemble(task, n, seed, runs, options)
 
 
 def profile(task: str, n: int, backbone: str, progress=None):

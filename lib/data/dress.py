@@ -347,8 +347,12 @@ def generate(n_per_class: int, seed: int) -> ImageDataset:
     path = cache.cache_dir("dress") / f"{cache.key(Path(__file__).read_text(), n_per_class, seed)}.npy"
     images = cache.load_array(path)
     if images is None or images.shape != (len(labels), SIZE, SIZE, 3):
-        images = np.stack([render(int(y), np.random.default_rng([seed, i])) for i, y in enumerate(labels)])
-        cache.save_array(path, images)
+        with cache.locked(path.name):  # a fresh server's workers render it once, not each
+            images = cache.load_array(path)
+            if images is None or images.shape != (len(labels), SIZE, SIZE, 3):
+                images = np.stack([render(int(y), np.random.default_rng([seed, i]))
+                                   for i, y in enumerate(labels)])
+                cache.save_array(path, images)
     return ImageDataset(images, labels, list(CLASSES), name="dress")
 
 

@@ -12,6 +12,7 @@
   and changed images, weights or code never reuse stale ones.
 """
 import threading
+import time
 from pathlib import Path
 
 import numpy as np
@@ -92,11 +93,11 @@ def _cached(backbone, images, size, progress, persist) -> dict:
     k = _key(backbone, images, size, persist)
     if k in _memory:
         return _memory[k]
-    if persist and cache.private_store() is None:  # one computation across threads and workers
-        with cache.locked(f"features-{k}"):
-            return _cached_locked(k, backbone, images, size, progress, persist)
     with _locks.setdefault(k, threading.Lock()):
         return _cached_locked(k, backbone, images, size, progress, persist)
+
+
+PART = 64  # images per shared part: a multiple of the batch, so the batches are the same ones
 
 
 def _cached_locked(k, backbone, images, size, progress, persist) -> dict:
@@ -109,13 +110,56 @@ def _cached_locked(k, backbone, images, size, progress, persist) -> dict:
     paths = {name: folder / f"{k}-{name}.npy" for name in names}
     found = {name: cache.load_array(p) for name, p in paths.items()} if persist else {}
     if len(found) < len(names) or any(a is None or len(a) != len(images) for a in found.values()):
-        found = _compute(backbone, images, size, progress)
-        found["images"] = _fingerprint(images, persist)
+        found = _shared(k, backbone, images, size, progress) if persist else \
+            _compute(backbone, images, size, progress)
         if persist:
             for name in names:
                 cache.save_array(paths[name], found[name])
+    found["images"] = _fingerprint(images, persist)
     memory[k] = found
     return found
+
+
+def _shared(k, backbone, images, size, progress) -> dict:
+    """The features of `images` computed in parts of PART images, each part by whichever worker
+    takes it first (a lock per part, never waited on while another part is free): the workers of
+    a fresh server that all need the photos' features share the work instead of queueing for it.
+    Batches are the same as in one pass, so the numbers are too."""
+    folder, starts, parts = cache.cache_dir("features"), range(0, len(images), PART), {}
+    while len(parts) < len(starts):
+        for start in (s for s in starts if s not in parts):
+            path = folder / f"{k}-part{start}.npz"
+            got = _load_part(path)
+            if got is None:
+                with cache.locked(path.name, wait=False) as mine:
+                    if not mine:
+                        continue  # another worker is computing it: take the next one
+                    got = _load_part(path) or _save_part(path, _compute(backbone, images[start:start + PART], size, None))
+            parts[start] = got
+            if progress:
+                progress(min(len(parts) * PART, len(images)), len(images))
+        if len(parts) < len(starts):
+            time.sleep(0.05)  # the rest is being computed elsewhere
+    return {name: np.concatenate([parts[s][name] for s in starts]) for name in parts[starts[0]]}
+
+
+def _load_part(path) -> dict | None:
+    if not path.exists():
+        return None
+    try:
+        with np.load(path, allow_pickle=False) as z:
+            return {name: z[name] for name in z.files}
+    except Exception:
+        path.unlink(missing_ok=True)
+        return None
+
+
+def _save_part(path, part: dict) -> dict:
+    def write(tmp):
+        with open(tmp, "wb") as f:
+            np.savez(f, **part)
+    cache.replace_atomically(path, write)
+    return part
 
 
 @torch.no_grad()
