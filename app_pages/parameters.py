@@ -93,26 +93,86 @@ rows = []
 for method in summary.method.unique():
     part = summary[summary.method == method]
     needed, status = curves.first_reach(part.n_per_class, part["mean"], target)
-    rows.append((charts.NAMES.get(method, method), needed if status != "never" else None,
-                 "at most" if status == "before_range" else ("never in this range" if needed is None else "")))
+    rows.append((method, charts.NAMES.get(method, method), needed, status, int(part.n_per_class.max())))
 weights = table.set_index("name")
 head = head_weights(int(weights.loc["efficientnet_lite0", "features"]), classes)  # the dress ways' sizes
-rule = {charts.NAMES["pixels"]: head_weights(PIXEL_D, classes),
-        charts.NAMES["scratch"]: weights.loc["scratch_cnn", "total"], charts.NAMES["transfer"]: head,
-        charts.NAMES["control"]: head} if task == "dress" else {}
+rule = {"pixels": head_weights(PIXEL_D, classes), "scratch": weights.loc["scratch_cnn", "total"],
+        "transfer": head, "control": head} if task == "dress" else {}
 if task == "dress":
     from lib.image.finetune import trained_weights
     from lib.image.ways import get_backbone
-    rule[charts.NAMES["finetune"]] = trained_weights(get_backbone("efficientnet_lite0"), classes)
-measured = pd.DataFrame(rows, columns=["way", "measured: labeled per class", "note"])
-measured["trained weights"] = measured.way.map(rule)
-measured["rule of thumb: labeled per class"] = measured["trained weights"] * PER_WEIGHT / classes
-st.dataframe(measured.style.format({"measured: labeled per class": "{:.0f}",
-                                    "rule of thumb: labeled per class": "{:.0f}",
-                                    "trained weights": "{:,.0f}"}, na_rep="—"), hide_index=True)
+    rule["finetune"] = trained_weights(get_backbone("efficientnet_lite0"), classes)
+found = pd.DataFrame(rows, columns=["method", "way", "needed", "status", "largest"])
+order = {m: i for i, m in enumerate(charts.COLOURS)}  # the legends' order, simplest first
+found = found.sort_values("method", key=lambda m: m.map(order).fillna(len(order))).reset_index(drop=True)
+found["weights"] = found.method.map(rule)
+found["rule"] = found["weights"] * PER_WEIGHT / classes
+
+
+def measured_words(row) -> str:
+    """The measured size in words: '7', '4 or fewer', 'not by 128'; one column, never empty."""
+    if row.status == "never":
+        return f"not by {row.largest:,}"
+    return f"{row.needed:,.0f}" + (" or fewer" if row.status == "before_range" else "")
+
+
+shown = pd.DataFrame({
+    "way": found.way,
+    f"measured: labeled per class to reach {target_pct} %": found.apply(measured_words, axis=1),
+    "trained weights": [("—" if pd.isna(w) else f"{w:,.0f}") for w in found["weights"]],
+    "rule of thumb: labeled per class": [("—" if pd.isna(r) else f"{r:,.0f}") for r in found["rule"]],
+})
+st.dataframe(shown, hide_index=True)
 st.caption(f"Measured: where each way's mean curve over {len(DEFAULT_SEEDS)} seeds first reaches "
            f"{target_pct} % test accuracy ({'complete' if results.attrs['complete'] else 'partial'} "
            f"default sweep, {results.backbone.iloc[0]}). Rule of thumb: the trained weights ÷ "
            f"{1 / PER_WEIGHT:.0f}, split over {classes} classes. The frozen head is counted as read "
            "after the last stage, the most a head can have here (after an earlier stage it has "
            "fewer). Rows without trained weights are ways this table has no count for.")
+
+
+def reading(found: pd.DataFrame, target_pct: int) -> list[str]:
+    """Plain words on the measured rows: each way's measured size against the rule of thumb, and
+    what the frozen head's row says against from scratch's."""
+    out = []
+    for row in found.itertuples():
+        if pd.isna(row.rule):
+            continue
+        way = row.way[0].upper() + row.way[1:]
+        if row.status == "never":
+            out.append(f"**{way}** does not reach {target_pct} % with up to {row.largest:,} "
+                       f"labeled per class; the rule of thumb would give it {row.rule:,.0f}.")
+            continue
+        ratio = row.rule / row.needed
+        against = (f"{ratio:,.0f}× fewer than the rule of thumb's {row.rule:,.0f}" if ratio >= 1.5 else
+                   f"{1 / ratio:,.0f}× more than the rule of thumb's {row.rule:,.0f}" if ratio <= 1 / 1.5
+                   else f"about the rule of thumb's {row.rule:,.0f}")
+        fewest = " (the fewest measured, so perhaps fewer still)" if row.status == "before_range" else ""
+        out.append(f"**{way}** needs {row.needed:,.0f} labeled per class{fewest}: {against}.")
+    by = found.set_index("method")
+    if {"scratch", "transfer"} <= set(by.index) and not by.loc[["scratch", "transfer"], "rule"].isna().any():
+        s, t = by.loc["scratch"], by.loc["transfer"]
+        expected = s.rule / t.rule
+        said = (f"The frozen head learns {s.weights / t.weights:,.0f}× fewer weights than from scratch, "
+                f"so by the rule of thumb it should need {expected:,.0f}× fewer labels. ")
+        if s.status == "never" or t.status == "never":
+            said += ("Measured, " + ("neither reaches" if s.status == t.status else
+                     f"only {(t if s.status == 'never' else s).way} reaches") + f" {target_pct} % here.")
+        else:
+            measured = s.needed / t.needed
+            if 0.8 <= measured <= 1.25:
+                said += (f"Measured, both need about the same ({t.needed:,.0f} and {s.needed:,.0f} "
+                         f"per class): counting weights alone does not say how much data a way needs. "
+                         f"What the frozen weights already know, and how hard the task is, count too.")
+            elif measured > 1:
+                said += f"Measured, it needs {measured:,.1f}× fewer ({t.needed:,.0f} against {s.needed:,.0f})."
+            else:
+                said += (f"Measured, it needs {1 / measured:,.1f}× more ({t.needed:,.0f} against "
+                         f"{s.needed:,.0f}): its borrowed features fit this task less well than a "
+                         f"network of its own learns to.")
+        out.insert(0, said)
+    return out
+
+
+for line in reading(found, target_pct):
+    st.markdown(line)

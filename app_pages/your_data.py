@@ -48,7 +48,8 @@ if dataset is not None and not problems:
     hi = split_task(dataset).max_per_class()
     if st.session_state.get("n_per_class", hi) > hi:
         st.session_state["n_per_class"] = hi  # fewer images now than when the slider was set
-    n = controls.n_per_class_slider(default=hi, hi=hi, lo=1, doubling=False) if hi > 1 else 1
+    # scarce labels first, as on every page: the slider starts low, and more is one move away
+    n = controls.n_per_class_slider(default=min(up.SCARCE, hi), hi=hi, lo=1, doubling=False) if hi > 1 else 1
     if st.button("Train every way", key="train", type="primary"):
         try:
             s[f"result_{kind}"] = up.train(dataset, names, n, seed, **options)
@@ -67,6 +68,6 @@ if kind == "Images":
                        f"simplest model sees them at {THUMB} × {THUMB}, from scratch at "
                        f"{SCRATCH_SIZE} px, each pretrained network through its weights' own "
                        f"resize and centre crop",
-        "Test set": f"{TEST_FRACTION:.0%} of each class (at least one), drawn with seed {SPLIT_SEED}, "
+        "Test set": f"{100 * TEST_FRACTION:.0f} % of each class (at least one), drawn with seed {SPLIT_SEED}, "
                     f"never trained on",
     })

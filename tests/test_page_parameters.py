@@ -43,16 +43,42 @@ def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
     at.run()
     assert not at.exception
     table = at.dataframe[-1].value.set_index("way")
-    assert table.loc["from scratch", "measured: labeled per class"] == pytest.approx(4 * 2 ** 0.75)
-    assert pd.isna(table.loc["transfer (frozen)", "measured: labeled per class"])  # never reaches 75 %
-    assert table.loc["transfer (frozen)", "note"] == "never in this range"
-    assert table.loc["transfer (frozen)", "trained weights"] == 2562
+    measured = "measured: labeled per class to reach 75 %"
+    assert list(table.columns) == [measured, "trained weights", "rule of thumb: labeled per class"]
+    assert table.loc["from scratch", measured] == f"{4 * 2 ** 0.75:.0f}"   # interpolated in log(size)
+    assert table.loc["transfer (frozen)", measured] == "not by 8"          # never reaches 75 %
+    assert table.loc["transfer (frozen)", "trained weights"] == "2,562"
     # fine-tuning trains Lite0's stage7 and head conv (counted from their tensors) and a new head
-    assert table.loc["fine-tuned", "trained weights"] == 1_020_162
+    assert table.loc["fine-tuned", "trained weights"] == "1,020,162"
+    # every number written one way: 1,020,162 × 1.2 / 140 / 2 = 4,372, with its separator
+    assert table.loc["fine-tuned", "rule of thumb: labeled per class"] == "4,372"
     # the simplest model: (16 x 16 x 3 + 1) x 2 weights, at 75 % already with 4 per class
-    assert table.loc["simplest (linear on pixels)", "trained weights"] == 1538
-    assert table.loc["simplest (linear on pixels)", "measured: labeled per class"] == 4
-    assert table.loc["simplest (linear on pixels)", "note"] == "at most"
+    assert table.loc["simplest (linear on pixels)", "trained weights"] == "1,538"
+    assert table.loc["simplest (linear on pixels)", measured] == "4 or fewer"
+    words = " ".join(m.value for m in at.markdown)
+    # the measured rows in plain words, against the rule of thumb
+    assert ("The frozen head learns 9× fewer weights than from scratch, so by the rule of thumb it "
+            "should need 9× fewer labels. Measured, only from scratch reaches 75 % here.") in words
+    # 70 % at 4, 90 % at 8: 75 % at 4 × 2 ** 0.25 = 4.8, and 4,372 / 4.76 = 919
+    assert "**Fine-tuned** needs 5 labeled per class: 919× fewer than the rule of thumb's 4,372." in words
+    assert "**Simplest (linear on pixels)** needs 4 labeled per class (the fewest measured" in words
+    assert list(table.index) == ["simplest (linear on pixels)", "from scratch", "transfer (frozen)",
+                                 "fine-tuned"]                    # the legends' order, simplest first
+
+
+def test_the_reading_says_when_the_measured_sizes_match_despite_the_weights(monkeypatch):
+    fake = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [8, 8, 16, 16], "seed": 0,
+                         "test_accuracy": [0.6, 0.6, 0.9, 0.9],
+                         "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
+    fake.attrs.update(complete=True, notices=[], trained=0)
+    monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.query_params["target"] = "75"
+    at.run()
+    assert not at.exception
+    words = " ".join(m.value for m in at.markdown)
+    assert "Measured, both need about the same (11 and 11 per class)" in words
+    assert "What the frozen weights already know, and how hard the task is, count too." in words
 
 
 def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):

@@ -42,6 +42,7 @@ def test_images_good_and_bad_then_train_and_download(at):
                                  "belongs in 'class 2', remove it from 'class 1' first."]
     assert at.session_state["images"].counts() == [6, 6]
     assert at.slider(key="n_per_class").max == 4       # 6 per class, a quarter (2) held out
+    assert at.slider(key="n_per_class").value == 4     # the scarce default, here also the largest
 
     at.button(key="train").click().run()
     assert not at.exception and not at.error
@@ -74,8 +75,31 @@ def test_bad_zip_keeps_earlier_images_and_good_zip_merges(at):
     assert at.session_state["images"].counts() == [3, 0]
     uploader(at, "zip_").set_value(("pets.zip", class_zip(3), "application/zip")).run()
     assert not at.error and not at.info
-    assert at.session_state["images"].names == ["class 1", "class 2", "blue", "red"]
-    assert at.session_state["images"].counts() == [3, 0, 3, 3]
+    # the empty box the page started with goes once the zip brings classes; the one with images stays
+    assert at.session_state["images"].names == ["class 1", "blue", "red"]
+    assert at.session_state["images"].counts() == [3, 3, 3]
+    assert [at.text_input(key=f"name_{i}").value for i in range(3)] == ["class 1", "blue", "red"]
+
+
+def captions(at) -> list[str]:
+    return [img.caption for e in at.main if type(e).__name__ == "Image" for img in e.proto.imgs]
+
+
+def test_a_zip_replaces_the_empty_boxes_names_its_photos_readably_and_starts_scarce(at):
+    from upload_files import zipped
+    files = {f"cats/{i:02x}9c0e7b1d4e5f8a6b3c2d.jpg": red(30 + i) for i in range(7)}
+    files |= {f"dogs/holiday-at-the-beach-{i}.png": blue(30 + i) for i in range(7)}
+    files["dogs/rex.png"] = blue(50)
+    uploader(at, "zip_").set_value(("pets.zip", zipped(files), "application/zip")).run()
+    assert not at.exception and not at.error
+    assert at.session_state["images"].names == ["cats", "dogs"]      # no empty 'class 1', 'class 2'
+    assert [at.text_input(key=f"name_{i}").value for i in range(2)] == ["cats", "dogs"]
+    shown = captions(at)
+    assert shown[:7] == [f"cats {i}" for i in range(1, 8)]             # hashes read as class + number
+    assert shown[7] == "holida…each-0" and "rex" in shown              # long names cut in the middle
+    assert at.slider(key="n_per_class").max == 5                       # 7 cats, a quarter (2) held out
+    assert at.slider(key="n_per_class").value == 4                     # scarce labels first, not 5
+    assert "Now: 15 images" in " ".join(c.value for c in at.caption)
 
 
 def test_rename_and_remove_keep_the_rest(at):
@@ -128,6 +152,8 @@ def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
     at.button(key="use_paste").click().run()
     assert not at.exception and not at.error
     assert at.slider(key="n_per_class").max == 6            # 8 per class, a quarter (2) held out
+    assert at.slider(key="n_per_class").value == 4          # scarce first
+    at.slider(key="n_per_class").set_value(6).run()
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     c = at.session_state["result_Texts"]["comparison"]

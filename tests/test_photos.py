@@ -99,15 +99,21 @@ def test_the_page_without_the_photos_says_what_to_do_and_offers_your_own(fresh, 
     assert "ants-and-bees photos are not on this computer" in text
     assert "prefetch.py" in text and "Your own data" in text and "camera" in text
     assert not at.metric                                              # nothing pretends to be a result
+    # the commands that write and read a pack, each as it is typed; the raw error only in a detail
+    assert [c.value for c in at.code][:2] == ["python scripts/prefetch.py --write pack.tar.gz",
+                                             "python scripts/prefetch.py --read pack.tar.gz"]
+    assert "TRANSFER_LAB_OFFLINE" not in text and "urlopen" not in text
+    assert at.expander[0].label == "What the download said"
+    assert any("TRANSFER_LAB_OFFLINE is set" in c.value for c in at.code[2:])
 
 
-def test_the_page_with_the_photos_shows_three_ways_and_where_to_cut(fresh, monkeypatch):
+def test_the_page_with_the_photos_shows_four_ways_and_where_to_cut(fresh, monkeypatch):
     server = serve(monkeypatch, hymenoptera_zip())
     at = AppTest.from_file(PAGE, default_timeout=900)
     at.query_params["n_per_class"] = "4"
     at.run()
     assert not at.exception and not at.error
-    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 3
+    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4   # the simplest model too
     assert any("ImageNet" in m.value and "classes" in m.value for m in at.markdown)
     assert any("shorter side resized to 256 px, then its centre 224 × 224 px" in c.value for c in at.caption)
     assert any("frozen head does best after" in m.value for m in at.markdown)  # the depth profile's reading

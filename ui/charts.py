@@ -1,14 +1,16 @@
 """Altair charts: a DataFrame in, a chart out. Depends on pandas and altair (and lib.metrics for
 which split a history holds out).
 
-Every way of learning keeps one colour on every page (Okabe-Ito palette, which colour-blind
-viewers can tell apart): scratch is vermillion, transfer is blue, the control is grey.
+Every way of learning keeps one colour on every page (ui.palette: Okabe-Ito's hues, darkened
+to read on white): scratch is vermillion, transfer is blue, the control is grey. A chart that
+colours by class uses class_scale, the classes' own palette, never a way's colours.
 """
 import altair as alt
 import pandas as pd
 
 from lib.metrics import held_out
-from ui.palette import COLOURS, NAMES  # noqa: F401  (pages read them as charts.COLOURS / NAMES)
+from ui.palette import CLASS_COLOURS, COLOURS, FROZEN, NAMES, class_colours  # noqa: F401
+# (pages read them as charts.COLOURS / NAMES)
 
 
 PERCENT = alt.Axis(format="%", title="accuracy")
@@ -19,6 +21,14 @@ def method_scale(methods) -> alt.Scale:
     """A colour scale that gives each method its fixed colour, in the given order."""
     methods = [m for m in COLOURS if m in set(methods)] + [m for m in methods if m not in COLOURS]
     return alt.Scale(domain=methods, range=[COLOURS.get(m, "#000000") for m in methods])
+
+
+def class_scale(classes, colours: dict | None = None) -> alt.Scale:
+    """A colour scale for classes (never a way's colours): `colours` by name where given (e.g.
+    ui.palette.POLARITY_COLOURS), else the class palette in the classes' order."""
+    classes = list(dict.fromkeys(classes))
+    colours = colours or class_colours(classes)
+    return alt.Scale(domain=classes, range=[colours[c] for c in classes])
 
 
 # Legends and tooltips name each way in words (NAMES), not by its code ("bow").
@@ -133,19 +143,28 @@ def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: i
     return (gap + lines).properties(height=height)
 
 
+# 1, 10, 100, 1,000, 10,000, 100,000, 1 million, 10 million, ...: the numbers on the page, written alike
+DECADE_LABELS = ("datum.value >= 1e9 ? format(datum.value / 1e9, ',') + ' billion' : "
+                 "datum.value >= 1e6 ? format(datum.value / 1e6, ',') + ' million' : format(datum.value, ',')")
+
+
 def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
     """Weights per model on a log axis, one bar per part (all trained / frozen / trained head).
 
     `parts` has columns model, part, count; parts keep their order and colours below.
     """
-    colours = {"trained from scratch": COLOURS["scratch"], "pretrained, kept frozen": COLOURS["control"],
+    colours = {"trained from scratch": COLOURS["scratch"], "pretrained, kept frozen": FROZEN,
                "trained head (transfer)": COLOURS["transfer"]}
-    # Bars start at 1 weight: a log axis has no zero for them to start from.
+    # Bars start at 1 weight: a log axis has no zero for them to start from. One gridline per
+    # power of ten, labelled in words past a thousand (Vega draws nine per decade otherwise).
+    top = max(int(parts["count"].max()), 10)
+    decades = [10 ** k for k in range(0, len(str(top)) + 1)]
     return alt.Chart(parts.assign(base=1)).mark_bar().encode(
         y=alt.Y("model:N", title=None, sort=list(dict.fromkeys(parts["model"])),
                 axis=alt.Axis(labelLimit=320)),
         yOffset=alt.YOffset("part:N", sort=list(colours)),
-        x=alt.X("count:Q", scale=alt.Scale(type="log", zero=False), title="weights (log scale)"),
+        x=alt.X("count:Q", scale=alt.Scale(type="log", zero=False), title="weights (log scale)",
+                axis=alt.Axis(values=decades, labelExpr=DECADE_LABELS, labelOverlap=False)),
         x2="base:Q",
         color=alt.Color("part:N", scale=alt.Scale(domain=list(colours), range=list(colours.values())),
                         title=None, legend=alt.Legend(orient="bottom")),

@@ -8,6 +8,8 @@ the data set itself (lib.cache.scope): nothing is written to disk or kept in mem
 shares, and it all goes when the session ends or the data set is replaced.
 """
 import importlib.util
+import re
+from pathlib import PurePosixPath
 
 import numpy as np
 import pandas as pd
@@ -27,6 +29,22 @@ from ui import cards, charts
 SHOWN_MESSAGES = 8        # a zip with 300 bad files should not bury the page
 THUMBNAILS = 40           # per class; the count says how many there are in all
 CURVE_SEEDS = (0, 1, 2)
+SCARCE = 4                # the slider's first position: labels per class are scarce, the app's point
+DEFAULT_CLASS = re.compile(r"class \d+")  # the names of the boxes the page starts with
+HASHED = re.compile(r"[0-9a-fA-F_-]{16,}")   # a file named by a hash (a phone, a web download)
+CAPTION_CHARS = 14        # a thumbnail's caption, at the width it is shown
+
+
+def readable(file_name: str, class_name: str, i: int) -> str:
+    """A thumbnail's caption: the file's name without folders or extension, shortened in the
+    middle when long; a name that is only a hash reads as the class and a number instead."""
+    stem = PurePosixPath(file_name).stem
+    if HASHED.fullmatch(stem) or not stem:
+        return f"{class_name} {i + 1}"
+    if len(stem) <= CAPTION_CHARS:
+        return stem
+    half = (CAPTION_CHARS - 1) // 2
+    return stem[:half] + "…" + stem[-half:]
 
 
 # ---------------------------------------------------------------- session state
@@ -65,8 +83,26 @@ def _add_files(slot: int, key: str) -> None:
 
 def _add_zip(key: str) -> None:
     f = st.session_state.get(key)
-    if f is not None:
-        say(st.session_state["images"].add_zip(f.getvalue(), f.name))
+    if f is None:
+        return
+    col: ImageCollection = st.session_state["images"]
+    before = sum(col.counts())
+    say(col.add_zip(f.getvalue(), f.name))
+    if sum(col.counts()) > before:
+        _drop_empty_default_classes(col)
+
+
+def _drop_empty_default_classes(col: ImageCollection) -> None:
+    """The empty boxes the page started with ('class 1', 'class 2'), once a zip has brought
+    classes of its own; a box with images, or one the user named, stays."""
+    keep = [i for i, (name, pics) in enumerate(zip(col.names, col.pictures))
+            if pics or not DEFAULT_CLASS.fullmatch(name)]
+    if len(keep) == len(col.names):
+        return
+    col.names[:] = [col.names[i] for i in keep]
+    col.pictures[:] = [col.pictures[i] for i in keep]
+    for key in [k for k in st.session_state if re.fullmatch(r"(name|remove)_\d+", str(k))]:
+        del st.session_state[key]  # the boxes' widgets are keyed by position, which moved
 
 
 def _add_camera(key: str) -> None:
@@ -101,7 +137,7 @@ def image_inputs() -> ImageCollection:
     # in one sentence, so the per-file and the total read as two limits, not two answers.
     st.caption(f"2 to {MAX_CLASSES} classes, at least 2 images each, at most {MAX_FILES_PER_CLASS} "
                f"per class. Each file up to {st.get_option('server.maxUploadSize')} MB, and "
-               f"{MAX_TOTAL_BYTES // MB} MB for all files together. Now: {sum(col.counts())} images, "
+               f"{MAX_TOTAL_BYTES // MB:,} MB for all files together. Now: {sum(col.counts()):,} images, "
                f"{col.total_bytes() / MB:.1f} MB.")
     for slot, name in enumerate(col.names):
         with st.container(border=True):
@@ -109,15 +145,16 @@ def image_inputs() -> ImageCollection:
             st.session_state.setdefault(f"name_{slot}", name)
             left.text_input("Class name", key=f"name_{slot}", on_change=_rename, args=(slot,))
             n = len(col.pictures[slot])
-            left.markdown(f"**{n}** image{'s' * (n != 1)}")
+            left.markdown(f"**{n:,}** image{'s' * (n != 1)}")
             right.file_uploader(f"Images of '{name}'", type=IMAGE_TYPES, accept_multiple_files=True,
                                 key=f"files_{slot}_{gen}", on_change=_add_files,
                                 args=(slot, f"files_{slot}_{gen}"))
             if n:
                 pics = col.pictures[slot][:THUMBNAILS]
-                st.image([p.pixels for p in pics], width=56, caption=[p.name[-14:] for p in pics])
+                st.image([p.pixels for p in pics], width=56,
+                         caption=[readable(p.name, name, i) for i, p in enumerate(pics)])
                 if n > THUMBNAILS:
-                    st.caption(f"… and {n - THUMBNAILS} more")
+                    st.caption(f"… and {n - THUMBNAILS:,} more")
                 a, b = st.columns([3, 1], vertical_alignment="bottom")
                 a.multiselect("Remove images", [p.name for p in col.pictures[slot]], key=f"remove_{slot}")
                 b.button("Remove", key=f"remove_btn_{slot}", on_click=_remove, args=(slot,))
@@ -238,7 +275,7 @@ def mistakes(run, result) -> None:
         st.markdown(f"**{c.classes[i]}** taken for **{c.classes[j]}**: {len(idx)}")
         if test.kind == "image":
             st.image([test.images[k] for k in idx], width=64,
-                     caption=[result["test_names"][k][-14:] for k in idx])
+                     caption=[readable(result["test_names"][k], c.classes[i], n) for n, k in enumerate(idx)])
         else:
             st.dataframe(pd.DataFrame({"text": [test.texts[k] for k in idx]}), hide_index=True)
 
@@ -246,9 +283,9 @@ def mistakes(run, result) -> None:
 def show_result(result) -> None:
     c = result["comparison"]
     cards.show_notices(c)
-    st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index)} of your examples "
-               f"(+ {len(c.val_index)} for validation), tested on {len(c.test_labels)} held out "
-               f"({TEST_FRACTION:.0%} of each class, stratified), seed {c.seed}.")
+    st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index):,} of your examples "
+               f"(+ {len(c.val_index):,} for validation), tested on {len(c.test_labels):,} held out "
+               f"({100 * TEST_FRACTION:.0f} % of each class, stratified), seed {c.seed}.")
     cards.side_by_side(c)
     st.subheader("Train vs test, epoch by epoch")
     st.caption("Dashed: accuracy on the examples a way trains on. Solid: on the held-out test "
@@ -268,7 +305,7 @@ def show_result(result) -> None:
 def show_curve(result) -> None:
     st.subheader("Learning curve on your data")
     st.caption(f"Test accuracy as the labeled examples per class grow, {len(CURVE_SEEDS)} seeds "
-               f"each (line: mean; band: its 95% interval over seeds, wide with so few).")
+               f"each (line: mean; band: its 95 % interval over seeds, wide with so few).")
     if st.button("Draw the learning curve", key="curve"):
         result["curve"] = learning_curve(result)
     if result.get("curve") is not None:

@@ -1,0 +1,187 @@
+"""The idea as a picture: EfficientNet-Lite0 (the image pages' network) drawn as its stages, each
+with its real weight count, and for each way of learning which blocks it trains on the labeled
+photos and which it keeps frozen.
+
+The counts are summed from the network's own tensors (built on PyTorch's meta device: shapes, no
+weights, nothing downloaded) the first time, then kept on disk like lib.counts keeps ResNet-50's,
+so the home page draws this without importing torch. `picture()` is plain Python: counts in, an
+SVG string out, with every technical term in a tooltip (an SVG <title>) and plain words on it.
+"""
+import hashlib
+import json
+from html import escape
+from importlib.metadata import version
+from pathlib import Path
+
+from lib import cache
+from lib.heads import head_formula, head_weights
+from ui.palette import COLOURS, FROZEN
+
+NETWORK = "efficientnet_lite0"
+LABEL = "EfficientNet-Lite0"
+# Each stage's name on the picture; the cut names (lib.image.backbones.LITE0_CUTS) go in tooltips
+SHOWN = {"head": "last layer"}
+
+
+def _key() -> str:
+    """What the counts depend on: the packaged network's version and this app's model code."""
+    models = (Path(__file__).resolve().parents[1] / "lib" / "models.py").read_bytes()
+    pixels = (Path(__file__).resolve().parents[1] / "lib" / "image" / "pixels.py").read_bytes()
+    digest = hashlib.sha256(models + pixels).hexdigest()[:12]
+    return f"{NETWORK}-stages-{version('efficientnet-lite-pytorch')}-{digest}"
+
+
+def counts(classes: int = 2) -> dict:
+    """{"stages": [{"cut", "weights", "features"}], "classifier": weights of ImageNet's last layer
+    (the one a new head replaces), "scratch": the from-scratch network's weights for `classes`,
+    "pixels": the simplest model's features}. Read from disk, else counted once (torch loads)."""
+    path = cache.cache_dir("counts") / f"{_key()}-{classes}.json"
+    try:
+        found = json.loads(path.read_text())
+        if {"stages", "classifier", "scratch", "pixels"} <= set(found):
+            return found
+    except (OSError, ValueError, TypeError):
+        pass  # not counted yet, or an unreadable file: count again
+    found = _count(classes)
+    cache.save_text(path, json.dumps(found))
+    return found
+
+
+def _count(classes: int) -> dict:
+    from lib.imports import engine
+    engine()  # torch, one importing thread at a time (the warm-up may be importing it right now)
+    from lib.image.backbones import LITE0_CUTS, LITE0_STAGES
+    from lib.image.pixels import THUMB
+    from lib.models import count_params
+    from lib.zoo import build
+    net = build(NETWORK)  # meta device: true shapes, no memory
+    stages = []
+    for i, blocks in enumerate(LITE0_STAGES):
+        weights = sum(count_params(net._blocks[b]) for b in blocks)
+        if i == 0:
+            weights += count_params(net._conv_stem) + count_params(net._bn0)
+        stages.append({"cut": LITE0_CUTS[i], "weights": weights,
+                       "features": net._blocks[blocks[-1]]._project_conv.out_channels})
+    stages.append({"cut": LITE0_CUTS[len(LITE0_STAGES)],
+                   "weights": count_params(net._conv_head) + count_params(net._bn1),
+                   "features": net._conv_head.out_channels})
+    return {"stages": stages, "classifier": count_params(net._fc),
+            "scratch": count_params(build("scratch_cnn", classes)), "pixels": THUMB * THUMB * 3,
+            "thumb": THUMB}
+
+
+def trained(counts: dict, classes: int = 2) -> dict:
+    """Weights each way learns from the labeled photos: the numbers the picture writes."""
+    stages, d = counts["stages"], counts["stages"][-1]["features"]
+    return {"pixels": head_weights(counts["pixels"], classes), "scratch": counts["scratch"],
+            "transfer": head_weights(d, classes),
+            "finetune": sum(s["weights"] for s in stages[-2:]) + head_weights(d, classes)}
+
+
+# ---------------------------------------------------------------- the picture
+
+W, LEFT, ROW, GAP, TOP = 1000, 174, 48, 8, 66   # viewBox width, way-name column, row height
+BOLD, DASH = ' font-weight="bold"', ' stroke-dasharray="4 3"'
+TRAINS = 148                                    # the right column: weights trained
+
+
+def _box(x, y, w, h, fill, stroke, text, tip, colour="#FFFFFF", dash=False, size=13, bold=False):
+    tip = f"<title>{escape(tip)}</title>" if tip else ""
+    lines = text.split("\n")
+    mid = y + h / 2 - (len(lines) - 1) * (size + 2) / 2
+    words = "".join(
+        f"<text x='{x + w / 2:.1f}' y='{mid + k * (size + 2):.1f}' text-anchor='middle' "
+        f"dominant-baseline='central' font-size='{size}' fill='{colour}'"
+        f"{BOLD if bold else ''}>{escape(line)}</text>" for k, line in enumerate(lines))
+    return (f"<g>{tip}<rect x='{x:.1f}' y='{y:.1f}' width='{w:.1f}' height='{h:.1f}' rx='5' "
+            f"fill='{fill}' stroke='{stroke}' stroke-width='1.5'"
+            f"{DASH if dash else ''}/>{words}</g>")
+
+
+def _text(x, y, text, colour="#000000", anchor="start", size=14, bold=False, tip=""):
+    tip = f"<title>{escape(tip)}</title>" if tip else ""
+    return (f"<g>{tip}<text x='{x:.1f}' y='{y:.1f}' text-anchor='{anchor}' dominant-baseline='central' "
+            f"font-size='{size}' fill='{colour}'{BOLD if bold else ''}>"
+            f"{escape(text)}</text></g>")
+
+
+def picture(counts: dict, classes: int = 2) -> str:
+    """The SVG: a header row with the network's stages (name, weights), then one row per way:
+    its blocks filled with its colour where it trains them, outlined in grey where it keeps them
+    frozen, dashed where it does not use them; on the right, how many weights it trains."""
+    stages = counts["stages"]
+    n = len(stages)
+    body = W - LEFT - TRAINS
+    photo_w, head_w = 58, 92
+    block_w = (body - photo_w - head_w - GAP * (n + 1)) / n
+    xs = [LEFT + photo_w + GAP + i * (block_w + GAP) for i in range(n)]
+    head_x = xs[-1] + block_w + GAP
+    d = stages[-1]["features"]
+    weights = trained(counts, classes)
+    out = []
+    # header: the network's stages with their weight counts
+    out.append(_text(LEFT + photo_w + GAP, 12, f"{LABEL}, pretrained on 1.28 million ImageNet photos: "
+                     f"{sum(s['weights'] for s in stages):,} weights", size=15, bold=True,
+                     tip=f"The image pages' network ({NETWORK}), its stages as "
+                         f"lib.image.backbones cuts it. Its own last layer, the ImageNet classifier "
+                         f"of {counts['classifier']:,} weights, is left out: a new head replaces it."))
+    for s, x in zip(stages, xs):
+        name = SHOWN.get(s["cut"], s["cut"].replace("stage", "stage "))
+        out.append(_text(x + block_w / 2, 34, name, anchor="middle", size=14, bold=True,
+                         tip=f"cut {s['cut']!r}: {s['features']:,} channels out, so a head reading "
+                             f"here gets {s['features']:,} features"))
+        out.append(_text(x + block_w / 2, 52, f"{s['weights']:,}", anchor="middle", size=13,
+                         colour="#333333", tip=f"{s['weights']:,} weights in {name}"))
+    out.append(_text(head_x + head_w / 2, 34, "new head", anchor="middle", size=14, bold=True,
+                     tip=f"A linear layer, (D + 1) × C weights: one per feature plus a bias, for "
+                         f"each of the C = {classes} classes"))
+    out.append(_text(W - TRAINS + 10, 34, "learns from", size=14, bold=True))
+    out.append(_text(W - TRAINS + 10, 52, "your photos", size=14, bold=True))
+    frozen = lambda x, s: _box(x, y, block_w, ROW - GAP, "#FFFFFF", FROZEN, "frozen", (
+        f"{s['cut']}: kept as pretrained on ImageNet, never changed by your photos"), colour=FROZEN, size=13)
+    # the cards' short titles (ui.cards.TITLES; not imported here: it loads Altair)
+    rows = [("pixels", "Simplest"), ("scratch", "From scratch"), ("transfer", "Transfer: frozen head"),
+            ("finetune", "Fine-tuned")]
+    for r, (way, title) in enumerate(rows):
+        y = TOP + r * ROW
+        colour = COLOURS[way]
+        out.append(_text(2, y + (ROW - GAP) / 2, title, colour=colour, size=15, bold=True))
+        out.append(_box(LEFT, y, photo_w, ROW - GAP, "#FFFFFF", "#000000", "photo", "", colour="#000000", size=13))
+        if way == "pixels":
+            thumb = counts["thumb"]
+            out.append(_box(xs[0], y, xs[-1] + block_w - xs[0], ROW - GAP, "#FFFFFF", FROZEN,
+                            f"no network: the photo itself, shrunk to {thumb} × {thumb} pixels",
+                            f"{counts['pixels']:,} numbers ({thumb} × {thumb} pixels × 3 colours) "
+                            f"go straight into the head", colour="#333333", dash=True, size=14))
+            d_in = counts["pixels"]
+        elif way == "scratch":
+            out.append(_box(xs[0], y, xs[-1] + block_w - xs[0], ROW - GAP, colour, colour,
+                            "a small network of its own, every weight random at first",
+                            "Not EfficientNet-Lite0: this app's small CNN (3 convolution blocks), "
+                            "trained whole, its head included", size=14))
+            d_in = None
+        else:
+            top = 2 if way == "finetune" else 0  # fine-tuning trains the network's top two blocks
+            for i, (s, x) in enumerate(zip(stages, xs)):
+                if i >= n - top:
+                    out.append(_box(x, y, block_w, ROW - GAP, colour, colour, "trained",
+                                    f"{s['cut']}: starts from its pretrained weights and is "
+                                    f"trained further on your photos ({s['weights']:,} weights)", size=13))
+                else:
+                    out.append(frozen(x, s))
+            d_in = d
+        if d_in is not None:
+            out.append(_box(head_x, y, head_w, ROW - GAP, colour, colour,
+                            f"reads {d_in:,}", f"Reads {d_in:,} features; "
+                            f"{head_formula(d_in, classes)} weights", size=13))
+        else:
+            out.append(_box(head_x, y, head_w, ROW - GAP, colour, colour, "its own head",
+                            "the last layer of the small network", size=13))
+        out.append(_text(W - TRAINS + 8, y + (ROW - GAP) / 2, f"{weights[way]:,} weights",
+                         colour=colour, size=14, bold=True,
+                         tip=(f"(D + 1) × C = {head_formula(d_in, classes)}" if way in ("pixels", "transfer")
+                              else f"{weights[way]:,} weights trained on your labeled photos")))
+    height = TOP + len(rows) * ROW
+    return (f"<svg xmlns='http://www.w3.org/2000/svg' viewBox='0 0 {W} {height}' width='100%' "
+            f"role='img' aria-label='How each way of learning uses {LABEL}' "
+            f"style='font-family:inherit;max-width:{W * 1.25:.0f}px'>{''.join(out)}</svg>")
