@@ -61,10 +61,10 @@ LINKS = [
     ("app_pages/your_data.py", "Your own data", "folder_open",
      "Your photos or texts, the same ways side by side; take the trained head with you."),
 ]
-PER_ROW = 4
+PER_ROW = 3 if presenter.is_on() else 4  # presenter mode's larger type needs the width
 for start in range(0, len(LINKS), PER_ROW):
     cols = st.columns(PER_ROW)  # a row of its own: the cards of a row line up
     for col, (path, title, icon, blurb) in zip(cols, LINKS[start:start + PER_ROW]):
-        with col.container(border=True, height=150):
+        with col.container(border=True):
             st.page_link(path, label=title, icon=f":material/{icon}:")
             st.caption(blurb)
