@@ -86,6 +86,31 @@ class Presenter:
         self.drv.quit()
 
 
+def tree_memory(pid: int) -> tuple:
+    """(processes, summed PSS in MB, summed RSS in MB) of a server and every process under it.
+    PSS shares each page among the processes that map it (workers share the forkserver's
+    torch), so its sum is what the server tree costs the machine; RSS counts shared pages twice."""
+    import subprocess
+    pids = [int(p) for p in subprocess.run(["ps", "-e", "-o", "pid=,ppid="], capture_output=True,
+                                            text=True).stdout.split()]
+    children, tree = {}, [pid]
+    for child, parent in zip(pids[::2], pids[1::2]):
+        children.setdefault(parent, []).append(child)
+    for p in tree:
+        tree.extend(children.get(p, []))
+    pss = rss = 0
+    for p in tree:
+        try:
+            for line in open(f"/proc/{p}/smaps_rollup"):
+                if line.startswith("Pss:"):
+                    pss += int(line.split()[1])
+                elif line.startswith("Rss:"):
+                    rss += int(line.split()[1])
+        except OSError:
+            pass
+    return len(tree), pss / 1024, rss / 1024
+
+
 def fmt(r):
     return " / ".join("-" if x is None else f"{x:.2f} s" for x in r)
 
@@ -121,6 +146,8 @@ def main():
                            (Keys.ARROW_LEFT, 2), (Keys.ARROW_LEFT, 1)]:
                 late.append(p.press(key, ways_at(n)))
             alls = sorted(r[1] for r in late if r[1] is not None)
+            n, pss, rss = tree_memory(proc.pid)
+            print(f"server with its workers: {n} processes, PSS {pss:,.0f} MB (RSS {rss:,.0f} MB)")
             print(f"after {args.wait:.0f} s, every position 1..64: all cards p50 {statistics.median(alls):.2f} s, "
                   f"p95 {alls[int(0.95 * (len(alls) - 1))]:.2f} s, max {alls[-1]:.2f} s ({len(alls)} moves)")
         finally:

@@ -21,8 +21,8 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run
     options for images: backbone="efficientnet_lite0" (or "resnet50", "resnet18",
     "mobilenet_v3_large"); cut="auto" (cross-validated on the labeled draw) or a stage name such
     as "stage4" (lib.image.backbones.cuts_of lists them); finetune=True (the third way); control=False
-    (the same head on random frozen weights); epochs=None (an int: run exactly that many epochs,
-    no early stopping, keep the last weights). For text, see lib.text.ways (zero_shot=True adds
+    (the same head on random frozen weights); epochs=None (each way's own budget, lib.train; an
+    int: run exactly that many epochs, keep the last weights). For text, see lib.text.ways (zero_shot=True adds
     the no-label way where it can run).
     progress(message, fraction) is called as work proceeds; stop() -> True ends training early.
     Both kinds loop over their ways (lib.image.ways.ways_for, lib.text.ways.text_ways_for);
@@ -48,25 +48,25 @@ def compare(task, n_per_class: int, seed: int = 0, progress=None, stop=None, run
     with cache.scope(t):  # an upload's derived data stays with it (lib.cache)
         if t.kind == "image":
             from lib.image import ways as image
-            chosen = image.ways_for(options, n_per_class)
-            runs = {}
-            for i, way in enumerate(chosen):  # each way's progress is a slice of the whole
-                say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
-                runs[way.method] = (run_way or run_here)(way, t, train_index, val_index, seed,
-                                                         options, say, stop)
+            runs = _each_way(image.ways_for(options, n_per_class), t, train_index, val_index, seed,
+                             options, progress, stop, run_way or run_here)
             return assemble(t, n_per_class, seed, runs, options)
-        else:
-            from lib.text import ways as text
-            chosen = text.text_ways_for(t, options)
-            runs = {}
-            for i, way in enumerate(chosen):  # each way's progress is a slice of the whole
-                say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(chosen)))
-                runs[way.method] = (run_way or run_here)(way, t, train_index, val_index, seed,
-                                                         options, say, stop)
-            backbone, notices = text.describe_text(t, runs, options)
-            details = []
+        from lib.text import ways as text
+        runs = _each_way(text.text_ways_for(t, options), t, train_index, val_index, seed, options,
+                         progress, stop, run_way or run_here)
+        backbone, notices = text.describe_text(t, runs, options)
+        details = []
     return Comparison(t.name, n_per_class, seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options), *details)
+
+
+def _each_way(ways, t, train_index, val_index, seed, options, progress, stop, run_way) -> dict:
+    """method -> Run for each way in turn; each way's progress is a slice of the whole."""
+    runs = {}
+    for i, way in enumerate(ways):
+        say = progress and (lambda m, f, i=i: progress(m, (i + min(max(f, 0), 1)) / len(ways)))
+        runs[way.method] = run_way(way, t, train_index, val_index, seed, options, say, stop)
+    return runs
 
 
 def _zero_labels(t, seed, options, progress=None, stop=None) -> Comparison:
@@ -84,12 +84,19 @@ def _zero_labels(t, seed, options, progress=None, stop=None) -> Comparison:
 
 def assemble(task, n_per_class: int, seed: int, runs: dict, options: dict) -> Comparison:
     """An image task's Comparison from its ways' runs, however they were had (trained here, read
-    from disk, or sent back by a worker): the draw is recomputed, the rest read off the runs."""
+    from disk, or sent back by a worker): the draw is recomputed, the rest read off the runs. At
+    n_per_class == 0 (the zero-shot run alone) nothing is drawn: empty train and validation indices."""
     from lib.image import ways as image
     t = resolve_task(task)
     options = resolve_options(t.kind, options)
-    train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
-    backbone, notices, details = image.describe(t, runs, options, int(n_per_class))
+    if int(n_per_class) == 0:  # zero labels: the zero-shot run alone, nothing drawn
+        train_index = val_index = np.zeros(0, dtype=np.int64)
+        details = {k: v for r in runs.values() for k, v in r.details.items()}
+        backbone = details.pop("backbone", "")
+        notices = list(dict.fromkeys(m for r in runs.values() for m in r.notices))
+    else:
+        train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+        backbone, notices, details = image.describe(t, runs, options, int(n_per_class))
     return Comparison(t.name, int(n_per_class), seed, list(t.classes), runs, backbone, train_index,
                       val_index, t.test.labels, notices, dict(options), details)
 

@@ -89,9 +89,6 @@ def test_the_parameters_chart_shows_frozen_weights_in_no_ways_colour_and_one_gri
     assert spec["encoding"]["x"]["axis"]["values"] == [10 ** k for k in range(9)]  # 1 to 100 million
 
 
-@pytest.mark.xfail(strict=True, reason="ui/text.py (owned elsewhere for now) still colours the word "
-                                       "map's polarity with scratch's and fine-tuned's colours; its "
-                                       "owner switches it to ui.palette.POLARITY_COLOURS and drops this mark")
 def test_the_word_map_colours_words_by_the_class_palette():
     import numpy as np
 

@@ -15,6 +15,7 @@ from lib.experiments import compare
 from lib.text import skipgram
 from lib.text.ways import toy_runs
 from ui import cards, charts
+from ui.palette import POLARITY_COLOURS
 
 
 RETRY_S = 60.0  # a failed download of the real reviews is tried again after this long, not every rerun
@@ -81,7 +82,6 @@ def side_by_side(comparison) -> None:
                 cards.run_card(run, n_train)
 
 
-POLARITY_COLOURS = {"positive": "#009E73", "negative": "#E69F00", "neutral": "#BBBBBB"}
 TORCH_WAYS = ("scratch", "transfer", "encoder", "bow")  # every text way trains by epochs
 
 
