@@ -17,8 +17,26 @@ st.markdown(
 # Imported after the text above: under app.py the engine is loaded already (warmup.ready);
 # a page run on its own (AppTest) shows its text before torch takes seconds to load.
 from lib import curves  # noqa: E402
+from lib.data import dress as dress_data, photos  # noqa: E402
+from lib.image.ways import zero_shot_refusal  # noqa: E402
 from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
-from ui import cards, charts, controls, images as ui_images, presenter, state  # noqa: E402
+from ui import cards, charts, controls, images as ui_images, live, presenter, state  # noqa: E402
+
+# the trained ways' names in the sentences on how many labels beat zero
+WAY_WORDS = {"pixels": "the pixel model", "scratch": "the network from scratch",
+             "transfer": "the frozen head", "finetune": "fine-tuning", "control": "the random frozen control",
+             "encoder": "the encoder's head", "skipgram": "skip-gram", "bow": "bag of words"}
+
+
+def curve_with_zero(summary: pd.DataFrame, zero: float) -> "alt.LayerChart":
+    """The learning curves with zero-shot's accuracy as a dashed horizontal line: its point is at
+    0 labeled examples, which the log axis cannot show."""
+    import altair as alt
+    rule = alt.Chart(pd.DataFrame({"accuracy": [zero], "way": ["no labels (zero-shot)"]})).mark_rule(
+        strokeDash=[6, 4], strokeWidth=2, color=charts.COLOURS.get(curves.ZERO_SHOT, "#666")).encode(
+        y="accuracy:Q", tooltip=[alt.Tooltip("way:N"), alt.Tooltip("accuracy:Q", format=".1%",
+                                                                     title="test accuracy at 0 labels")])
+    return charts.learning_curve_chart(summary) + rule
 
 
 task = controls.task_picker("Task")
@@ -47,11 +65,28 @@ if st.session_state.get("sweep_stopped") and st.button("Resume training the miss
                                                        icon=":material/play_arrow:", key="resume_sweep"):
     st.session_state.sweep_stopped = False
 results = run_sweep(task, sizes, range(seeds), cached_only=True, **options)
+
+# Zero labels: where the network's own ImageNet classifier names the task's classes (ants and
+# bees), its run at 0 labeled examples, once, through the workers like every other run (it draws
+# nothing, so one run serves every seed). Elsewhere (the dress) one line says why not.
+zero_run = None
+if images:
+    named = {"dress": dress_data.CLASSES, "ants_bees": photos.CLASSES}  # without loading the photos
+    refusal = zero_shot_refusal(named[task] if task in named else ui_images._task(task).classes)
+    if refusal is None:
+        zero_c = live.computed(task, 0, 0, **options)
+        zero_run = zero_c.runs[curves.ZERO_SHOT] if zero_c is not None else None
+    else:
+        st.caption(f"No zero-labels point on this task: {refusal}.")
 stop_slot, bar_slot, chart_slot = st.empty(), st.empty(), st.empty()
 
 
 def draw(frame: pd.DataFrame) -> None:
-    if not frame.empty:
+    if frame.empty:
+        return
+    if zero_run is not None:
+        cards.chart(curve_with_zero, curves.summarise(frame), float(zero_run.test_accuracy), where=chart_slot)
+    else:
         cards.chart(charts.learning_curve_chart, curves.summarise(frame), where=chart_slot)
 
 
@@ -108,6 +143,22 @@ ahead = [m for m in ("transfer", "finetune", "encoder", "control")
 for method in ahead:
     eq = curves.equivalence(summary, n, method, results=results)
     st.markdown(f"**{curves.headline(eq, ahead=method)}**", help=curves.chance_note(eq, ahead=method))
+# How many labels beat zero: the smallest measured size at which each trained way beats the
+# zero-shot run over the seeds (a paired test; lib.curves.beats_zero).
+with_zero = results
+if zero_run is not None:
+    st.caption(f"Dashed line: no labeled examples at all. "
+               f"{zero_run.label.removeprefix('No labels: ')} scores "
+               f"{cards.percent(zero_run.test_accuracy)} on the same test set, nothing drawn and "
+               f"nothing trained: its point is at 0 labels, which the log axis cannot show.")
+    with_zero = pd.concat([results, pd.DataFrame({
+        "method": curves.ZERO_SHOT, "n_per_class": 0, "seed": sorted(set(results.seed)),
+        "test_accuracy": float(zero_run.test_accuracy)})], ignore_index=True)
+if curves.ZERO_SHOT in set(with_zero.method):
+    st.markdown("**How many labels beat zero?**")
+    for method in [m for m in WAY_WORDS if m in set(results.method)]:
+        b = curves.beats_zero(with_zero, method)
+        st.markdown(curves.beats_zero_words(b, WAY_WORDS[method]), help=curves.beats_zero_note(b))
 with st.expander("Every size: how many examples scratch needs to match"):
     table = curves.equivalence_table(summary, results=results)
     st.dataframe(table.style.format({"transfer_accuracy": "{:.1%}", "scratch_needs": "{:.1f}",

@@ -72,7 +72,7 @@ def _each_way(ways, t, train_index, val_index, seed, options, progress, stop, ru
 def _zero_labels(t, seed, options, progress=None, stop=None) -> Comparison:
     """compare(task, 0): the zero-shot way alone, on no labeled example (lib.runs.draw needs one)."""
     if t.kind == "image":
-        from lib.image.zero_shot import ZERO_SHOT_IMAGE as way
+        from lib.image.ways import ZERO_SHOT_IMAGE as way
     else:
         from lib.text.ways import ZERO_SHOT as way
     none = np.zeros(0, dtype=np.int64)

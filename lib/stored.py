@@ -101,6 +101,8 @@ def load_run(path) -> Run | None:
 
 def run_stored(way, task, identity, n_per_class, seed, options, progress=None, stop=None) -> Run:
     """`way.run(...)` on the draw of (n_per_class, seed), answered from disk when it was stored.
+    At n_per_class == 0 nothing is drawn (empty train and validation indices): the zero-shot way's
+    run, stored like any other, keyed by what it reads (the backbone).
     One computation per file at a time, across threads and processes (lib.cache.locked): the
     second asker waits, then reads what the first stored."""
     options = resolve_options(way.kind, options)
@@ -111,7 +113,10 @@ def run_stored(way, task, identity, n_per_class, seed, options, progress=None, s
         if (found := load_run(path)) is not None:
             return found
         t = resolve_task(task)
-        train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
+        if int(n_per_class) == 0:  # zero labels (the zero-shot way): nothing to draw
+            train_index = val_index = np.zeros(0, dtype=np.int64)
+        else:
+            train_index, val_index = draw(t.pool.labels, int(n_per_class), seed)
         r = comparisons.run_here(way, t, train_index, val_index, seed, options, progress, stop)
         if stop is None or not stop():  # a run cut short is not the way's result
             save_run(path, r)

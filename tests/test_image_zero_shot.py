@@ -8,8 +8,8 @@ from lib import comparisons
 from lib.comparisons import compare
 from lib.data.datasets import ImageDataset, Task
 from lib.image import features
-from lib.image.zero_shot import (ZERO_SHOT_IMAGE, class_scores, classifier, imagenet_categories,
-                                 imagenet_classes)
+from lib.image.ways import ZERO_SHOT_IMAGE
+from lib.image.zero_shot import class_scores, classifier, imagenet_categories, imagenet_classes
 
 
 def test_class_names_map_to_imagenet_classes_by_name():

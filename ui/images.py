@@ -10,7 +10,8 @@ from lib.downloads import Unavailable
 from lib.experiments import DEPTH_SEEDS
 from lib.tasks import resolve_task
 from lib.image.backbones import cuts_of
-from lib.image.ways import AUTO, SCRATCH_SIZE
+from lib import stored
+from lib.image.ways import AUTO, SCRATCH_SIZE, ZERO_SHOT_IMAGE
 from ui import cards, charts, controls, live, state
 
 
@@ -150,26 +151,73 @@ def samples(task, per_class: int, width: int, label: str = "Sample photos (from 
             st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))
 
 
+def zero_shot_section(c, task) -> None:
+    """The slider's first step, no labeled examples: the zero-shot run alone, and what the other
+    ways need before they can say anything."""
+    from lib.image.ways import FINETUNE_MIN_PER_CLASS
+    from ui import text as ui_text
+    cards.show_notices(c)
+    run = c.runs["zero_shot"]
+    left, right = st.columns([1, 2])
+    with left:
+        ui_text.zero_shot_card(run)
+    with right:
+        st.markdown(f"**No labeled examples.** {c.backbone} was pretrained to name ImageNet's 1,000 "
+                    f"classes, and its own classifier is still in its weights: each of the "
+                    f"{run.n_test:,} test photos goes to the task's class it gives the most "
+                    f"probability ({ui_text.descriptions_words(run)}). That is what pretraining "
+                    f"knows before the first label: where the learning curve starts.")
+        st.info(f"The other ways need labeled photos: the pixel model, the network from scratch "
+                f"and the frozen head at least 1 per class, fine-tuning "
+                f"{FINETUNE_MIN_PER_CLASS}. At 0 they have nothing to learn from. Move the slider "
+                f"to 1 or more.", icon=":material/info:")
+
+
+def zero_shot_line(c, zero) -> None:
+    """Above 0, the zero-shot run as a reference line under the verdicts: the frozen head (or
+    fine-tuning) against no labels at all, on the same test photos."""
+    import dataclasses
+    if zero is None:  # not on disk yet (the workers queue it behind this view)
+        return
+    both = dataclasses.replace(c, runs={**c.runs, "zero_shot": zero})
+    st.caption(f"No labels at all: {c.backbone}'s own ImageNet classifier scores "
+               f"{cards.percent(zero.test_accuracy)} on the same test photos (the slider's first step).")
+    cards.verdict(both, "transfer", "zero_shot")
+
+
 def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     """The sidebar's settings, then (in a fragment, so the slider reruns only this) the three
     ways side by side, the presenter's point for guided-path `step` and the depth profile at the
-    slider's size."""
+    slider's size. Where the network's own ImageNet classifier can name the task's classes (ants
+    and bees) the slider starts at 0, no labeled examples: the zero-shot run alone."""
+    from lib.image.ways import zero_shot_refusal
     from ui import presenter
     backbone = controls.backbone_select()
     cut = cut_select(backbone)
     control = controls.control_toggle()
     seed = controls.seed_input()
+    refusal = zero_shot_refusal(_task(name).classes)
 
     @st.fragment
     def run():
-        n = controls.n_per_class_slider(default=default_n, hi=hi)
+        n = controls.n_per_class_slider(default=default_n, hi=hi, zero=refusal is None)
+        if refusal is not None:
+            st.caption(f"No zero-labels step here: {refusal}.")
         options = dict(backbone=backbone, control=control, cut=cut)
+        if n == 0:
+            zero = live.computed(name, 0, seed, **options)  # one bar: the section draws its card
+            if zero is not None:
+                zero_shot_section(zero, name)
+            live.prefetch(name, 0, seed, hi, **options)
+            return
         comparison = live.comparison(name, n, seed, **options)
         if comparison is None:
             return
         show_comparison(comparison)
+        if refusal is None:
+            zero_shot_line(comparison, stored.stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
         presenter.say(step, comparison=comparison)
         depth_section(name, n, backbone)
-        live.prefetch(name, n, seed, hi, **options)  # the next positions, before they are asked for
+        live.prefetch(name, n, seed, hi, zero=refusal is None, **options)  # the next positions
 
     run()

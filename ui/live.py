@@ -14,9 +14,9 @@ import streamlit as st
 
 from lib import plan, stored
 from lib.comparisons import assemble
-from lib.image.ways import ways_for
+from lib.image.ways import ZERO_SHOT_IMAGE, ways_for
 from lib.tasks import resolve_options
-from lib.workers import NOW, PROFILE, Job, pool
+from lib.workers import LATER, NEXT, NOW, PROFILE, Job, pool
 from ui import cards
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
@@ -33,7 +33,7 @@ def comparison(task: str, n: int, seed: int, **options):
     """Every way's card for (task, n, seed, options), each drawn as soon as it is ready; returns
     the Comparison once all are (None if a way failed: the page says which, and why)."""
     options = resolve_options("image", options)
-    ways = ways_for(options, n)
+    ways = _ways(options, n)
     slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
 
     def show(way, what, payload):
@@ -54,7 +54,7 @@ def computed(task: str, n: int, seed: int, **options):
     """The Comparison from the workers, under one progress bar (for a page that draws its own
     charts instead of cards, such as the overfitting page); None and an st.error if a way failed."""
     options = resolve_options("image", options)
-    ways = ways_for(options, n)
+    ways = _ways(options, n)
     bar, done = cards.Progress("Training every way…"), set()
 
     def show(way, what, payload):
@@ -69,6 +69,12 @@ def computed(task: str, n: int, seed: int, **options):
         return _gather(task, n, seed, options, ways, show)
     finally:
         bar.done()
+
+
+def _ways(options: dict, n: int) -> list:
+    """The ways of a view: at 0 labeled examples per class the zero-shot way alone
+    (lib.comparisons.compare(task, 0)), else ways_for's."""
+    return [ZERO_SHOT_IMAGE] if int(n) == 0 else ways_for(options, n)
 
 
 def _gather(task, n, seed, options, ways, show):
@@ -127,7 +133,17 @@ def _session() -> str:
     return ctx.session_id if ctx else "anonymous"
 
 
-def prefetch(task: str, n: int, seed: int, hi: int, **options) -> None:
+def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **options) -> None:
     """Queue what the presenter will likely ask for next (lib.plan.next_jobs), replacing this
-    session's earlier queue: a change of settings re-aims it."""
-    pool().prefetch(f"{_session()}:{task}", plan.not_stored(plan.next_jobs(task, n, seed, hi, options)))
+    session's earlier queue: a change of settings re-aims it. zero=True: the slider starts at 0
+    (the zero-shot way can run on this task), so that step is queued too; from 0 the next moves
+    are those from the first step, and the first step itself."""
+    options = resolve_options("image", options)
+    if int(n) == 0:
+        jobs = [(job, NEXT) for job in plan.view_jobs(task, 1, seed, options)]
+        jobs += plan.next_jobs(task, 1, seed, hi, options)
+    else:
+        jobs = plan.next_jobs(task, n, seed, hi, options)
+        if zero:
+            jobs.append((Job.run(task, ZERO_SHOT_IMAGE.method, 0, seed, options), LATER))
+    pool().prefetch(f"{_session()}:{task}", plan.not_stored(jobs))

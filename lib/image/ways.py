@@ -199,7 +199,36 @@ SCRATCH = Scratch("scratch", "image", ("epochs",))
 TRANSFER = FrozenHead("transfer", "image", ("backbone", "cut", "epochs"))
 FINETUNED = FineTune("finetune", "image", ("backbone", "epochs"))
 CONTROL = FrozenHead("control", "image", ("backbone", "cut", "epochs"))
-WAYS = {w.method: w for w in (PIXELS, SCRATCH, TRANSFER, FINETUNED, CONTROL)}
+
+
+class ZeroShot(Way):
+    """No labels: the backbone's own ImageNet classifier, restricted to the task's classes
+    (lib.image.zero_shot): 0 trained weights. Runs at 0 labeled examples per class only."""
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        from lib.image import zero_shot
+        zero_shot.imagenet_indices(task.classes)  # refuses first: nothing is loaded for the dress
+        say = progress or _quiet
+        say("Loading the pretrained network", 0.05)
+        bb = get_backbone(options.get("backbone", "efficientnet_lite0"), True)
+        return zero_shot.zero_shot_run(bb, task, self.method, say)
+
+
+ZERO_SHOT_IMAGE = ZeroShot("zero_shot", "image", ("backbone",))
+# every image way a worker process can run by its method name (lib.workers); zero_shot runs only
+# at 0 labeled examples per class (lib.comparisons.compare(task, 0)), never in ways_for's cards
+WAYS = {w.method: w for w in (PIXELS, SCRATCH, TRANSFER, FINETUNED, CONTROL, ZERO_SHOT_IMAGE)}
+
+
+def zero_shot_refusal(classes) -> str | None:
+    """None when the zero-shot way can run on a task with these class names (each names ImageNet
+    classes: ants and bees), else why not, in one line (the dress: "blue/black" is none)."""
+    from lib.image.zero_shot import imagenet_indices
+    try:
+        imagenet_indices(classes)
+    except ValueError as err:
+        return str(err)
+    return None
 
 
 def ways_for(options: dict, n_per_class: int) -> list:

@@ -14,8 +14,10 @@ shark", "tiger shark"; ImageNet's classes are fine-grained kinds). The rule was 
 photo was scored. Where a class maps to nothing (the dress's "blue/black", an uploaded folder
 named "photos_2"), the way refuses with a ValueError that says which class and why.
 
-`ZERO_SHOT_IMAGE` is the way (lib.way.Way): kind "image", method "zero_shot", reading the
-backbone only (its result depends on no labeled draw, no cut and no epochs).
+`zero_shot_run` is the computation; the way itself, `lib.image.ways.ZERO_SHOT_IMAGE` (lib.way.Way:
+kind "image", method "zero_shot", reading the backbone only: its result depends on no labeled
+draw, no cut and no epochs), lives with the other image ways, which load the backbone once per
+process (so this module imports nothing of theirs).
 """
 import functools
 import re
@@ -27,7 +29,6 @@ import torch
 
 from lib.image import features
 from lib.runs import Run, accuracy_interval
-from lib.way import Way
 
 # name -> (state-dict keys of the network's own ImageNet classifier), read after its last cut
 CLASSIFIER_KEYS = {"efficientnet_lite0": ("_fc.weight", "_fc.bias"),
@@ -133,49 +134,43 @@ def class_scores(logits: np.ndarray, groups: list) -> np.ndarray:
     return e / e.sum(1, keepdims=True)
 
 
-class ZeroShotImage(Way):
-    """The backbone's own ImageNet classifier, restricted to the task's classes: 0 trained weights."""
-
-    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
-        from lib.image.ways import get_backbone
-        indices = imagenet_indices(task.classes)  # refuses first: nothing is loaded for the dress
-        say = progress or (lambda *a: None)
-        say("Loading the pretrained network", 0.05)
-        bb = get_backbone(options.get("backbone", "efficientnet_lite0"), True)
-        w, b = classifier(bb)
-        cats = imagenet_categories()
-        mapping = {c: [cats[i] for i in idx] for c, idx in indices.items()}
-        groups = [indices[str(c)] for c in task.classes]
-        t0 = time.perf_counter()
-        test = features.at_cut(bb, task.test.images, bb.cuts[-1], task.backbone_size,
-                               lambda done, total: say(f"Running the photos through {bb.label} once "
-                                                       f"({done}/{total} photos)", 0.1 + 0.8 * done / total),
-                               not task.private)
-        probs = class_scores(test.astype(np.float64) @ w.T.astype(np.float64) + b, groups)
-        pred = probs.argmax(1).astype(np.int64)
-        y = np.asarray(task.test.labels)
-        correct = int((pred == y).sum())
-        words = ", ".join(f"{' / '.join(repr(n) for n in mapping[str(c)][:3])}"
-                          f"{' …' if len(mapping[str(c)]) > 3 else ''} for {c}" for c in task.classes)
-        n_fc = w.size + b.size
-        run = Run(method=self.method, label=f"No labels: {bb.label}'s own ImageNet classifier",
-                  test_accuracy=correct / len(y) if len(y) else float("nan"),
-                  train_accuracy=float("nan"),  # no labeled example to score on
-                  trainable_params=0, total_params=bb.total_params + n_fc,
-                  history=pd.DataFrame({"epoch": pd.Series(dtype="int64"),
-                                        "split": pd.Series(dtype="object"),
-                                        "loss": pd.Series(dtype="float64"),
-                                        "accuracy": pd.Series(dtype="float64")}),  # nothing trained
-                  train_seconds=time.perf_counter() - t0,
-                  test_interval=accuracy_interval(correct, len(y)), n_test=len(y), test_pred=pred,
-                  train_pred=np.zeros(0, dtype=np.int64),
-                  formula=f"0 trained weights: {bb.label}'s ImageNet classifier ({w.shape[1]:,} × "
-                          f"{w.shape[0]:,} + {b.size:,} = {n_fc:,} weights, as pretrained), its "
-                          f"scores for {words}")
-        run.details = {"backbone": bb.description, "imagenet_classes": mapping,
-                       "input": features.describe_input(bb, task.backbone_size)}
-        run.notices = [bb.notice] if bb.notice else []
-        return run
-
-
-ZERO_SHOT_IMAGE = ZeroShotImage("zero_shot", "image", ("backbone",))
+def zero_shot_run(bb, task, method: str = "zero_shot", progress=None) -> Run:
+    """The task's test photos sorted by `bb`'s own ImageNet classifier, restricted to the task's
+    classes: a Run with 0 trained weights. Raises ValueError (see `imagenet_indices`) first, before
+    any photo is run, where a class maps to no ImageNet class."""
+    indices = imagenet_indices(task.classes)  # refuses first: nothing is computed for the dress
+    say = progress or (lambda *a: None)
+    w, b = classifier(bb)
+    cats = imagenet_categories()
+    mapping = {c: [cats[i] for i in idx] for c, idx in indices.items()}
+    groups = [indices[str(c)] for c in task.classes]
+    t0 = time.perf_counter()
+    test = features.at_cut(bb, task.test.images, bb.cuts[-1], task.backbone_size,
+                           lambda done, total: say(f"Running the photos through {bb.label} once "
+                                                   f"({done}/{total} photos)", 0.1 + 0.8 * done / total),
+                           not task.private)
+    probs = class_scores(test.astype(np.float64) @ w.T.astype(np.float64) + b, groups)
+    pred = probs.argmax(1).astype(np.int64)
+    y = np.asarray(task.test.labels)
+    correct = int((pred == y).sum())
+    words = ", ".join(f"{' / '.join(repr(n) for n in mapping[str(c)][:3])}"
+                      f"{' …' if len(mapping[str(c)]) > 3 else ''} for {c}" for c in task.classes)
+    n_fc = w.size + b.size
+    run = Run(method=method, label=f"No labels: {bb.label}'s own ImageNet classifier",
+              test_accuracy=correct / len(y) if len(y) else float("nan"),
+              train_accuracy=float("nan"),  # no labeled example to score on
+              trainable_params=0, total_params=bb.total_params + n_fc,
+              history=pd.DataFrame({"epoch": pd.Series(dtype="int64"),
+                                    "split": pd.Series(dtype="object"),
+                                    "loss": pd.Series(dtype="float64"),
+                                    "accuracy": pd.Series(dtype="float64")}),  # nothing trained
+              train_seconds=time.perf_counter() - t0,
+              test_interval=accuracy_interval(correct, len(y)), n_test=len(y), test_pred=pred,
+              train_pred=np.zeros(0, dtype=np.int64),
+              formula=f"0 trained weights: {bb.label}'s ImageNet classifier ({w.shape[1]:,} × "
+                      f"{w.shape[0]:,} + {b.size:,} = {n_fc:,} weights, as pretrained), its "
+                      f"scores for {words}")
+    run.details = {"backbone": bb.description, "imagenet_classes": mapping,
+                   "input": features.describe_input(bb, task.backbone_size)}
+    run.notices = [bb.notice] if bb.notice else []
+    return run
