@@ -14,8 +14,8 @@ st.set_page_config(page_title="Transfer Lab", page_icon=FAVICON, layout="wide")
 # (file, title, icon): each page's URL is its file name, e.g. /dress_colour?n_per_class=16
 PAGES = [
     ("app_pages/home.py", "Why transfer learning", ":material/rocket_launch:"),
-    ("app_pages/dress_colour.py", "The dress", ":material/checkroom:"),
     ("app_pages/ants_bees.py", "Ants and bees", ":material/pest_control:"),
+    ("app_pages/dress_colour.py", "The dress", ":material/checkroom:"),
     ("app_pages/sentiment.py", "Movie reviews", ":material/movie:"),
     ("app_pages/learning_curves.py", "Learning curves", ":material/show_chart:"),
     ("app_pages/overfitting.py", "Overfitting", ":material/psychology:"),

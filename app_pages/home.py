@@ -46,10 +46,10 @@ st.markdown("#### Where to go")
 # (file, title, icon, what it shows): every page of app.py's navigation but this one, in its
 # order (tests/test_page_home.py checks that none is missing and that titles and icons agree)
 LINKS = [
-    ("app_pages/dress_colour.py", "The dress", "checkroom",
-     "Blue and black, or white and gold? Four ways learn the same photos under colour casts."),
     ("app_pages/ants_bees.py", "Ants and bees", "pest_control",
-     "Real photos from the web, of insects the borrowed network has seen before: the same four ways."),
+     "Real photos from the web, of insects the borrowed network has seen before: four ways side by side."),
+    ("app_pages/dress_colour.py", "The dress", "checkroom",
+     "Blue and black, or white and gold? The same four ways, and how far the simplest one goes."),
     ("app_pages/sentiment.py", "Movie reviews", "movie",
      "Real review snippets: from scratch, word counts, two borrowed ways, and one with no labels at all."),
     ("app_pages/learning_curves.py", "Learning curves", "show_chart",

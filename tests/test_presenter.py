@@ -37,7 +37,7 @@ def test_steps_are_the_app_pages_in_story_order():
 
 def test_neighbours_at_both_ends_and_unknown_pages():
     prev, here, nxt = presenter.neighbours("")  # the default page's URL path
-    assert prev is None and here.name == "home" and nxt.name == "dress_colour"
+    assert prev is None and here.name == "home" and nxt.name == "ants_bees"  # real photos first
     prev, here, nxt = presenter.neighbours("/your_data")
     assert prev.name == "parameters" and nxt is None
     with pytest.raises(ValueError, match="unknown step"):
@@ -51,6 +51,18 @@ def test_dress_point_quotes_the_runs_and_calls_a_clear_gap_clear():
     assert "from scratch scores 50 %" in text and "transfer 80 %" in text
     assert "Transfer is ahead by 30 points" in text
     assert "23,714 weights from 6 photos" in text and "3,000,000 frozen" in text
+
+
+def test_dress_point_reads_the_deep_ways_against_the_simplest_model():
+    c = comparison(50, 80)
+    c.runs = {"pixels": run("pixels", 85, trainable=1538, total=1538), **c.runs}
+    text = presenter.talking_point("dress_colour", comparison=c)
+    assert "from scratch scores 50 %" in text                      # the usual point is still there
+    assert "1,538 weights) scores 85 %" in text
+    assert "Behind it by more than chance: from scratch (−35 points)." in text
+    assert "Not told apart from it on these test photos: transfer (frozen)." in text  # 5 photos: chance
+    assert "No deep way beats the simplest model here" in text
+    assert "simplest model" not in presenter.talking_point("dress_colour", comparison=comparison(50, 80))
 
 
 def test_dress_point_says_a_small_gap_could_be_chance():
@@ -211,6 +223,21 @@ def test_scratch_and_transfer_stay_apart_for_colour_blind_viewers():
         assert apart > 20, f"{kind}: {apart:.1f}"
 
 
+def test_the_simplest_models_colour_reads_as_text_and_stands_apart_from_every_other_way():
+    pixels = charts.COLOURS["pixels"]
+    assert _contrast(pixels, "#FFFFFF") >= 4.5   # WCAG AA for text: its card title is written in it
+    assert list(charts.COLOURS)[0] == "pixels"    # legends read simplest first
+    for method, other in charts.COLOURS.items():
+        if method == "pixels":
+            continue
+        assert other.lower() != pixels.lower(), method
+        a, b = _linear(pixels), _linear(other)
+        for kind, m in list(CVD.items()) + [("normal", np.eye(3))]:
+            sa, sb = np.array(m) @ a, np.array(m) @ b
+            apart = abs(_lightness(sa) - _lightness(sb)) + 100 * abs((sa[2] - sa[0]) - (sb[2] - sb[0]))
+            assert apart > 20, f"{method}, {kind}: {apart:.1f}"
+
+
 def test_a_chart_is_built_once_per_input_and_drawn_from_its_spec():
     import altair as alt
     built, drawn = [], []
@@ -242,5 +269,5 @@ def test_guided_path_labels_fit_their_column_at_presenter_size():
             if key in links:
                 step, label, tip = links[key]
                 assert len(label) <= presenter.LINK_CHARS and step.title in tip
-    assert presenter.path_links("dress_colour")["previous"][1] == "Previous"
-    assert presenter.path_links("dress_colour")["next"][1] == "Next: Ants and bees"
+    assert presenter.path_links("ants_bees")["previous"][1] == "Previous"
+    assert presenter.path_links("ants_bees")["next"][1] == "Next: The dress"

@@ -17,10 +17,16 @@ class Step:
     title: str
 
 
+# Real photos first: ants and bees are where pretraining clearly matters (docs/FINDINGS.md: the
+# frozen head and fine-tuning far ahead of scratch from 2 per class, random frozen weights at
+# chance). The dress follows as the floor's lesson: there a linear model on a 16 x 16 thumbnail
+# keeps up with every network at a handful of labeled photos (issue 21's validity report). Its
+# photos are downloaded once, or come with the offline pack (scripts/prefetch.py); without them
+# the page says how to get them and points to "Your own data".
 STEPS = [
     Step("home", "app_pages/home.py", "The problem: engine and fuel"),
-    Step("dress_colour", "app_pages/dress_colour.py", "The dress"),
     Step("ants_bees", "app_pages/ants_bees.py", "Ants and bees"),
+    Step("dress_colour", "app_pages/dress_colour.py", "The dress"),
     Step("sentiment", "app_pages/sentiment.py", "Movie reviews"),
     Step("learning_curves", "app_pages/learning_curves.py", "Learning curves"),
     Step("overfitting", "app_pages/overfitting.py", "Overfitting"),
@@ -94,17 +100,26 @@ def _home(backbone_params=None, head_params=None, **_):
     return text
 
 
+def _floor(c) -> str:
+    """The deep ways read against the simplest model (ui.floor), when the comparison has one."""
+    from ui.floor import floor_reading
+    from ui.palette import NAMES
+    words = floor_reading(c, NAMES)
+    return " " + words if words else ""
+
+
 def _dress(comparison=None, **_):
     if comparison is None:
-        return "Move the slider: how many labeled photos per class does each way need?"
-    return _versus(comparison, "photo") + _control(comparison)
+        return ("The first card is the simplest model, a linear model on a thumbnail of the "
+                "pixels. Move the slider: how many labeled photos does a network need to beat it?")
+    return _versus(comparison, "photo") + _control(comparison) + _floor(comparison)
 
 
 def _ants_bees(comparison=None, **_):
     if comparison is None:
         return ("Real photos of two insects that are among ImageNet's classes: a task close to "
                 "the one the network was pretrained for.")
-    return _versus(comparison, "photo") + _control(comparison)
+    return _versus(comparison, "photo") + _control(comparison) + _floor(comparison)
 
 
 def _sentiment(comparison=None, **_):
@@ -172,7 +187,7 @@ def _parameters(comparison=None, features=None, classes=None, backbone_params=No
 def _your_data(comparison=None, **_):
     if comparison is None:
         return "Bring a few labeled photos or texts: the same ways, on your own data."
-    return _versus(comparison, "example") + _control(comparison)
+    return _versus(comparison, "example") + _control(comparison) + _floor(comparison)
 
 
 POINTS = {"home": _home, "dress_colour": _dress, "ants_bees": _ants_bees, "sentiment": _sentiment,
