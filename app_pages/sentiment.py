@@ -266,8 +266,8 @@ cards.training_settings_expander({
                      f"reviews) → {HIDDEN} hidden units (ReLU) → 2 classes; {TrainConfig().in_words()}",
     "Transfer A (skip-gram)": f"{cfg.in_words()}, plain mean of word vectors (the article's), read "
                               f"from {reads}; pretrained once (seed 0); head: {TrainConfig().in_words()}",
-    "Transfer B (encoder)": f"{encoders.MODEL} sentence embeddings, standardised → linear head; "
-                            + TrainConfig().in_words(),
+    "Transfer B (encoder)": f"{encoders.MODEL} sentence embeddings → linear head: "
+                            + probe.in_words("labeled reviews"),
     "No labels (zero-shot)": f"{encoders.MODEL}: each review to the description its vector is closest "
                              f"to (cosine), {' / '.join(f'“{d}”' for d in DESCRIPTIONS)}, written "
                              "once before anything was measured; nothing trained",

@@ -14,8 +14,10 @@ from sklearn.preprocessing import StandardScaler
 from lib.models import count_params
 from lib.train import TrainConfig, fit, predict_proba
 
-VALIDATION_FRACTION = 0.2
-VALIDATION_MIN_PER_CLASS = 5  # fewer would let one or two examples decide when training stops
+# No way holds labeled examples out (issue 20; lib.train's docstring says why): every labeled
+# example trains, at every size. The two names stay for ui.cards until its wording follows.
+VALIDATION_FRACTION = 0.0
+VALIDATION_MIN_PER_CLASS = 5  # the old rule's floor: a split under 5 per class was decided by chance
 
 
 @dataclass
@@ -47,8 +49,8 @@ class Comparison:
     classes: list
     runs: dict                  # method -> Run, scratch first, transfer second
     backbone: str               # which pretrained model, and what it was pretrained on
-    train_index: np.ndarray     # positions in the task's pool used to train...
-    val_index: np.ndarray       # ...and to validate (early stopping), drawn with `seed`
+    train_index: np.ndarray     # positions in the task's pool used to train (every labeled one)...
+    val_index: np.ndarray       # ...and held out to validate: empty (no way holds any out)
     test_labels: np.ndarray
     notices: list = field(default_factory=list)  # fallbacks and other things the page must say
     settings: dict = field(default_factory=dict)
@@ -72,19 +74,22 @@ class Comparison:
 
 
 def validation_count(n_per_class: int) -> int:
-    """How many of each class's labeled examples are held back for early stopping: 20 %, but
-    none while that is under 5 per class (below 25 labeled per class). A stopping rule read off
-    one to four examples would be decided by chance; then every labeled example trains, for the
-    recipe's full number of epochs."""
-    k = round(VALIDATION_FRACTION * n_per_class)
-    return k if k >= VALIDATION_MIN_PER_CLASS else 0
+    """How many of each class's labeled examples are held back for early stopping: none, at
+    every size (issue 20). The old rule held 20 % out from 25 per class up and none below: two
+    recipes, with the change inside the sizes the pages compare. Every way now trains on every
+    labeled example with a fixed budget (lib.train)."""
+    if n_per_class < 0:
+        raise ValueError(f"n_per_class must be at least 0, got {n_per_class}")
+    return 0
 
 
 def draw(labels: np.ndarray, n_per_class: int, seed: int):
     """Pick n_per_class examples of each class; return (train_index, val_index).
 
     Each class is shuffled by (seed, class) and its first n taken, so for one seed a smaller
-    draw is part of a larger one: a learning curve adds data instead of swapping it.
+    draw is part of a larger one: a learning curve adds data instead of swapping it. Validation
+    examples, were any held out (`validation_count`: none), would be the last of each class's n,
+    so the training examples too stay a prefix of the shuffled class, nested across sizes.
     """
     counts = np.bincount(labels)
     if n_per_class < 1:
@@ -97,8 +102,8 @@ def draw(labels: np.ndarray, n_per_class: int, seed: int):
     for c in range(len(counts)):
         mine = np.flatnonzero(labels == c)
         picked = np.random.default_rng([seed, c]).permutation(mine)[:n_per_class]
-        val.extend(picked[:n_val])
-        train.extend(picked[n_val:])
+        train.extend(picked[:n_per_class - n_val])
+        val.extend(picked[n_per_class - n_val:])
     return np.array(train, dtype=np.int64), np.array(val, dtype=np.int64)
 
 
@@ -130,7 +135,8 @@ def standardise(train: np.ndarray, *others: np.ndarray):
 def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
                     seed, frozen_params=0, formula="", config=TrainConfig(), stop=None,
                     trainer=None) -> Run:
-    """Train `model` on x[train_index] (early stopping on x[val_index]) and score it on the test set.
+    """Train `model` on x[train_index] and score it on the test set (x[val_index], when not
+    empty, is passed to lib.train.fit as validation data; no way passes any).
 
     Pass `model` as a zero-argument factory (e.g. `lambda: ScratchCNN(2)`) so that its initial
     weights are drawn under `seed` and depend on nothing that ran before. `trainer(x, y, test,

@@ -52,10 +52,10 @@ def test_fit_trains_where_device_says_and_returns_the_model_on_the_cpu(monkeypat
     # a device other than the CPU ("meta": tensors with shapes and no data, on any machine)
     monkeypatch.setattr(train, "device", lambda: torch.device("meta"))
     with pytest.raises(RanThere):
-        train.fit(Spy(3, 2), x, y, config=train.TrainConfig(max_epochs=2))
+        train.fit(Spy(3, 2), x, y, config=train.TrainConfig().fixed(2))
     assert seen == [("meta", "meta")]  # the batch and the weights went where device() said
     monkeypatch.setattr(train, "device", lambda: torch.device("cpu"))
-    model, _, _ = train.fit(Spy(3, 2), x, y, config=train.TrainConfig(max_epochs=2))
+    model, _, _ = train.fit(Spy(3, 2), x, y, config=train.TrainConfig().fixed(2))
     assert {p.device.type for p in model.parameters()} == {"cpu"}
 
 

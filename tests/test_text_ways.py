@@ -86,18 +86,22 @@ def test_on_a_users_texts_the_pretrained_encoder_leads_and_skipgram_says_what_it
 
 @pytest.mark.parametrize("skipgram_reads", ["the task's texts", "other texts"])
 def test_every_text_way_runs_exactly_the_epochs_asked_for(skipgram_reads):
-    """epochs=E: every way trains E epochs, no early stopping (30 per class keeps a validation
-    split, so early stopping could otherwise have stopped the networks; the bag-of-words probe
-    would otherwise stop where it converged)."""
+    """epochs=E: every way trains E epochs (without it the networks run max(60 epochs, 300
+    steps), here 150 epochs of 2 batches, and the probes stop where they converge)."""
+    from lib.train import TrainConfig
     unlabeled = None if skipgram_reads == "the task's texts" else unlabeled_reviews(500)
     c = compare(small_task(), 30, seed=0, unlabeled=unlabeled, epochs=70)
-    assert len(c.runs) == 4 and len(c.val_index)
+    assert len(c.runs) == 4 and len(c.val_index) == 0  # every labeled text trains, at every size
     for method, run in c.runs.items():
+        assert run.n_train == len(c.train_index) == 60, method
         for split in {"train", "validation"} & set(run.history.split):
             epochs = run.history[run.history.split == split].epoch
             assert sorted(epochs) == list(range(1, 71)), (method, split)
-    stopped = compare(small_task(), 30, seed=0, unlabeled=unlabeled)
-    assert all(r.history.epoch.max() < 70 for r in stopped.runs.values())
+    free = compare(small_task(), 30, seed=0, unlabeled=unlabeled)
+    networks = [m for m, r in free.runs.items() if m != "bow" and "encoder" not in r.label]
+    assert len(networks) == 2 and TrainConfig().epochs_for(60) == 150
+    assert all(free.runs[m].history.epoch.max() == 150 for m in networks)
+    assert all(free.runs[m].history.epoch.max() < 70 for m in free.runs if m not in networks)
 
 
 def test_the_bag_of_words_baseline_is_scikit_learns_logistic_regression():

@@ -1,4 +1,5 @@
-"""The training loop: history contract, early stopping, determinism, input checks."""
+"""The training loop: history contract, the budget rule, early stopping (still there for a caller
+that passes validation data; no way does), determinism, input checks."""
 import numpy as np
 import pytest
 import torch
@@ -16,7 +17,7 @@ def _blobs(n, seed=0):
 def test_history_has_contract_columns_and_learns_a_separable_problem():
     x, y = _blobs(80)
     model, history, seconds = fit(nn.Linear(5, 2), x[:60], y[:60], x[60:], y[60:],
-                                  TrainConfig(lr=0.05, max_epochs=30, patience=100))
+                                  TrainConfig(lr=0.05, max_epochs=30, patience=100, min_steps=0))
     assert list(history.columns) == ["epoch", "split", "loss", "accuracy"]
     assert set(history.split) == {"train", "validation"}
     assert history[history.split == "validation"].accuracy.iloc[-1] > 0.85
@@ -27,7 +28,7 @@ def test_early_stopping_stops_before_max_epochs_and_restores_best_weights():
     x, y = _blobs(40)
     y_val = 1 - y[20:]  # validation labels flipped: validation loss only gets worse
     model, history, _ = fit(nn.Linear(5, 2), x[:20], y[:20], x[20:], y_val,
-                            TrainConfig(lr=0.05, max_epochs=200, patience=5))
+                            TrainConfig(lr=0.05, max_epochs=200, patience=5, min_steps=0))
     assert history.epoch.max() < 200
     val = history[history.split == "validation"]
     best = val.loss.min()
@@ -37,8 +38,40 @@ def test_early_stopping_stops_before_max_epochs_and_restores_best_weights():
 
 def test_without_validation_runs_all_epochs_and_records_train_only():
     x, y = _blobs(10)
-    _, history, _ = fit(nn.Linear(5, 2), x, y, config=TrainConfig(max_epochs=7))
+    _, history, _ = fit(nn.Linear(5, 2), x, y, config=TrainConfig().fixed(7))
     assert history.epoch.max() == 7 and set(history.split) == {"train"}
+
+
+def test_the_budget_is_max_of_epochs_and_optimiser_steps():
+    """max(max_epochs, enough epochs for min_steps steps), counted by the optimiser itself."""
+    config = TrainConfig(max_epochs=3, min_steps=12, batch_size=4)
+    for n, epochs in [(1, 12), (4, 12), (5, 6), (8, 6), (12, 4), (16, 3), (40, 3)]:
+        x, y = _blobs(n)
+        model = nn.Linear(5, 2)
+        steps = []
+        model.register_forward_pre_hook(lambda m, a: steps.append(m.training))
+        _, history, _ = fit(model, x, y, config=config)
+        assert history.epoch.max() == epochs == config.epochs_for(n), n
+        assert sum(steps) == epochs * -(-n // 4) >= 12, n  # training forwards: one per step
+
+
+def test_the_default_recipe_has_one_regime_at_every_size():
+    """Issue 20: no early stopping, no validation split, and a budget that never shrinks as the
+    draw grows: at least 60 epochs and at least 300 optimiser steps, for every size 1-500 per class
+    (2 and 3 classes), where the old recipe fell from 60 steps at 16 per class to ~20 at 32."""
+    from lib.runs import validation_count
+    config = TrainConfig()
+    assert config.patience is None and (config.max_epochs, config.min_steps, config.batch_size) == (60, 300, 32)
+    for k in (2, 3):
+        last = 0
+        for per_class in range(1, 501):
+            n = k * per_class - k * validation_count(per_class)
+            assert n == k * per_class
+            epochs = config.epochs_for(n)
+            steps = epochs * -(-n // 32)
+            assert epochs >= 60 and steps >= 300 and steps >= last, (k, per_class)
+            last = steps
+    assert "no validation split" in config.in_words() and "300 optimiser steps" in config.in_words()
 
 
 def test_same_seed_same_history():
@@ -46,7 +79,7 @@ def test_same_seed_same_history():
     def run():
         torch.manual_seed(3)  # the initial weights, as lib.runs.train_and_score draws them
         return fit(nn.Sequential(nn.Dropout(0.3), nn.Linear(5, 2)), x, y, seed=3,
-                   config=TrainConfig(max_epochs=5))[1]
+                   config=TrainConfig().fixed(5))[1]
     runs = [run(), run()]
     assert np.array_equal(runs[0].loss.values, runs[1].loss.values)
 
@@ -69,7 +102,7 @@ def test_the_test_curve_is_for_reading_only():
     same training happens (early stopping reads the validation split, never the test set)."""
     from lib.train import CURVE_EPOCHS
     x, y = _blobs(120)
-    config = TrainConfig(lr=0.05, max_epochs=12, patience=3)
+    config = TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0)
     torch.manual_seed(0)
     plain, h_plain, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60], config)
     torch.manual_seed(0)
@@ -96,6 +129,28 @@ def test_the_fine_tuning_recipe_decays_its_learning_rate():
     assert isinstance(opt, torch.optim.SGD) and opt.param_groups[0]["momentum"] == 0.9
 
 
+def test_fine_tuning_gets_at_least_300_steps_and_its_rate_falls_at_the_same_fractions():
+    """At 2 per class (4 photos, one batch of 4 an epoch) the tutorial's 25 epochs were 25 steps;
+    now max(25 epochs, 300 steps), the rate divided by 10 at 7/25, 14/25 and 21/25 of the run.
+    From 23 per class up (two classes) it is the tutorial's 25 epochs unchanged."""
+    from lib.train import FINETUNE, _optimiser
+    assert FINETUNE.epochs_for(4) == 300 and FINETUNE.epochs_for(32) == 38
+    assert FINETUNE.epochs_for(46) == FINETUNE.epochs_for(256) == 25 and FINETUNE.step_every(25) == 7
+    for n in (4, 8, 16, 32, 46, 64, 256):
+        epochs = FINETUNE.epochs_for(n)
+        assert epochs * -(-n // 4) >= 300
+        opt, schedule = _optimiser(nn.Linear(2, 2).parameters(), FINETUNE, epochs)
+        rates = []
+        for _ in range(epochs):
+            rates.append(opt.param_groups[0]["lr"])
+            opt.step()
+            schedule.step()
+        for fraction, rate in [(6 / 25, 1e-3), (8 / 25, 1e-4), (15 / 25, 1e-5), (22 / 25, 1e-6)]:
+            assert rates[int(fraction * epochs)] == pytest.approx(rate), (n, fraction)
+    fixed = FINETUNE.fixed(10)  # the overfitting page's epochs: exactly that many, steps as ever
+    assert fixed.epochs_for(4) == 10 and fixed.step_every(10) == 7
+
+
 def test_a_runs_numbers_are_announced_before_its_display_only_test_curve():
     """A page draws the card as soon as the numbers are known; the test curve, which decides
     nothing, is scored afterwards from weights kept at its epochs, and is the same as before."""
@@ -105,10 +160,10 @@ def test_a_runs_numbers_are_announced_before_its_display_only_test_curve():
     with announcing(heard.append):
         run = train_and_score("scratch", "toy", lambda: nn.Linear(5, 2), x[:80], y[:80], np.arange(40),
                               np.arange(40, 60), x[80:], y[80:], seed=0,
-                              config=TrainConfig(lr=0.05, max_epochs=12, patience=3))
+                              config=TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0))
     assert len(heard) == 1 and "test" not in set(heard[0].history.split)
     assert heard[0].test_accuracy == run.test_accuracy and "test" in set(run.history.split)
     torch.manual_seed(0)
     _, inside, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60],
-                       TrainConfig(lr=0.05, max_epochs=12, patience=3), test=(x[80:], y[80:]))
+                       TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0), test=(x[80:], y[80:]))
     assert inside.equals(run.history)  # the curve is where fit puts it, epoch by epoch

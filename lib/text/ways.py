@@ -3,7 +3,8 @@
 - "scratch":  mean of word vectors -> hidden layer -> classes, every weight learned from the labels;
 - skip-gram:  the same classifier on skip-gram vectors pretrained on unlabeled text, frozen
               (the article's method): only the head learns;
-- MiniLM:     a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen;
+- MiniLM:     a linear head on a real pretrained sentence encoder (all-MiniLM-L6-v2), frozen,
+              trained as the image ways' frozen head (lib.probe, every labeled text);
 - "bow":      bag-of-words logistic regression (C = 1, lib.probe's recipe), the classic baseline;
 - "zero_shot": no labeled example at all: the sentence encoder against one description per class
               (lib.text.zero_shot), with zero_shot=True, where it can run.
@@ -21,11 +22,14 @@ upload) it could only read the same few texts it is tested on, which is not pret
 corpus: there the encoder is "transfer", and skip-gram is "skipgram", labeled with how much text
 it had. (Measured on real review sentences: benchmarks/uploaded_texts.py, docs/FINDINGS.md.)
 
-The networks train with one loop and settings (lib.train.TrainConfig), bag-of-words as a convex
-probe (lib.probe); `epochs=E` runs each exactly E epochs (the probe: E iterations) and keeps the
-last weights. Each Run also carries `.predict(texts) ->
-probabilities` and, for word-vector ways, `.word_vectors` = (words, vectors), so a page can
-classify a typed sentence and show what the vectors learned.
+The networks (scratch, skip-gram's head) train with one loop and settings (lib.train.TrainConfig:
+every labeled text trains, no validation split, max(60 epochs, 300 optimiser steps), last weights
+kept, at every size); the two linear heads (the encoder's, bag-of-words) are the convex probe
+(lib.probe), the same recipe as the image ways' frozen head (issue 20: one frozen-head recipe).
+`epochs=E` runs each exactly E epochs (the probe: E iterations) and keeps the last weights.
+Each Run also carries `.predict(texts) -> probabilities` and, for word-vector ways,
+`.word_vectors` = (words, vectors), so a page can classify a typed sentence and show what the
+vectors learned.
 """
 import dataclasses
 
@@ -143,20 +147,24 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None,
     return run
 
 
-def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, config=TrainConfig(),
+def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, iterations=None,
                 method="encoder", label="Transfer B: MiniLM encoder + linear head") -> Run:
-    """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings."""
+    """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings, trained exactly as the image
+    ways' frozen head (lib.probe.fit_probe: scikit-learn's logistic regression, C = 1, on the
+    embeddings standardised with the labeled texts' statistics), on every labeled text.
+    iterations=None runs to convergence, an int exactly that many L-BFGS iterations."""
     pool = encoders.embed(task.pool.texts, progress)
     test = encoders.embed(task.test.texts, progress)
-    pool_z, test_z = standardise(pool[train_index], pool, test)[1:]
+    labeled = np.concatenate([train_index, val_index])
+    pool_z, test_z = standardise(pool[labeled], pool, test)[1:]  # the labeled texts' statistics only
     k, d = len(task.classes), pool.shape[1]
-    torch.manual_seed(seed)
-    model = linear_head(d, k)
+    model = linear_head(d, k)  # zeroed by the probe: no seed decides its start
+    trainer = lambda x, y, t, stop: fit_probe(x, y, k, iterations, t, stop, head=model)
     run = train_and_score(
-        method, label, model, pool_z,
-        task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
-        frozen_params=encoders.total_params(), formula=head_formula(d, k), stop=stop, config=config)
-    run.predict = Predictor(EncoderFeatures(pool[train_index]), model)
+        method, label, None, pool_z, task.pool.labels, labeled, labeled[:0], test_z,
+        task.test.labels, seed, frozen_params=encoders.total_params(), formula=head_formula(d, k),
+        stop=stop, trainer=trainer)
+    run.predict = Predictor(EncoderFeatures(pool[labeled]), model)
     return run
 
 
@@ -260,8 +268,8 @@ class EncoderHead(TextWay):
         say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
         label = ("Transfer B: MiniLM encoder + linear head" if self.method == "encoder" else
                  f"Transfer: {encoders.MODEL} sentence encoder + linear head")
-        run = encoder_run(task, train_index, val_index, seed, stop=stop, config=_config(options),
-                          method=self.method, label=label)
+        run = encoder_run(task, train_index, val_index, seed, stop=stop,
+                          iterations=options.get("epochs"), method=self.method, label=label)
         run.details = {"backbone": encoders.DESCRIPTION}
         return run
 
@@ -298,7 +306,7 @@ def _quiet(*_):
 
 def _config(options) -> TrainConfig:
     epochs = options.get("epochs")
-    return TrainConfig() if epochs is None else TrainConfig(max_epochs=int(epochs), patience=None)
+    return TrainConfig() if epochs is None else TrainConfig().fixed(epochs)
 
 
 def _skipgram_config(options) -> skipgram.SkipGramConfig:
@@ -411,8 +419,9 @@ def text_runs(task, train_index, val_index, seed, progress=None, stop=None, unla
     unlabeled: how many unlabeled reviews skip-gram reads (sentiment: 0 to 20,000), or a list of
     texts. encoder: also train on all-MiniLM-L6-v2. dims: word-vector size (default 50).
     pretrain_seed: the skip-gram seed; the vectors are pretrained once, like a downloaded model,
-    while `seed` varies the labeled draw and the heads' initial weights. epochs=None trains with
-    early stopping; epochs=E runs every way exactly E epochs and keeps the last weights (skip-gram's
+    while `seed` varies the labeled draw and the heads' initial weights. epochs=None trains each
+    way with its recipe (the networks max(60 epochs, 300 steps), the linear heads to convergence);
+    epochs=E runs every way exactly E epochs and keeps the last weights (skip-gram's
     own pretraining is unchanged: it is part of the pretrained model, not of the training shown).
     zero_shot: also the no-label way, where it can run. A loop over `text_ways_for`.
     """
