@@ -151,7 +151,7 @@ def samples(task, per_class: int, width: int, label: str = "Sample photos (from 
             st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))
 
 
-def zero_shot_section(c, task) -> None:
+def zero_shot_section(c) -> None:
     """The slider's first step, no labeled examples: the zero-shot run alone, and what the other
     ways need before they can say anything."""
     from lib.image.ways import FINETUNE_MIN_PER_CLASS
@@ -207,7 +207,7 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
         if n == 0:
             zero = live.computed(name, 0, seed, **options)  # one bar: the section draws its card
             if zero is not None:
-                zero_shot_section(zero, name)
+                zero_shot_section(zero)
             live.prefetch(name, 0, seed, hi, **options)
             return
         comparison = live.comparison(name, n, seed, **options)
