@@ -27,6 +27,7 @@ import multiprocessing
 import os
 import sys
 import threading
+import time
 import types
 from contextlib import contextmanager
 from concurrent.futures import Future, ProcessPoolExecutor, ThreadPoolExecutor
@@ -34,6 +35,7 @@ from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 
 WORKERS_ENV = "TRANSFER_LAB_WORKERS"
+SERVER_ENV = "TRANSFER_LAB_SERVER_PID"  # set by the server for its forkserver and workers
 NOW, PROFILE, NEXT, LATER, SWEEP = 0, 1, 2, 3, 4
 PRELOAD = ["lib.workers", "lib.stored", "lib.image.ways", "lib.image.finetune", "lib.comparisons"]
 RETRIES = 1
@@ -77,6 +79,30 @@ def _way(method):
 
 # ------------------------------------------------------------------ inside a worker process
 
+def _watch_server() -> None:
+    """In a forkserver or a worker: leave once the process that started it is gone. The OS does
+    not see to it: a forkserver whose server was killed kept running, and kept its workers (0.7 GB
+    each). Checked every second by whether this process's parent changed (the server for the
+    forkserver, the forkserver for a worker): unlike a pid that still answers, that cannot be
+    fooled by a dead server its own parent has not reaped yet. A fork copies no thread, so each
+    worker starts its own watch."""
+    try:
+        server = int(os.environ.get(SERVER_ENV) or 0)
+    except ValueError:
+        return
+    if not server or server == os.getpid():  # the server itself, or no server at all
+        return
+    parent = os.getppid()
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(0)
+    threading.Thread(target=watch, daemon=True, name="transfer-lab-server-watch").start()
+
+
+_watch_server()  # the forkserver imports this module (PRELOAD) and watches from then on
+
 _progress_queue = None
 
 
@@ -86,6 +112,7 @@ def _start(queue, settings: dict) -> None:
     global _progress_queue
     import torch
     os.environ.update(settings)
+    _watch_server()
     torch.set_num_threads(1)
     _progress_queue = queue
 
@@ -277,6 +304,7 @@ def _interpreters_main():
 def _make_executor(workers: int, progress: dict, cards: dict):
     if workers <= 0:  # in this process, one job at a time (lib.device's training slot)
         return ThreadPoolExecutor(1, thread_name_prefix="transfer-lab-work")
+    os.environ[SERVER_ENV] = str(os.getpid())  # before the forkserver starts: it keeps this environment
     if "forkserver" in multiprocessing.get_all_start_methods():
         context = multiprocessing.get_context("forkserver")
         context.set_forkserver_preload(PRELOAD)

@@ -27,7 +27,7 @@ def free_port(host: str = "127.0.0.1") -> int:
 def _inherited() -> dict:
     """This process's environment, less the test suite's in-process worker setting: a served app
     runs its ways in worker processes, as `streamlit run app.py` does for a presenter."""
-    return {k: v for k, v in os.environ.items() if k != "TRANSFER_LAB_WORKERS"}
+    return {k: v for k, v in os.environ.items() if k not in ("TRANSFER_LAB_WORKERS", "TRANSFER_LAB_SERVER_PID")}
 
 
 def start(env: dict | None = None, port: int | None = None, root: Path = ROOT,

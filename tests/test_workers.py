@@ -120,3 +120,44 @@ def test_what_a_page_asks_for_jumps_the_queue_and_a_re_aim_drops_the_old_one(mon
     assert old.cancelled()
     pool.shutdown()
     assert work.started[:2] == [0, 3] and 1 not in work.started
+
+
+ORPHAN = """
+import os, sys
+sys.path.insert(0, {root!r})
+from lib import workers
+from lib.tasks import resolve_options
+if __name__ == "__main__":
+    pool = workers.Pool(2)
+    jobs = [workers.Job.run("dress", "pixels", 1, seed, resolve_options("image", {{}})) for seed in (0, 1)]
+    [f.result() for f in [pool.submit(job) for job in jobs]]  # two at once: both workers start
+    open({pids!r}, "w").write(" ".join(str(p) for p in pool._executor._processes))
+    os._exit(0)  # gone like a killed server: nothing shut down
+"""
+
+
+def test_workers_leave_when_their_server_is_killed(tmp_path):
+    """A killed server's forkserver and workers must not live on (they hold ~0.7 GB each)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+    script = tmp_path / "server.py"
+    listed = tmp_path / "pids"
+    script.write_text(ORPHAN.format(root=str(Path(__file__).resolve().parents[1]), pids=str(listed)))
+    subprocess.run([sys.executable, str(script)], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                   check=True)
+    pids = [int(p) for p in listed.read_text().split()]
+    assert len(pids) == 2
+    gone_by = time.monotonic() + 120  # they look every second; a leak would stay for ever
+    while any(_alive(p) for p in pids) and time.monotonic() < gone_by:
+        time.sleep(0.5)
+    assert not any(_alive(p) for p in pids), "a killed server's workers are still running"
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    with open(f"/proc/{pid}/stat") as f:  # a zombie has left already
+        return f.read().split(")")[-1].split()[0] != "Z"

@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 from lib.image.ways import RETRY_S
-from lib.runs import VALIDATION_FRACTION, VALIDATION_MIN_PER_CLASS, verdict as verdict_words, verdict_test
+from lib.runs import verdict as verdict_words, verdict_test
 from lib.stored import compare_stored
 from ui import charts, presenter
 
@@ -168,9 +168,9 @@ def training_settings_expander(extra: dict | None = None) -> None:
     with st.expander("How each way is trained (fixed before looking at any result)"):
         rows = dict(extra or {})
         rows.update({
-            "Validation split": f"{VALIDATION_FRACTION:.0%} of each class's labeled examples, held "
-                                f"back for early stopping only when that is at least "
-                                f"{VALIDATION_MIN_PER_CLASS} per class; never from the test set",
+            "Validation split": "none: every labeled example trains, at every size; no way stops "
+                                "early (each runs its fixed budget, above), and nothing is ever "
+                                "chosen on the test set",
             "Accuracy interval": "the range the true accuracy lies in with 95 % confidence, "
                                  "given how few test examples there are (a Wilson score interval)",
         })
