@@ -14,6 +14,8 @@ bits wherever and in whatever order it runs (tests/test_workers.py).
   jumps the queue.
 - `Pool.prefetch(group, jobs)`: replaces that group's queued background jobs (a change of
   settings re-aims the queue). Running jobs finish: their results are stored, nothing is wasted.
+  LATER and SWEEP jobs never take the last free worker: a job is never cut short, and a
+  fine-tuning at 256 per class would keep a page's new seed waiting for a minute.
 - Processes come from a forkserver that imported the engine once (`PRELOAD`): a worker starts in
   milliseconds and shares torch's pages with its siblings.
 - A worker that dies mid-training: the pool restarts and the job is tried once more; a second
@@ -148,6 +150,7 @@ class _Entry:
     group: str | None
     tries: int = 0
     started: bool = False
+    background: bool = False
     seq: int = 0
 
 
@@ -161,6 +164,7 @@ class Pool:
     _queue: list = field(default_factory=list)    # heap of (priority, seq, key)
     _entries: dict = field(default_factory=dict)  # key -> _Entry, queued or running
     _running: int = 0
+    _background: int = 0  # running jobs queued as LATER or SWEEP: the ladder, the default sweep
     _executor: object = None
     _counter: itertools.count = field(default_factory=itertools.count)
 
@@ -228,12 +232,16 @@ class Pool:
             with self._lock:
                 if self._running >= max(self.workers, 1) or not self._queue:
                     return
+                if self._queue[0][0] >= LATER and self._background >= max(self.workers - 1, 1):
+                    return  # one worker stays free for what a page asks for
                 priority, seq, key = heapq.heappop(self._queue)
                 entry = self._entries.get(key)
                 if entry is None or entry.started or entry.seq != seq:
                     continue  # dropped, already running, or moved up (a newer heap item)
                 entry.started = True
+                entry.background = priority >= LATER
                 self._running += 1
+                self._background += entry.background
                 executor = self._executor_locked()
             say = () if self.workers > 0 else (  # a lambda cannot travel to a process
                 lambda m, f, k=key: self.progress.__setitem__(k, (m, f)),
@@ -255,6 +263,7 @@ class Pool:
     def _finished(self, entry, future, error, executor):
         with self._lock:
             self._running -= 1
+            self._background -= entry.background
             if isinstance(error, BrokenProcessPool) and entry.tries < RETRIES:
                 if self._executor is executor:  # one restart for every job that pool took down
                     self._executor = None

@@ -161,3 +161,23 @@ def _alive(pid: int) -> bool:
         return False
     with open(f"/proc/{pid}/stat") as f:  # a zombie has left already
         return f.read().split(")")[-1].split()[0] != "Z"
+
+
+def test_background_work_never_takes_the_last_free_worker(monkeypatch):
+    """The ladder and the default sweep run one at a time beside what pages ask for: a new seed
+    never waits for a long fine-tuning queued ahead of time."""
+    from concurrent.futures import ThreadPoolExecutor
+    work = _Recording()
+    monkeypatch.setattr(workers, "work", work)
+    monkeypatch.setattr(workers, "_make_executor", lambda n, *a: ThreadPoolExecutor(n))
+    pool = Pool(2)
+    ladder = [pool.submit(Job.run("dress", "finetune", 256, s, OPTIONS), LATER) for s in (0, 1)]
+    while not work.started:
+        time.sleep(0.01)
+    asked = pool.submit(Job.run("dress", "scratch", 1, 7, OPTIONS), NOW)
+    while len(work.started) < 2:
+        time.sleep(0.01)
+    assert work.started == [0, 7]  # the second ladder job waits; the page's job has a worker
+    work.release.set()
+    assert asked.result() == 7 and [f.result() for f in ladder] == [0, 1]
+    pool.shutdown()
