@@ -212,14 +212,14 @@ def trained_weights(drv):
 def test_choosing_where_to_cut_changes_the_head_the_link_and_keeps_the_depth_profile(server, browser):
     browser.get(f"{server}/dress_colour?n_per_class=4&seed=0&cut=head")
     wait_rendered(browser, "the dress page")
-    assert trained_weights(browser)[1] == "2,562", trained_weights(browser)
+    assert trained_weights(browser)[2] == "2,562", trained_weights(browser)  # pixels, scratch, then the frozen head
     choose(browser, "cut", "after stage4")
     deadline = time.time() + RENDER_TIMEOUT_S
-    while time.time() < deadline and (trained_weights(browser)[1:2] or [""])[0] != "162":
+    while time.time() < deadline and (trained_weights(browser)[2:3] or [""])[0] != "162":
         time.sleep(0.5)
     wait_rendered(browser, "the dress page after choosing a cut")
     assert "cut=stage4" in browser.current_url, browser.current_url
-    assert trained_weights(browser)[1] == "162"                       # (80 + 1) x 2
+    assert trained_weights(browser)[2] == "162"                       # (80 + 1) x 2
     assert "Where to cut the network" in browser.page_source
     assert "frozen head does best after" in browser.page_source       # the profile's reading
     assert not problems(browser), problems(browser)
