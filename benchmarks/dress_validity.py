@@ -9,8 +9,10 @@ on greyscale thumbnails; labeled examples drawn as every way draws them (lib.run
 validation together). --all-ways adds lib.compare on the dress rendered in greyscale (each photo's
 luminance copied to all 3 channels): every deep way with the colour taken away. --colour-ways adds
 lib.compare on the dress as the page shows it (the re-measured dress table: every way, default
-options). Both are slow (a backbone's features, fine-tuning per cell). --no-pixels skips the
-first table. Prints Markdown; never asserts.
+options). Both are slow (a backbone's features, fine-tuning per cell), so each way's result is
+kept on disk as the pages keep theirs (lib.stored, keyed by the engine's code): a run that was
+stopped resumes where it was. --no-pixels skips the first table. Prints Markdown (progress on
+stderr); never asserts.
 """
 import argparse
 import os
@@ -68,9 +70,10 @@ def main():
     if args.all_ways:
         grey_task = Task("dress-grey", grey_dataset(task.pool), grey_dataset(task.test),
                          "The dress in greyscale: brightness only.", backbone_size=task.backbone_size)
-        every_way(grey_task, args.sizes, args.seeds, "Every way on greyscale renders")
+        every_way(grey_task, "dress-grey", args.sizes, args.seeds, "Every way on greyscale renders")
     if args.colour_ways:
-        every_way(task, args.sizes, args.seeds, "Every way on the dress in colour, as the page shows it")
+        every_way(task, "dress", args.sizes, args.seeds,
+                  "Every way on the dress in colour, as the page shows it")
 
 
 def pixel_table(task, sizes, seeds, start):
@@ -87,13 +90,16 @@ def pixel_table(task, sizes, seeds, start):
     table(rows, list(rows.way.drop_duplicates()), sizes)
 
 
-def every_way(task, sizes, seeds, title):
-    """lib.compare with its default options on every cell (the pixel model is one of its ways)."""
-    from lib import compare
+def every_way(task, identity, sizes, seeds, title):
+    """lib.compare with its default options on every cell (the pixel model is one of its ways),
+    each way's run stored under `identity` (lib.stored.compare_stored)."""
+    from lib.stored import compare_stored
     start, rows, notices = time.perf_counter(), [], set()
     for n in sizes:
         for seed in range(seeds):
-            c = compare(task, n, seed)
+            c = compare_stored(task, n, seed, identity=identity)
+            print(f"{identity}: {n} per class, seed {seed}: {time.perf_counter() - start:.0f} s",
+                  file=sys.stderr, flush=True)
             notices.update(c.notices)  # e.g. a backbone that fell back: the numbers mean less
             labeled = np.concatenate([c.train_index, c.val_index])
             runs = dict(c.runs)
