@@ -19,10 +19,10 @@ st.markdown(
 st.markdown(
     f"The first card is that **simplest model**, a linear model on a {THUMB} × {THUMB} "
     "thumbnail of the pixels: the floor every deep way must beat. Measured over many draws, with "
-    "a handful of labeled photos per class no network does better than it, and with a few dozen "
-    "the pretrained ones pull clearly ahead: the model a problem can use grows with the data it "
-    "is given. How many photos does each way need before its weights pay for themselves, and "
-    "which part of a network pretrained on everyday photos helps?")
+    "a handful of labeled photos per class no network does better than it; with a few dozen they "
+    "pull ahead, the fine-tuned pretrained network furthest: the model a problem can use grows "
+    "with the data it is given. How many photos does each way need before its weights pay for "
+    "themselves, and which part of a network pretrained on everyday photos helps?")
 
 task = ui_images.load_task("dress")
 ui_images.samples(task, per_class=10, width=96, label="Sample photos (from the held-out test set)")
