@@ -13,11 +13,31 @@ def _from_url(key, parse, default):
 
 def _setting(key: str, from_url, check):
     """This session's value (it follows the visitor from page to page), else the link's, else the
-    default; `check` repairs or replaces it. Writing it back to session state on every run is what
-    keeps Streamlit from resetting a widget to its first option when another page drew it last."""
+    default; `check` repairs or replaces it.
+
+    The value is written back into session state only when the widget would otherwise lose it:
+    on the first run of a page (a widget's id includes its page, so another page's widget of the
+    same key does not carry it over), when the key is gone, or when `check` repaired it. Writing
+    it on every run would mark the widget as set by the script on every run, and the browser then
+    moves it back to the value that run started with: a presenter's quick presses during a run
+    were undone (test_browser's ten quick presses)."""
     value = st.session_state[key] if key in st.session_state else from_url()
-    st.session_state[key] = check(value)
-    return st.session_state[key]
+    fixed = check(value)
+    written = st.session_state.setdefault(_WRITTEN_ON, {})
+    page = _page()
+    if key not in st.session_state or st.session_state[key] != fixed or written.get(key) != page:
+        st.session_state[key] = fixed
+        written[key] = page
+    return fixed
+
+
+_WRITTEN_ON = "_state_written_on_page"  # setting -> the page whose run last wrote it
+
+
+def _page() -> str:
+    from streamlit.runtime.scriptrunner import get_script_run_ctx
+    ctx = get_script_run_ctx()
+    return ctx.page_script_hash if ctx else ""
 
 
 def url_int(key: str, default: int, lo: int, hi: int) -> int:
