@@ -2,7 +2,7 @@
 network, and a link to every page."""
 import streamlit as st
 
-from lib.counts import total_weights
+from lib.counts import stage_weights, total_weights, trained_by_way
 from lib.heads import head_weights
 from ui import network, presenter
 
@@ -15,8 +15,8 @@ st.markdown(
 
 CLASSES = 2
 resnet50 = total_weights("resnet50")  # torchvision's ResNet-50, built without weights
-counts = network.counts(CLASSES)      # EfficientNet-Lite0's stages, counted once, kept on disk
-learns = network.trained(counts, CLASSES)
+counts = stage_weights(CLASSES)       # EfficientNet-Lite0's stages, counted once, kept on disk
+learns = trained_by_way(counts, CLASSES)
 presenter.say("home", backbone_params=resnet50, head_params=head_weights(2048, 2))
 
 st.markdown("#### Four ways to learn from a few labeled photos")
@@ -30,8 +30,9 @@ st.caption(
     f"The frozen head learns {learns['transfer']:,} weights and borrows {frozen:,} more. "
     f"On the photo pages the head may read an earlier stage, chosen from the labeled photos.",
     help="Hover a block for its technical name. The frozen head is a linear layer of (D + 1) × C "
-         "weights on the D features the network gives it; fine-tuning also trains the network's "
-         "top two blocks; the simplest model is the same head on the photo's own pixels.")
+         f"weights on the D features the network gives it; fine-tuning also trains the network's "
+         f"top {len(counts['finetuned'])} blocks ({', '.join(counts['finetuned'])}); the simplest "
+         f"model is the same head on the photo's own pixels.")
 st.markdown(
     f"A bigger network changes the numbers, not the idea: ResNet-50 has **{resnet50:,}** weights "
     f"(counted from the real model on this machine), and a head on its 2,048 features learns "

@@ -60,3 +60,32 @@ def test_the_warmup_ends_by_freezing_what_it_loaded():
         assert gc.get_freeze_count() > 0   # full collections no longer scan these objects
     finally:
         gc.unfreeze()
+
+
+def test_lite0_stages_are_counted_once_then_read_without_torch(monkeypatch):
+    first = counts.stage_weights(3)
+    monkeypatch.setattr(counts, "_count_stages", lambda classes: pytest.fail("counted again"))
+    assert counts.stage_weights(3) == first and first["scratch"] > 0
+
+
+def test_lite0_stages_are_the_backbones_own_and_fine_tuning_trains_what_it_says():
+    from lib.image.backbones import load_backbone
+    from lib.image.finetune import trained_weights, unfrozen_stages
+    from lib.models import count_params
+    found = counts.stage_weights(2)
+    bb = load_backbone("efficientnet_lite0", pretrained=False)
+    assert [(s["cut"], s["weights"], s["features"]) for s in found["stages"]] == \
+        [(c, count_params(s), d) for c, s, d in zip(bb.cuts, bb.stages, bb.dims)]
+    assert found["finetuned"] == unfrozen_stages(bb) == ["stage7", "head"]
+    by_way = counts.trained_by_way(found, 2)
+    assert by_way["finetune"] == trained_weights(bb, 2)
+    assert by_way["transfer"] == heads.head_weights(bb.feature_dim, 2) == 2_562
+    assert by_way["pixels"] == heads.head_weights(16 * 16 * 3, 2)
+    assert by_way["scratch"] == count_params(zoo.build("scratch_cnn", 2))
+
+
+def test_an_unreadable_stage_count_is_counted_again():
+    counts.stage_weights(4)
+    path = counts.cache.cache_dir("counts") / f"{counts._stages_key()}-4.json"
+    path.write_text('{"stages": []}')             # a file from before "finetuned" was kept
+    assert len(counts.stage_weights(4)["stages"]) == 8

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from ui import network
+from lib.counts import stage_weights, trained_by_way
 from ui.palette import COLOURS
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -39,7 +39,7 @@ def test_home_links_every_page_of_the_navigation_with_its_own_title_and_icon(hom
 
 def test_the_picture_draws_the_real_stages_and_what_each_way_trains(home):
     svg = next(m.value for m in home.markdown if m.value.startswith("<svg"))
-    counts = network.counts(2)
+    counts = stage_weights(2)
     # the counts are the network's own: the staged backbone the ways train on, summed from its tensors
     from lib.image.backbones import load_backbone
     from lib.image.finetune import trained_weights
@@ -48,7 +48,7 @@ def test_the_picture_draws_the_real_stages_and_what_each_way_trains(home):
     assert [s["weights"] for s in counts["stages"]] == [count_params(s) for s in bb.stages]
     assert [s["cut"] for s in counts["stages"]] == bb.cuts
     assert [s["features"] for s in counts["stages"]] == bb.dims
-    learns = network.trained(counts, 2)
+    learns = trained_by_way(counts, 2)
     assert learns["finetune"] == trained_weights(bb, 2)
     assert learns["transfer"] == (bb.feature_dim + 1) * 2
     for s in counts["stages"]:
@@ -60,9 +60,3 @@ def test_the_picture_draws_the_real_stages_and_what_each_way_trains(home):
     assert rows[0].count(">trained<") == 0 and rows[0].count(">frozen<") == len(bb.cuts)
     assert rows[1].count(">trained<") == 2 and rows[1].count(">frozen<") == len(bb.cuts) - 2
     assert "(1,280 + 1) × 2 = 2,562" in svg                  # the live (D + 1) × C, in a tooltip
-
-
-def test_the_counts_are_counted_once_then_read_without_torch(monkeypatch):
-    network.counts(3)
-    monkeypatch.setattr(network, "_count", lambda classes: pytest.fail("counted again"))
-    assert network.counts(3)["scratch"] > 0

@@ -2,80 +2,20 @@
 with its real weight count, and for each way of learning which blocks it trains on the labeled
 photos and which it keeps frozen.
 
-The counts are summed from the network's own tensors (built on PyTorch's meta device: shapes, no
-weights, nothing downloaded) the first time, then kept on disk like lib.counts keeps ResNet-50's,
-so the home page draws this without importing torch. `picture()` is plain Python: counts in, an
-SVG string out, with every technical term in a tooltip (an SVG <title>) and plain words on it.
+It only draws: the counts come from lib.counts.stage_weights (summed from the network's own
+tensors once, then kept on disk, so the home page draws this without importing torch).
+`picture()` is plain Python: counts in, an SVG string out, with every technical term in a
+tooltip (an SVG <title>) and plain words on it.
 """
-import hashlib
-import json
 from html import escape
-from importlib.metadata import version
-from pathlib import Path
 
-from lib import cache
-from lib.heads import head_formula, head_weights
+from lib.counts import LITE0 as NETWORK, trained_by_way
+from lib.heads import head_formula
 from ui.palette import COLOURS, FROZEN
 
-NETWORK = "efficientnet_lite0"
 LABEL = "EfficientNet-Lite0"
 # Each stage's name on the picture; the cut names (lib.image.backbones.LITE0_CUTS) go in tooltips
 SHOWN = {"head": "last layer"}
-
-
-def _key() -> str:
-    """What the counts depend on: the packaged network's version and this app's model code."""
-    models = (Path(__file__).resolve().parents[1] / "lib" / "models.py").read_bytes()
-    pixels = (Path(__file__).resolve().parents[1] / "lib" / "image" / "pixels.py").read_bytes()
-    digest = hashlib.sha256(models + pixels).hexdigest()[:12]
-    return f"{NETWORK}-stages-{version('efficientnet-lite-pytorch')}-{digest}"
-
-
-def counts(classes: int = 2) -> dict:
-    """{"stages": [{"cut", "weights", "features"}], "classifier": weights of ImageNet's last layer
-    (the one a new head replaces), "scratch": the from-scratch network's weights for `classes`,
-    "pixels": the simplest model's features}. Read from disk, else counted once (torch loads)."""
-    path = cache.cache_dir("counts") / f"{_key()}-{classes}.json"
-    try:
-        found = json.loads(path.read_text())
-        if {"stages", "classifier", "scratch", "pixels"} <= set(found):
-            return found
-    except (OSError, ValueError, TypeError):
-        pass  # not counted yet, or an unreadable file: count again
-    found = _count(classes)
-    cache.save_text(path, json.dumps(found))
-    return found
-
-
-def _count(classes: int) -> dict:
-    from lib.imports import engine
-    engine()  # torch, one importing thread at a time (the warm-up may be importing it right now)
-    from lib.image.backbones import LITE0_CUTS, LITE0_STAGES
-    from lib.image.pixels import THUMB
-    from lib.models import count_params
-    from lib.zoo import build
-    net = build(NETWORK)  # meta device: true shapes, no memory
-    stages = []
-    for i, blocks in enumerate(LITE0_STAGES):
-        weights = sum(count_params(net._blocks[b]) for b in blocks)
-        if i == 0:
-            weights += count_params(net._conv_stem) + count_params(net._bn0)
-        stages.append({"cut": LITE0_CUTS[i], "weights": weights,
-                       "features": net._blocks[blocks[-1]]._project_conv.out_channels})
-    stages.append({"cut": LITE0_CUTS[len(LITE0_STAGES)],
-                   "weights": count_params(net._conv_head) + count_params(net._bn1),
-                   "features": net._conv_head.out_channels})
-    return {"stages": stages, "classifier": count_params(net._fc),
-            "scratch": count_params(build("scratch_cnn", classes)), "pixels": THUMB * THUMB * 3,
-            "thumb": THUMB}
-
-
-def trained(counts: dict, classes: int = 2) -> dict:
-    """Weights each way learns from the labeled photos: the numbers the picture writes."""
-    stages, d = counts["stages"], counts["stages"][-1]["features"]
-    return {"pixels": head_weights(counts["pixels"], classes), "scratch": counts["scratch"],
-            "transfer": head_weights(d, classes),
-            "finetune": sum(s["weights"] for s in stages[-2:]) + head_weights(d, classes)}
 
 
 # ---------------------------------------------------------------- the picture
@@ -117,7 +57,7 @@ def picture(counts: dict, classes: int = 2) -> str:
     xs = [LEFT + photo_w + GAP + i * (block_w + GAP) for i in range(n)]
     head_x = xs[-1] + block_w + GAP
     d = stages[-1]["features"]
-    weights = trained(counts, classes)
+    weights = trained_by_way(counts, classes)
     out = []
     # header: the network's stages with their weight counts
     out.append(_text(LEFT + photo_w + GAP, 12, f"{LABEL}, pretrained on 1.28 million ImageNet photos: "
@@ -161,9 +101,8 @@ def picture(counts: dict, classes: int = 2) -> str:
                             "trained whole, its head included", size=14))
             d_in = None
         else:
-            top = 2 if way == "finetune" else 0  # fine-tuning trains the network's top two blocks
-            for i, (s, x) in enumerate(zip(stages, xs)):
-                if i >= n - top:
+            for s, x in zip(stages, xs):
+                if way == "finetune" and s["cut"] in counts["finetuned"]:
                     out.append(_box(x, y, block_w, ROW - GAP, colour, colour, "trained",
                                     f"{s['cut']}: starts from its pretrained weights and is "
                                     f"trained further on your photos ({s['weights']:,} weights)", size=13))
