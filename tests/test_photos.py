@@ -96,8 +96,9 @@ def test_the_page_without_the_photos_says_what_to_do_and_offers_your_own(fresh, 
     at = AppTest.from_file(PAGE, default_timeout=120).run()
     assert not at.exception and not at.error
     text = " ".join(w.value for w in at.warning) + " ".join(m.value for m in at.markdown)
-    assert "ants-and-bees photos are not on this computer" in text
-    assert "prefetch.py" in text and "Your own data" in text and "camera" in text
+    assert "The ants-and-bees photos are not on this computer" in at.warning[0].value
+    assert "With a network" in text and f"({photos.SIZE_MB} MB)" in text and "bring a pack" in text
+    assert "*The dress*" in text and "*Your own data*" in text and "camera" in text
     assert not at.metric                                              # nothing pretends to be a result
     # the commands that write and read a pack, each as it is typed; the raw error only in a detail
     assert [c.value for c in at.code][:2] == ["python scripts/prefetch.py --write pack.tar.gz",
@@ -116,5 +117,15 @@ def test_the_page_with_the_photos_shows_four_ways_and_where_to_cut(fresh, monkey
     assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4   # the simplest model too
     assert any("ImageNet" in m.value and "classes" in m.value for m in at.markdown)
     assert any("shorter side resized to 256 px, then its centre 224 × 224 px" in c.value for c in at.caption)
-    assert any("frozen head does best after" in m.value for m in at.markdown)  # the depth profile's reading
+    assert any("Read on the test photos" in m.value for m in at.markdown)  # the depth profile's reading
     server.close()
+
+
+def test_the_notices_pack_commands_are_the_ones_prefetch_takes():
+    import ast
+    from ui import offline
+    tree = ast.parse((Path(__file__).resolve().parents[1] / "scripts" / "prefetch.py").read_text())
+    flags = {a.value for n in ast.walk(tree) if isinstance(n, ast.Call)
+             and getattr(n.func, "attr", "") == "add_argument" for a in n.args if isinstance(a, ast.Constant)}
+    for command, flag in ((offline.WRITE, "--write"), (offline.READ, "--read")):
+        assert command.split()[:3] == ["python", "scripts/prefetch.py", flag] and flag in flags
