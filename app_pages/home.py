@@ -66,6 +66,6 @@ PER_ROW = 3 if presenter.is_on() else 4  # presenter mode's larger type needs th
 for start in range(0, len(LINKS), PER_ROW):
     cols = st.columns(PER_ROW)  # a row of its own: the cards of a row line up
     for col, (path, title, icon, blurb) in zip(cols, LINKS[start:start + PER_ROW]):
-        with col.container(border=True):
+        with col.container(border=True, height="stretch"):  # as tall as the row's tallest card
             st.page_link(path, label=title, icon=f":material/{icon}:")
             st.caption(blurb)

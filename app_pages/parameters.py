@@ -32,14 +32,17 @@ parts = pd.concat([
     table[table.name != "scratch_cnn"].assign(part="pretrained, kept frozen", count=lambda d: d.frozen),
     table[table.name != "scratch_cnn"].assign(part="trained head (transfer)", count=lambda d: d["head"]),
 ])[["model", "part", "count"]]
-cards.chart(charts.params_chart, parts)
-# text, not a half-empty number column: Arrow cannot mix "—" with ints (the scratch CNN has no D)
-shown = table.assign(features=["—" if pd.isna(d) else f"{int(d):,}" for d in table.features])
-st.dataframe(shown[["model", "total", "features", "frozen", "head"]].rename(columns={
+cards.chart(charts.params_chart, parts, sized=True)
+# The scratch CNN is no transfer model: no features D, nothing frozen, no head of its own to count
+# (not a 0, which would read as a measurement). Written "4,098" whatever the browser's language,
+# as every other number in the app; the column stays numeric, so it sorts as numbers do.
+scratch = table.name == "scratch_cnn"
+shown = table.assign(frozen=table.frozen.where(~scratch), head=table["head"].where(~scratch))
+shown = shown[["model", "total", "features", "frozen", "head"]].rename(columns={
     "total": "weights (ImageNet model)", "features": "features D", "frozen": "frozen for transfer",
-    "head": f"head (D + 1) × {classes}"}), hide_index=True,
-    column_config={c: st.column_config.NumberColumn(format="localized") for c in
-                   ["weights (ImageNet model)", "frozen for transfer", f"head (D + 1) × {classes}"]})
+    "head": f"head (D + 1) × {classes}"})
+st.dataframe(shown.style.format("{:,.0f}", subset=list(shown.columns[1:]), na_rep="—"), hide_index=True,
+             placeholder="—")  # the browser writes a missing value itself, "None" unless told
 st.caption("Frozen = the ImageNet network without its last linear layer (its 1,000-class "
            "classifier); the head replaces that layer. The scratch CNN is this app's own small "
            "network, counted as built for 2 classes and trained whole.")

@@ -1,4 +1,5 @@
 """The parameters page under AppTest: live counts, the head calculator, the rule of thumb."""
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -23,6 +24,22 @@ def test_counts_and_the_articles_example(page):
     assert "D = 768. For a yes/no answer that is **(768 + 1) × 2 = 1,538** weights" in text  # the pixel model
     table = page.dataframe[0].value
     assert table.set_index("model").loc["VGG-16 (2014)", "weights (ImageNet model)"] == 138_357_544
+
+
+def shown(element) -> pd.DataFrame:
+    """What the browser writes in each cell of a styled table (the Styler's display values)."""
+    import pyarrow as pa
+    return pa.ipc.open_stream(element.proto.arrow_data.styler.display_values).read_all().to_pandas()
+
+
+def test_the_counts_table_writes_every_number_with_separators_and_no_false_zero(page):
+    cells = shown(page.dataframe[0]).set_index("model")
+    assert cells.loc["ResNet-50 (2015)"].tolist() == ["25,557,032", "2,048", "23,508,032", "4,098"]
+    # the scratch CNN is no transfer model: nothing frozen, no head of its own, not a 0
+    assert cells.loc["Scratch CNN (this app)"].tolist()[1:] == ["—", "—", "—"]
+    assert page.dataframe[0].proto.placeholder == "—"                   # not "None" in the browser
+    numbers = cells.to_numpy().ravel()
+    assert all(re.fullmatch(r"\d{1,3}(,\d{3})*|—", n) for n in numbers), numbers
 
 
 def test_calculator_recomputes(page):

@@ -3,7 +3,9 @@ which split a history holds out).
 
 Every way of learning keeps one colour on every page (ui.palette: Okabe-Ito's hues, darkened
 to read on white): scratch is vermillion, transfer is blue, the control is grey. A chart that
-colours by class uses class_scale, the classes' own palette, never a way's colours.
+colours by class uses class_scale, the classes' own palette, never a way's colours. Importing
+this module turns on the "transfer_lab" Altair theme: axis and legend text dark and large enough
+to read from the back of a room (tests/test_charts.py checks every chart function).
 """
 import altair as alt
 import pandas as pd
@@ -11,6 +13,24 @@ import pandas as pd
 from lib.metrics import held_out
 from ui.palette import CLASS_COLOURS, COLOURS, FROZEN, NAMES, class_colours  # noqa: F401
 # (pages read them as charts.COLOURS / NAMES)
+
+
+# Text a room reads from the back: dark and large on every chart. A theme, not configure_*():
+# Vega-Lite refuses a chart with its own config inside a layer (learning_curves.py adds a rule to
+# learning_curve_chart), and presenter.sized's configure_axis merges over the theme (larger type,
+# these colours kept). Axis properties set on an encoding would beat presenter mode's sizes.
+INK = "#262730"   # Streamlit's own text colour, 15:1 on white (tests/test_palette.py)
+TEXT = {"labelColor": INK, "titleColor": INK}
+ROOM = {"axis": {**TEXT, "labelFontSize": 14, "titleFontSize": 15, "domainColor": INK, "tickColor": INK},
+        "legend": {**TEXT, "labelFontSize": 14, "titleFontSize": 14, "labelLimit": 320},
+        "title": {"color": INK, "fontSize": 16}, "text": {"color": INK, "fontSize": 14}}
+
+
+@alt.theme.register("transfer_lab", enable=True)
+def _room() -> alt.theme.ThemeConfig:
+    """Every chart drawn after ui.charts is imported (st.altair_chart keeps an active theme that
+    is not Altair's default; ui.cards.chart builds the spec with it)."""
+    return {"config": ROOM}
 
 
 PERCENT = alt.Axis(format="%", title="accuracy")
@@ -91,7 +111,9 @@ def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
         color=alt.Color("count:Q", scale=alt.Scale(range=["#FFFFFF", COLOURS.get(method, "#444")]),
                         legend=None),
         tooltip=["true", "predicted", alt.Tooltip("count:Q", title="test examples")])
-    text = base.mark_text(fontSize=14).encode(text="count:Q")
+    half = cells["count"].max() / 2 if len(cells) else 0
+    text = base.mark_text(fontSize=14).encode(  # a count on a dark cell is written in white
+        text="count:Q", color=alt.condition(f"datum.count > {half}", alt.value("#FFFFFF"), alt.value(INK)))
     return (heat + text).properties(height=height)
 
 
@@ -143,9 +165,11 @@ def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: i
     return (gap + lines).properties(height=height)
 
 
-# 1, 10, 100, 1,000, 10,000, 100,000, 1 million, 10 million, ...: the numbers on the page, written alike
-DECADE_LABELS = ("datum.value >= 1e9 ? format(datum.value / 1e9, ',') + ' billion' : "
-                 "datum.value >= 1e6 ? format(datum.value / 1e6, ',') + ' million' : format(datum.value, ',')")
+# 1, 10, 100, 1,000, 10,000, 100,000, 1 million, 10 million, ...: the numbers on the page, written
+# alike; "million" and "billion" on a second line (an array is one line each), so that "100 million"
+# and "1 billion" do not run into each other at a room's type size
+DECADE_LABELS = ("datum.value >= 1e9 ? [format(datum.value / 1e9, ','), 'billion'] : "
+                 "datum.value >= 1e6 ? [format(datum.value / 1e6, ','), 'million'] : format(datum.value, ',')")
 
 
 def params_chart(parts: pd.DataFrame, height: int = 320) -> alt.Chart:
