@@ -5,6 +5,7 @@ import pandas as pd
 import streamlit as st
 
 from lib import curves, zoo
+from lib.counts import LITE0, stage_weights, trained_by_way
 from lib.heads import head_formula, head_weights
 from lib.image.pixels import THUMB
 from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
@@ -97,14 +98,10 @@ for method in summary.method.unique():
     part = summary[summary.method == method]
     needed, status = curves.first_reach(part.n_per_class, part["mean"], target)
     rows.append((method, charts.NAMES.get(method, method), needed, status, int(part.n_per_class.max())))
-weights = table.set_index("name")
-head = head_weights(int(weights.loc["efficientnet_lite0", "features"]), classes)  # the dress ways' sizes
-rule = {"pixels": head_weights(PIXEL_D, classes), "scratch": weights.loc["scratch_cnn", "total"],
-        "transfer": head, "control": head} if task == "dress" else {}
-if task == "dress":
-    from lib.image.finetune import trained_weights
-    from lib.image.ways import get_backbone
-    rule["finetune"] = trained_weights(get_backbone("efficientnet_lite0"), classes)
+rule = {}  # each way's trained weights, where this page counts them: the image ways on Lite0
+if sweep_options(task).get("backbone") == LITE0:
+    rule = trained_by_way(stage_weights(classes), classes)  # counted once, kept on disk (lib.counts)
+    rule["control"] = rule["transfer"]  # the same head, on a network with random weights
 found = pd.DataFrame(rows, columns=["method", "way", "needed", "status", "largest"])
 order = {m: i for i, m in enumerate(charts.COLOURS)}  # the legends' order, simplest first
 found = found.sort_values("method", key=lambda m: m.map(order).fillna(len(order))).reset_index(drop=True)

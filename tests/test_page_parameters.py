@@ -104,3 +104,24 @@ def test_without_measurements_it_points_to_the_learning_curves(monkeypatch):
     monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: empty)
     at = AppTest.from_file(PAGE, default_timeout=300).run()
     assert not at.exception and any("Learning curves" in i.value for i in at.info)
+
+
+def test_the_ants_and_bees_rows_are_counted_too(monkeypatch):
+    # the same ways on the same network as the dress, so the same counts (lib.counts)
+    from ui import controls
+    fake = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [8, 8, 16, 16], "seed": 0,
+                         "test_accuracy": [0.6, 0.8, 0.9, 0.9],
+                         "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
+    fake.attrs.update(complete=True, notices=[], trained=0)
+    monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
+    monkeypatch.setattr(controls, "task_available", lambda task: True)
+    at = AppTest.from_file(PAGE, default_timeout=300)
+    at.query_params["task"] = "ants_bees"
+    at.query_params["target"] = "75"
+    at.run()
+    assert not at.exception
+    table = at.dataframe[-1].value.set_index("way")
+    assert table.loc["transfer (frozen)", "trained weights"] == "2,562"
+    assert table.loc["from scratch", "trained weights"] == "23,714"
+    words = " ".join(m.value for m in at.markdown)
+    assert "The frozen head learns 9× fewer weights than from scratch" in words
