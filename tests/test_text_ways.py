@@ -70,6 +70,10 @@ def test_encoder_way_trains_a_770_weight_head_on_frozen_minilm():
     assert e.total_params - 770 == encoders.total_params() > 20_000_000
     assert e.predict(["a wonderful film"]).shape == (1, 2)
     assert "all-MiniLM-L6-v2" in c.backbone
+    # plain card titles on the movie reviews: no "Transfer A/B", the model's name in the caption
+    assert e.label == "Transfer: sentence encoder + linear head"
+    assert c.transfer.label == "Transfer: word vectors from 500 unlabeled texts + head"
+    assert "Transfer A" not in c.backbone and "Transfer B" not in c.backbone
 
 
 def test_on_a_users_texts_the_pretrained_encoder_leads_and_skipgram_says_what_it_read():

@@ -17,7 +17,7 @@ ways in card order, `describe_text` what they were pretrained on and why a way i
 Which pretrained way leads (`Comparison.transfer`) depends on what skip-gram can read. On the
 movie-review tasks it reads unlabeled reviews (the generated task's 20,000; the real reviews'
 pool without its labels), and the two ways are the article's
-"transfer" (skip-gram, transfer A) and "encoder" (transfer B). On any other texts (a user's
+"transfer" (skip-gram's word vectors) and "encoder" (the sentence encoder). On any other texts (a user's
 upload) it could only read the same few texts it is tested on, which is not pretraining on a large
 corpus: there the encoder is "transfer", and skip-gram is "skipgram", labeled with how much text
 it had. (Measured on real review sentences: benchmarks/uploaded_texts.py, docs/FINDINGS.md.)
@@ -48,6 +48,9 @@ from lib.text.models import (HIDDEN, BagOfWords, MeanVectorClassifier, Vocab, Wo
                              mean_vectors, tokenize)
 from lib.train import TrainConfig, predict_proba
 from lib.way import Way
+
+# The encoder's card title on the movie reviews, in plain words (the model's name is in the caption).
+ENCODER_TITLE = "Transfer: sentence encoder + linear head"
 
 
 class Predictor:
@@ -139,7 +142,7 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None,
     torch.manual_seed(seed)
     model = head(dims, k)
     run = train_and_score(
-        method, label or f"Transfer A: skip-gram ({n_unlabeled:,} unlabeled) + head",
+        method, label or f"Transfer: word vectors from {n_unlabeled:,} unlabeled texts + head",
         model, pool_z, task.pool.labels, train_index, val_index, test_z, task.test.labels, seed,
         frozen_params=wv.vectors.size, formula=head_formula(dims, k, HIDDEN), stop=stop, config=config)
     run.predict = Predictor(MeanVectorFeatures(vocab, wv.vectors, pool[train_index]), model)
@@ -148,7 +151,7 @@ def skipgram_run(task, train_index, val_index, seed, wv, n_unlabeled, stop=None,
 
 
 def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, iterations=None,
-                method="encoder", label="Transfer B: MiniLM encoder + linear head") -> Run:
+                method="encoder", label=ENCODER_TITLE) -> Run:
     """A linear head on frozen all-MiniLM-L6-v2 sentence embeddings, trained exactly as the image
     ways' frozen head (lib.probe.fit_probe: scikit-learn's logistic regression, C = 1, on the
     embeddings standardised with the labeled texts' statistics), on every labeled text.
@@ -266,7 +269,7 @@ class EncoderHead(TextWay):
 
     def train(self, task, train_index, val_index, seed, options, say, stop):
         say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
-        label = ("Transfer B: MiniLM encoder + linear head" if self.method == "encoder" else
+        label = (ENCODER_TITLE if self.method == "encoder" else
                  f"Transfer: {encoders.MODEL} sentence encoder + linear head")
         run = encoder_run(task, train_index, val_index, seed, stop=stop,
                           iterations=options.get("epochs"), method=self.method, label=label)
@@ -334,9 +337,9 @@ def _embed_first(task, extra, say, pool=True):
 # `extra_tests` adds the extra test sets' accuracies to every result. Two options only choose
 # which ways run: `encoder` (the encoder's head) and `zero_shot` (the no-label way, default off).
 SCRATCH = TextScratch("scratch", "text", ("dims", "epochs", "extra_tests"))
-SKIPGRAM = SkipGramHead("transfer", "text",  # the article's method, transfer A
+SKIPGRAM = SkipGramHead("transfer", "text",  # the article's method
                         ("unlabeled", "dims", "pretrain_seed", "epochs", "extra_tests"))
-ENCODER = EncoderHead("encoder", "text", ("epochs", "extra_tests"))  # transfer B
+ENCODER = EncoderHead("encoder", "text", ("epochs", "extra_tests"))  # a real pretrained sentence encoder
 BOW = BagOfWordsWay("bow", "text", ("epochs", "extra_tests"))  # epochs: the probe's iterations
 ZERO_SHOT = ZeroShotText("zero_shot", "text", ("extra_tests",))
 # On a user's texts skip-gram can read only those texts: the encoder leads as "transfer" and
@@ -398,9 +401,9 @@ def describe_text(task, runs: dict, options: dict) -> tuple:
             mine = f"{vectors}of your texts alone ({sg['words']:,} words)"
             parts = [f"{encoders.DESCRIPTION}. Beside it: {mine}" if encoder else mine[0].upper() + mine[1:]]
         else:
-            parts = [f"Transfer A: {vectors}unlabeled texts"]
+            parts = [f"Word vectors: {vectors}unlabeled texts"]
             if encoder:
-                parts.append(f"Transfer B: {encoders.DESCRIPTION}")
+                parts.append(f"Sentence encoder: {encoders.DESCRIPTION}")
     if "zero_shot" in runs and not encoder:
         parts.append(f"No labels: {encoders.DESCRIPTION}" if parts else encoders.DESCRIPTION)
     notices = []
