@@ -20,7 +20,7 @@ from lib import curves  # noqa: E402
 from lib.data import dress as dress_data, photos  # noqa: E402
 from lib.image.ways import zero_shot_refusal  # noqa: E402
 from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
-from ui import cards, charts, controls, images as ui_images, live, presenter, state  # noqa: E402
+from ui import cards, charts, controls, images as ui_images, live, presenter, state, words  # noqa: E402
 
 # the trained ways' names in the sentences on how many labels beat zero
 WAY_WORDS = {"pixels": "the pixel model", "scratch": "the network from scratch",
@@ -137,12 +137,13 @@ measured = sorted(summary[summary.method == "transfer"].n_per_class)
 if "match_n" not in st.session_state or st.session_state.match_n not in measured:
     st.session_state.match_n = measured[len(measured) // 2]
 n = st.select_slider("Transfer's labeled examples per class", measured, key="match_n")
+unit = "photos" if images else "reviews"
 # (fine-tuning is left out at 1 per class: a way is read out only at the sizes it was measured)
 ahead = [m for m in ("transfer", "finetune", "encoder", "control")
          if n in set(summary[summary.method == m].n_per_class)]
 for method in ahead:
     eq = curves.equivalence(summary, n, method, results=results)
-    st.markdown(f"**{curves.headline(eq, ahead=method)}**", help=curves.chance_note(eq, ahead=method))
+    st.markdown(f"**{words.headline(eq, ahead=method, unit=unit)}**", help=words.chance_note(eq, ahead=method))
 # How many labels beat zero: the smallest measured size at which each trained way beats the
 # zero-shot run over the seeds (a paired test; lib.curves.beats_zero).
 with_zero = results
@@ -158,18 +159,26 @@ if curves.ZERO_SHOT in set(with_zero.method):
     st.markdown("**How many labels beat zero?**")
     for method in [m for m in WAY_WORDS if m in set(results.method)]:
         b = curves.beats_zero(with_zero, method)
-        st.markdown(curves.beats_zero_words(b, WAY_WORDS[method]), help=curves.beats_zero_note(b))
+        st.markdown(words.beats_zero_words(b, WAY_WORDS[method]), help=words.beats_zero_note(b))
 with st.expander("Every size: how many examples scratch needs to match"):
     table = curves.equivalence_table(summary, results=results)
+    times = lambda k: f"{k:.2f}×" if k < float("inf") else "past the sizes measured"
     st.dataframe(table.style.format({"transfer_accuracy": "{:.1%}", "scratch_needs": "{:.1f}",
-                                     "factor": "{:.2f}×", "p": "{:.2g}"}, na_rep="—"),
+                                     "factor": "{:.2f}×", "factor_low": times, "factor_high": times,
+                                     "p": "{:.2g}"}, na_rep="—"),
                  hide_index=True, column_config={
                      "scratch_needs": st.column_config.Column(
                          help="Empty: scratch never reaches transfer's accuracy in this range."),
                      "gap": st.column_config.Column(
                          help="Whether transfer and scratch differ at this size by more than the "
                               "seeds' spread explains (a paired t-test over the seeds, p < 0.05)."),
-                     "p": st.column_config.Column(help="The paired t-test's p-value.")})
+                     "factor_low": st.column_config.Column(
+                         help="The factor's 95 % interval over the seeds: read again on resamples "
+                              "of the seeds (a bootstrap). Past the largest size measured: "
+                              "scratch never got there on those resamples."),
+                     "factor_high": st.column_config.Column(help="The top of that interval."),
+                     "p": st.column_config.Column(help="The paired t-test's p-value; none where "
+                                                       "the gap is untestable (every seed alike).")})
     st.caption("Found on scratch's mean curve, interpolated between measured sizes on the log axis. "
                "Where the gap could be chance, the factor at that size means little.")
 

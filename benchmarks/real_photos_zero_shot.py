@@ -21,9 +21,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 import numpy as np  # noqa: E402
 import pandas as pd  # noqa: E402
 
-from lib.curves import beats_zero, beats_zero_words  # noqa: E402
+from lib.curves import beats_zero  # noqa: E402
 from lib.data import load_images  # noqa: E402
 from lib.experiments import compare  # noqa: E402
+from ui.words import beats_zero_words  # noqa: E402
 
 
 def cell(values: pd.Series) -> str:

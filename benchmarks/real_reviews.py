@@ -32,12 +32,13 @@ import pandas as pd  # noqa: E402
 from sklearn.feature_extraction.text import CountVectorizer  # noqa: E402
 from sklearn.linear_model import LogisticRegression  # noqa: E402
 
-from lib.curves import beats_zero, beats_zero_words  # noqa: E402
+from lib.curves import beats_zero  # noqa: E402
 from lib.data import load_texts  # noqa: E402
 from lib.data.datasets import Task, split_task  # noqa: E402
 from lib.experiments import compare  # noqa: E402
 from lib.text import encoders, zero_shot  # noqa: E402
 from lib.text.models import tokenize  # noqa: E402
+from ui.words import beats_zero_words  # noqa: E402
 
 NAMES = {"zero_shot": "zero-shot: encoder vs 'a negative/positive movie review'",
          "zero_shot_template": "zero-shot: encoder vs 'This example is negative/positive.'",

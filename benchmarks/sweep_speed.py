@@ -92,12 +92,13 @@ def main():
     print(f"warm (new process, every cell from disk): sweep {warm['sweep']:.3f} s, "
           f"{warm['trained']} cells trained; whole process {time.perf_counter() - t0:.1f} s")
     import pandas as pd
-    from lib.curves import equivalence, headline, summarise
+    from lib.curves import equivalence, summarise
+    from ui.words import headline
     frame = pd.DataFrame(warm["results"], columns=["method", "n_per_class", "seed", "test_accuracy"])
     summary = summarise(frame)
     print(summary.pivot(index="n_per_class", columns="method", values="mean").map("{:.1%}".format))
     for n in sorted(summary.n_per_class.unique()):
-        print(" ", headline(equivalence(summary, n)))
+        print(" ", headline(equivalence(summary, n, results=frame)))
     print(f"load average at the end {os.getloadavg()[0]:.1f}")
     shutil.rmtree(cache, ignore_errors=True)
 

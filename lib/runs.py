@@ -1,5 +1,6 @@
 """What one way of learning produced (`Run`), what a side-by-side produced (`Comparison`), and the
-small steps every way shares: drawing the labeled examples, training, scoring with an interval.
+small steps every way shares: drawing the labeled examples, training, scoring with an interval,
+and McNemar's test between two ways (ui.words.verdict puts it in words).
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -218,37 +219,8 @@ def paired_difference(a: Run, b: Run, y_true: np.ndarray) -> tuple:
     return a.test_accuracy - b.test_accuracy, float(p)
 
 
-def verdict(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
-    """One computed sentence comparing two ways on this draw, in plain words no stronger than
-    McNemar's test (`verdict_test` names the test and its p-value, for a tooltip)."""
-    from lib.curves import SIGNIFICANT
-    ra, rb = comparison.runs[a], comparison.runs[b]
-    diff, p = paired_difference(ra, rb, comparison.test_labels)
-    n = comparison.n_per_class
-    lead = f"With {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
-    if p >= SIGNIFICANT:
-        return (lead + f"{100 * ra.test_accuracy:.1f} % and **{rb.label}** {100 * rb.test_accuracy:.1f} %: "
-                f"on {ra.n_test} test examples that difference could be chance.")
-    word = "ahead of" if diff > 0 else "behind"
-    return lead + (f"{100 * abs(diff):.1f} points {word} **{rb.label}** "
-                   f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %), more than "
-                   f"chance explains on {ra.n_test} test examples.")
-
-
 def clearly_ahead(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> bool:
-    """`a` beats `b` on this draw by more than chance (McNemar's test, as `verdict` words it)."""
+    """`a` beats `b` on this draw by more than chance (McNemar's test, as ui.words.verdict words it)."""
     from lib.curves import SIGNIFICANT
     diff, p = paired_difference(comparison.runs[a], comparison.runs[b], comparison.test_labels)
     return diff > 0 and p < SIGNIFICANT
-
-
-def verdict_test(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> str:
-    """The test behind `verdict`'s words, named, with its counts and p-value."""
-    from lib.curves import SIGNIFICANT
-    ra, rb = comparison.runs[a], comparison.runs[b]
-    only_a, only_b = disagreements(ra, rb, comparison.test_labels)
-    _, p = paired_difference(ra, rb, comparison.test_labels)
-    return (f"McNemar's exact test: of the {ra.n_test} test examples, {only_a} only {ra.label} got "
-            f"right and {only_b} only {rb.label}. If both ways were equally good, a split at least "
-            f"this uneven would happen with probability p = {p:.2g}. Below {SIGNIFICANT} the "
-            f"difference is called more than chance.")

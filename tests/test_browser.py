@@ -221,7 +221,7 @@ def test_choosing_where_to_cut_changes_the_head_the_link_and_keeps_the_depth_pro
     assert "cut=stage4" in browser.current_url, browser.current_url
     assert trained_weights(browser)[2] == "162"                       # (80 + 1) x 2
     assert "Where to cut the network" in browser.page_source
-    assert "frozen head does best after" in browser.page_source       # the profile's reading
+    assert "Read on the test photos" in browser.page_source       # the profile's reading
     assert not problems(browser), problems(browser)
 
 

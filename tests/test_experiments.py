@@ -5,7 +5,8 @@ import pytest
 
 from lib.experiments import compare
 from lib.tasks import resolve_task
-from lib.runs import accuracy_interval, draw, paired_difference, validation_count, verdict, verdict_test
+from lib.runs import accuracy_interval, draw, paired_difference, validation_count
+from ui.words import verdict, verdict_test
 
 
 @pytest.fixture(scope="module")

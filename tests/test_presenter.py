@@ -84,13 +84,14 @@ CURVES = [("scratch", 2, 0.5), ("scratch", 8, 0.6), ("scratch", 32, 0.8), ("tran
 
 def test_learning_curves_point_is_the_learning_curves_pages_equivalence():
     from lib import curves
+    from ui import words
     sweep = _sweep(CURVES)
     text = presenter.talking_point("learning_curves", sweep=sweep)
     eq = curves.equivalence(curves.summarise(sweep), 2, results=sweep)
     # one computation: scratch's mean curve reaches 75 % between 8 and 32, interpolated in log size
     assert eq.matched_at == pytest.approx(8 * 4 ** 0.75)
-    assert "over 2 seeds" in text and curves.headline(eq) in text
-    assert "about 11.3× as many (23 per class)" in text
+    assert "over 2 seeds" in text and words.headline(eq) in text
+    assert "about 11.3× as many examples to match it (23 per class" in text
     never = sweep.assign(test_accuracy=np.where(sweep.method == "scratch", 0.5, 0.9))
     assert "scratch never reaches that" in presenter.talking_point("learning_curves", sweep=never)
 

@@ -7,9 +7,8 @@ import pandas as pd
 import streamlit as st
 
 from lib.image.ways import RETRY_S
-from lib.runs import verdict as verdict_words, verdict_test
 from lib.stored import compare_stored
-from ui import charts, presenter
+from ui import charts, presenter, words
 
 
 class Progress:
@@ -158,8 +157,8 @@ def show_notices(comparison) -> None:
 
 
 def verdict(comparison, a: str = "transfer", b: str = "scratch") -> None:
-    """lib.runs.verdict's plain sentence, with the test behind it (McNemar's) in its tooltip."""
-    st.markdown(verdict_words(comparison, a, b), help=verdict_test(comparison, a, b))
+    """ui.words.verdict's plain sentence, with the test behind it (McNemar's) in its tooltip."""
+    st.markdown(words.verdict(comparison, a, b), help=words.verdict_test(comparison, a, b))
 
 
 def training_settings_expander(extra: dict | None = None) -> None:

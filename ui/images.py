@@ -123,7 +123,8 @@ def depth_section(task: str, n: int, backbone: str) -> None:
     finally:
         bar.done()
     cards.chart(charts.depth_profile_chart, curves.summarise_depth(profile), sized=True)
-    st.markdown(curves.depth_reading(profile, n))
+    from ui.words import depth_reading  # numbers from the engine, words from the app (issue 18)
+    st.markdown(depth_reading(curves.compare_depths(profile, n)))
 
 
 def recipes() -> dict:

@@ -130,18 +130,19 @@ def _sentiment(comparison=None, **_):
 
 def _learning_curves(sweep: pd.DataFrame | None = None, **_):
     """From a sweep, at the smallest size both ways measured: what the learning-curves page's
-    headline says there (lib.curves computes the factor and its words for both)."""
+    headline says there (lib.curves computes the factor, ui.words its words, for both)."""
     if sweep is None or sweep.empty:
         return "Accuracy against the amount of labeled data, both ways, over several seeds."
     if not {"scratch", "transfer"} <= set(sweep["method"]):
         return "Accuracy against the amount of labeled data, over several seeds."
     from lib import curves  # scipy: imported when a result is there to talk about
+    from ui import words
     summary = curves.summarise(sweep)
     small = int(summary[summary.method == "transfer"].n_per_class.min())
     eq = curves.equivalence(summary, small, results=sweep)
     seeds = sweep["seed"].nunique()
     return (f"Averaged over {seeds} seed{'s' if seeds > 1 else ''}. "
-            + curves.headline(eq))
+            + words.headline(eq))
 
 
 def _overfitting(comparison=None, **_):

@@ -1,0 +1,210 @@
+"""The sentences a room reads (ui/words.py), written from the engine's numbers: each no stronger
+than its test, whichever way the numbers fell. The numbers themselves are tested where they are
+computed (tests/test_curves.py, test_statistics.py, test_beats_zero.py)."""
+import ast
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from lib.curves import beats_zero, compare_depths, equivalence, summarise
+from ui import words
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+# --- one draw: McNemar's test ------------------------------------------------------------------
+
+def _pair(only_a, only_b, both_right, both_wrong):
+    """Two runs on the same test set (true label 1 everywhere) with these agreement counts."""
+    a = np.r_[np.ones(only_a), np.zeros(only_b), np.ones(both_right), np.zeros(both_wrong)]
+    b = np.r_[np.zeros(only_a), np.ones(only_b), np.ones(both_right), np.zeros(both_wrong)]
+    run = lambda name, right: SimpleNamespace(label=name, test_pred=right.astype(int),
+                                              test_accuracy=right.mean(), n_test=len(right))
+    return SimpleNamespace(runs={"transfer": run("way A", a), "scratch": run("way B", b)},
+                           test_labels=np.ones(len(a), int), n_per_class=4)
+
+
+def test_verdict_says_chance_at_p_0_0625_and_ahead_at_p_0_03():
+    chance = _pair(5, 0, 10, 0)  # 5 to 0: p = 1/16
+    text = words.verdict(chance)
+    assert "could be chance" in text and "ahead" not in text and "behind" not in text
+    test = words.verdict_test(chance)
+    assert "p = 0.062" in test and "5 only way A got right and 0 only way B" in test
+    clear = _pair(6, 0, 10, 0)   # 6 to 0: p = 1/32
+    assert "ahead of **way B**" in words.verdict(clear) and "more than chance" in words.verdict(clear)
+    assert "behind **way B**" in words.verdict(_pair(0, 6, 10, 0))
+
+
+# --- learning curves: the factor, its interval, and when it cannot be claimed -------------------
+
+def _summary(sizes, transfer, scratch):
+    rows = [("transfer", n, a) for n, a in zip(sizes, transfer)] + [("scratch", n, a) for n, a in zip(sizes, scratch)]
+    frame = pd.DataFrame(rows, columns=["method", "n_per_class", "mean"])
+    return frame.assign(low=frame["mean"], high=frame["mean"], seeds=1)
+
+
+def _results(sizes, transfer, scratch, gaps):
+    """Per-seed results: transfer's mean as given; scratch's seeds at mean + each of `gaps`."""
+    rows = []
+    for n, t, sc in zip(sizes, transfer, scratch):
+        for seed, g in enumerate(gaps):
+            rows += [("transfer", n, seed, t), ("scratch", n, seed, sc + g)]
+    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
+
+
+SIZES, TRANSFER, SCRATCH = [1, 2, 4, 8, 16, 32], [0.7, 0.8, 0.85, 0.9, 0.92, 0.93], [0.5, 0.55, 0.6, 0.7, 0.8, 0.9]
+
+
+def test_a_clear_gap_gets_the_factor_with_its_interval_over_the_seeds():
+    r = _results(SIZES, TRANSFER, SCRATCH, gaps=[0.0, 0.05, -0.05, 0.08, -0.08])
+    eq = equivalence(summarise(r), 2, results=r)
+    text = words.headline(eq, unit="photos")
+    assert text.startswith("Transfer with 2 examples per class scores 80 %.")
+    assert "From scratch needs about 8.0× as many photos to match it (16 per class; between " in text
+    assert f"between {eq.low:.1f}× and {eq.high:.1f}× over the 5 seeds" in text
+    assert text == words.headline(equivalence(summarise(r), 2, results=r), unit="photos")  # the same words
+    note = words.chance_note(eq)
+    assert "paired t-test over the 5 seeds" in note.lower() and "9,999 resamples of the 5 seeds" in note
+
+
+def test_past_the_largest_size_the_words_say_so_instead_of_a_number():
+    r = _results(SIZES, TRANSFER, SCRATCH, gaps=[0.0, 0.02, -0.02])
+    reach = words.headline(equivalence(summarise(r), 8, results=r))
+    assert "about 4.0× as many" in reach and "and more than the 32 per class measured" in reach
+    never = words.headline(equivalence(summarise(r), 16, results=r))  # 92 %: scratch's best is 90 %
+    assert "From scratch never reaches that in this range: it would need more than the 32 per class measured" in never
+    assert "inf" not in reach + never and "its best is 90 %, with 32 per class" in never
+
+
+def test_no_spread_is_untestable_never_p_0():
+    r = _results(SIZES, TRANSFER, SCRATCH, gaps=[0.0, 0.0, 0.0])
+    eq = equivalence(summarise(r), 2, results=r)
+    text, note = words.headline(eq), words.chance_note(eq)
+    assert "Untestable" in text and "no spread" in text and "no interval" in text
+    assert "untestable" in note and "p = " not in note
+
+
+def test_a_gap_within_the_seeds_spread_is_called_chance_not_a_factor():
+    noisy = _results([1, 2, 4, 8], [0.7, 0.8, 0.85, 0.9], [0.5, 0.6, 0.7, 0.8], gaps=[0.4, -0.35, 0.1])
+    eq = equivalence(summarise(noisy), 2, results=noisy)
+    text = words.headline(eq)
+    assert "could be chance" in text and "as many" not in text and "saves" not in text
+    assert "paired t-test over the 3 seeds" in words.chance_note(eq).lower()
+
+
+def test_one_seed_says_it_cannot_tell():
+    one = _results(SIZES, TRANSFER, SCRATCH, gaps=[0.0])
+    text = words.headline(equivalence(summarise(one), 2, results=one))
+    assert "nothing here tells that gap from chance" in text and "between" not in text
+
+
+def test_factor_words_from_the_mean_curves_alone():
+    s = _summary([1, 2, 4, 8, 16], transfer=[0.7, 0.8, 0.85, 0.9, 0.92], scratch=[0.5, 0.55, 0.6, 0.7, 0.8])
+    assert "needs about 8.0× as many examples to match it (16 per class)." in words.headline(equivalence(s, 2))
+    s = _summary([1, 2, 4, 8], transfer=[0.7, 0.8, 0.85, 0.9], scratch=[0.5, 0.55, 0.6, 0.7])
+    text = words.headline(equivalence(s, 4))
+    assert "scratch never reaches that in this range" in text and "its best is 70 %, with 8 per class" in text
+    s = _summary([1, 2, 4, 8], transfer=[0.5, 0.52, 0.6, 0.7], scratch=[0.5, 0.6, 0.7, 0.8])
+    behind = words.headline(equivalence(s, 8))
+    assert "transfer is behind here" in behind and "about 2.0× as many examples for the same score" in behind
+    assert "0.5×" not in behind                      # a factor under 1 is said the other way round
+    assert "saves no labeled data" in words.headline(equivalence(s, 1))
+
+
+# --- the depth profile: a reading of the test photos, a "best" cut only after Holm ---------------
+
+CUTS = ["stage1", "stage2", "stage3", "stage4", "stage5", "stage6", "stage7", "head"]
+SEED_SHIFT, NO_GAP = [0.0, 0.02, -0.01, 0.03, -0.02], [0.02, -0.02, 0.01, -0.01, 0.0]
+
+
+def _profile(gaps: dict, control: bool = True) -> pd.DataFrame:
+    rows = []
+    for seed, shift in enumerate(SEED_SHIFT):
+        for depth, cut in enumerate(CUTS):
+            gap = 0.0 if cut == "head" else gaps.get(cut, NO_GAP[(seed + depth) % 5])
+            rows.append((cut, depth, 16, True, seed, 0.7 + shift + (gap[seed] if isinstance(gap, list) else gap)))
+            if control:
+                rows.append((cut, depth, 16, False, seed, 0.55 + NO_GAP[(seed + 2 * depth) % 5]))
+    return pd.DataFrame(rows, columns=["cut", "depth", "feature_dim", "pretrained", "seed", "test_accuracy"])
+
+
+def test_a_cut_higher_by_noise_is_not_called_better():
+    text = words.depth_reading(compare_depths(_profile({"stage5": [0.03, 0.01, 0.02, 0.04, 0.02]}), 16))
+    assert text.startswith("Read on the test photos, with 16 labeled per class over 5 seeds")
+    assert "the highest mean, 73 %, is after stage5" in text
+    assert "No cut is ahead of the last stage by more than chance" in text and "7 cuts" in text
+    assert "scores 73 % after" not in text and "**stage5**" not in text
+    assert "cross-validation on the labeled draw" in text and '"chosen from the labeled photos"' in text
+    assert "random" in text                           # the control is read out at the last stage
+
+
+def test_a_cut_clearly_higher_is_named_with_its_holm_adjusted_p():
+    d = compare_depths(_profile({"stage6": [0.10, 0.08, 0.09, 0.11, 0.09]}), 16)
+    text = words.depth_reading(d)
+    six = {c.cut: c for c in d.cuts}["stage6"]
+    assert "the frozen head scores 80 % after **stage6** against 70 % after the last stage, head" in text
+    assert f"Holm-corrected: p = {six.p_holm:.2g}" in text and "allowing for the 7 cuts" in text
+    assert "After stage6, pretrained weights are" in text and "after head, pretrained weights are" in text
+    assert "chooses nothing" in text
+
+
+def test_one_seed_tells_no_cut_apart():
+    p = _profile({"stage6": 0.1}, control=False)
+    text = words.depth_reading(compare_depths(p[p.seed == 0], 16))
+    assert "over 1 seed:" in text and "with one seed nothing here tells the cuts apart" in text
+    assert "random" not in text
+
+
+# --- how many labels beat zero ------------------------------------------------------------------
+
+def _zero_table(method, accuracies: dict, zero=0.7, zero_seeds=None):
+    rows = [(method, n, s, a) for n, accs in accuracies.items() for s, a in enumerate(accs)]
+    seeds = range(len(next(iter(accuracies.values())))) if zero_seeds is None else zero_seeds
+    rows += [("zero_shot", 0, s, zero) for s in seeds]
+    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
+
+
+def test_beats_zero_words_follow_the_test():
+    b = beats_zero(_zero_table("transfer", {2: [0.55, 0.95, 0.60, 0.90, 0.62],
+                                            4: [0.78, 0.80, 0.77, 0.81, 0.79]}), "transfer")
+    text = words.beats_zero_words(b, "transfer")
+    assert "4 labeled examples per class" in text and "more than chance" in text and "70 %" in text
+    assert f"p = {b.p:.2g}" in words.beats_zero_note(b)
+    never = words.beats_zero_words(beats_zero(_zero_table("scratch", {1: [0.5, 0.55, 0.52],
+                                                                      64: [0.72, 0.70, 0.71]}), "scratch"))
+    assert never.startswith("At no measured size is scratch ahead of zero labels (70 %)") and "beats" not in never
+    one = words.beats_zero_words(beats_zero(_zero_table("transfer", {4: [0.95]}), "transfer"))
+    assert one.startswith("With one seed per size nothing here tells")
+    fine = beats_zero(_zero_table("finetune", {2: [0.80, 0.82, 0.81]}, zero_seeds=[0]), "finetune")
+    assert words.beats_zero_words(fine).startswith("Fine-tuning first beats zero labels")
+
+
+# --- words in one place -------------------------------------------------------------------------
+
+MOVED = {"lib/curves.py": {"headline", "_factor_words", "chance_note", "depth_reading", "beats_zero_words",
+                           "beats_zero_note", "_against", "_pct"},
+         "lib/runs.py": {"verdict", "verdict_test"}}
+
+
+def test_the_engine_no_longer_writes_these_sentences_and_imports_no_app():
+    for path, names in MOVED.items():
+        defined = {n.name for n in ast.parse((ROOT / path).read_text()).body if isinstance(n, ast.FunctionDef)}
+        assert not defined & names, f"{path} still defines {defined & names}"
+    for path in (ROOT / "lib").rglob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, (ast.Import, ast.ImportFrom)):
+                mods = [a.name for a in node.names] if isinstance(node, ast.Import) else [node.module or ""]
+                assert not any(m.split(".")[0] in ("ui", "streamlit") for m in mods), path
+
+
+def test_words_import_without_streamlit():
+    import subprocess
+    import sys
+    done = subprocess.run([sys.executable, "-c", "import sys; sys.modules['streamlit'] = None\n"
+                           "import ui.words; print('torch' in sys.modules)"],
+                          cwd=ROOT, capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == "False"             # lib.runs (torch) only when a verdict is written

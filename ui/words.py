@@ -1,0 +1,213 @@
+"""The sentences a room reads, written from the numbers the engine returns (issue 18: words in
+one place). The engine (lib/) computes accuracies, p-values, intervals and factors and returns
+them as numbers and small dataclasses; this module is where they become words, each no stronger
+than the test behind it, with a second function naming that test for a tooltip.
+
+Plain functions, no Streamlit: the presenter's talking points, the benchmarks and the tests call
+them too. lib.runs (which loads torch) is imported inside the functions that need it.
+"""
+from lib.curves import LEVEL, RESAMPLES, SIGNIFICANT, BeatsZero, DepthComparison, Equivalence
+
+# What the depth profile's sidebar option is called (ui/images.py's cut selector)
+CHOSEN_CUT = "chosen from the labeled photos"
+
+
+def pct(x: float) -> str:
+    return f"{100 * x:.0f} %"
+
+
+def _times(k: float) -> str:
+    return f"{k:.1f}×"
+
+
+def _way(method: str) -> str:
+    return "fine-tuning" if method == "finetune" else method
+
+
+def _who(method: str) -> str:
+    """The way as the subject of a sentence about how many examples it needs."""
+    return "from scratch" if method == "scratch" else _way(method)
+
+
+# --- one draw: McNemar's test between two ways (lib.runs.paired_difference) -------------------
+
+def verdict(comparison, a: str = "transfer", b: str = "scratch") -> str:
+    """One computed sentence comparing two ways on this draw, in plain words no stronger than
+    McNemar's test (`verdict_test` names the test and its p-value, for a tooltip)."""
+    from lib.runs import paired_difference
+    ra, rb = comparison.runs[a], comparison.runs[b]
+    diff, p = paired_difference(ra, rb, comparison.test_labels)
+    n = comparison.n_per_class
+    lead = f"With {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
+    if p >= SIGNIFICANT:
+        return (lead + f"{100 * ra.test_accuracy:.1f} % and **{rb.label}** {100 * rb.test_accuracy:.1f} %: "
+                f"on {ra.n_test} test examples that difference could be chance.")
+    word = "ahead of" if diff > 0 else "behind"
+    return lead + (f"{100 * abs(diff):.1f} points {word} **{rb.label}** "
+                   f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %), more than "
+                   f"chance explains on {ra.n_test} test examples.")
+
+
+def verdict_test(comparison, a: str = "transfer", b: str = "scratch") -> str:
+    """The test behind `verdict`'s words, named, with its counts and p-value."""
+    from lib.runs import disagreements, paired_difference
+    ra, rb = comparison.runs[a], comparison.runs[b]
+    only_a, only_b = disagreements(ra, rb, comparison.test_labels)
+    _, p = paired_difference(ra, rb, comparison.test_labels)
+    return (f"McNemar's exact test: of the {ra.n_test} test examples, {only_a} only {ra.label} got "
+            f"right and {only_b} only {rb.label}. If both ways were equally good, a split at least "
+            f"this uneven would happen with probability p = {p:.2g}. Below {SIGNIFICANT} the "
+            f"difference is called more than chance.")
+
+
+# --- learning curves: how much labeled data one way saves (lib.curves.equivalence) ------------
+
+def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch",
+             unit: str = "examples") -> str:
+    """The equivalence in words no stronger than the evidence, whichever way it came out: the
+    factor is claimed only when the gap at n is more than chance (see `chance_note`), and comes
+    with its bootstrap interval over the seeds. `unit` names what is counted ("photos")."""
+    word = _way(ahead)
+    lead = f"{word.capitalize()} with {eq.n} example{'s' if eq.n != 1 else ''} per class scores {pct(eq.accuracy)}"
+    if eq.p is not None and not eq.clear:
+        same = f" and {behind} {pct(eq.behind_accuracy)} with the same amount" if eq.behind_accuracy is not None else ""
+        return (f"{lead}{same}. Over {eq.pairs} seeds that gap could be chance, so these curves do "
+                f"not show {word} saving labeled data at this size.")
+    text = lead + _factor_words(eq, word, behind, unit)
+    if eq.untestable:
+        text += (f" (Untestable: on each of the {eq.pairs} seeds the two ways differ by the same "
+                 f"amount, so there is no spread to tell that gap from chance.)")
+    elif eq.pairs == 1:
+        text += " (One seed per point: nothing here tells that gap from chance.)"
+    return text
+
+
+def _interval(eq: Equivalence) -> str:
+    """The factor's interval over the seeds in words ("" when there is none)."""
+    if eq.low is None:
+        return ""
+    if eq.low == float("inf"):
+        return f"; on every resample of the {eq.seeds} seeds, more than the {eq.largest} per class measured"
+    low = _times(eq.low) + (" or fewer" if eq.below else "")
+    if eq.beyond:
+        return f"; between {low} and more than the {eq.largest} per class measured, over the {eq.seeds} seeds"
+    if eq.high - eq.low <= 1e-9 * eq.high:  # every resample alike
+        return f"; the {eq.seeds} seeds do not vary, so there is no interval to give"
+    return f"; between {low} and {_times(eq.high)} over the {eq.seeds} seeds"
+
+
+def _factor_words(eq: Equivalence, ahead: str, behind: str, unit: str = "examples") -> str:
+    who = _who(behind)
+    if eq.status == "never":
+        low = (f" Over the {eq.seeds} seeds it could take as few as {_times(eq.low)} as many."
+               if eq.low is not None and eq.low < float("inf") else "")
+        return (f". {who.capitalize()} never reaches that in this range: it would need more than "
+                f"the {eq.largest} per class measured (its best is {pct(eq.best)}, with "
+                f"{eq.best_at} per class).{low}")
+    if eq.status == "before_range":
+        return (f"; {who} already matches that with {eq.matched_at:.0f} per class, the "
+                f"fewest measured, so {ahead} saves no labeled data here.")
+    k, m = eq.factor, eq.matched_at
+    if k >= 1.05:
+        return (f". {who.capitalize()} needs about {_times(k)} as many {unit} to match it "
+                f"({m:.0f} per class{_interval(eq)}).")
+    if k > 0.95:
+        return (f", and {who} scores about the same with the same amount: no data saved"
+                f"{' (' + _interval(eq)[2:] + ')' if eq.low is not None else ''}.")
+    return (f"; {who} matches that with only {m:.0f} per class, so {ahead} is behind here: it "
+            f"takes about {_times(1 / k)} as many {unit} for the same score.")
+
+
+def chance_note(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch") -> str:
+    """The tests behind `headline`'s words, for a tooltip."""
+    interval = ("" if eq.low is None else
+                f" The interval: the factor read again on {RESAMPLES:,} resamples of the {eq.seeds} seeds "
+                f"(each seed's two curves kept together), the middle {pct(LEVEL)}; where a resample's "
+                f"{behind} curve never reaches the target, the factor lies beyond the sizes measured.")
+    if eq.untestable:
+        return (f"On each of the {eq.pairs} seeds at {eq.n} per class, {ahead} and {behind} differ "
+                f"by the same amount: a paired t-test has no spread to weigh that gap against, so "
+                f"it is untestable and no p-value is given." + interval)
+    if eq.p is None:
+        return (f"With {eq.pairs} seed{'s' if eq.pairs != 1 else ''} measuring both ways at {eq.n} "
+                f"per class there is no spread to test the gap against.")
+    return (f"Paired t-test over the {eq.pairs} seeds at {eq.n} per class ({ahead} against "
+            f"{behind}, each seed's labeled draw shared by both): p = {eq.p:.2g}. Below "
+            f"{SIGNIFICANT} the gap is called more than chance. The factor is read off the mean "
+            f"curves, interpolated between measured sizes on the log axis." + interval)
+
+
+# --- the depth profile: where to cut, read on the test set (lib.curves.compare_depths) --------
+
+def _against(diff: float, p, pairs: int, here: str) -> str:
+    if p is None and pairs >= 2:
+        return (f"{here} pretrained and random weights differ by {100 * diff:+.0f} points on every "
+                f"seed alike, which no test can weigh (untestable)")
+    if p is None:
+        return f"{here} one seed cannot tell pretrained from random weights"
+    if p >= SIGNIFICANT:
+        return f"{here} pretrained and random weights differ by {100 * diff:+.0f} points, which could be chance"
+    word = "ahead of" if diff > 0 else "behind"
+    return f"{here} pretrained weights are {100 * abs(diff):.0f} points {word} random ones, more than chance explains"
+
+
+def depth_reading(d: DepthComparison) -> str:
+    """What a depth profile shows, in words no stronger than its tests: a reading of the test
+    photos that names a cut better than the last stage only when a Holm-corrected comparison
+    supports it, and says that the cut chooser never reads this chart."""
+    m = len(d.cuts)
+    text = (f"Read on the test photos, with {d.n_per_class} labeled per class over {d.seeds} "
+            f"seed{'s' if d.seeds != 1 else ''}: ")
+    last = (f"{pct(d.last_mean)} after the last stage, {d.last} (what the network's own ImageNet "
+            f"classifier reads)")
+    named = [d.last]
+    if d.best is not None:
+        b = d.ahead[0]
+        named.insert(0, b.cut)
+        text += (f"the frozen head scores {pct(b.mean)} after **{b.cut}** against {last}, more "
+                 f"than chance explains even allowing for the {m} cuts compared with the last "
+                 f"(paired t-tests over seeds, Holm-corrected: p = {b.p_holm:.2g}).")
+        more = [c.cut for c in d.ahead[1:]]
+        if more:
+            text += f" The head after {', '.join(more)} is ahead of the last stage too."
+    elif all(c.p is None for c in d.cuts):
+        why = "one seed" if d.seeds < 2 else "no spread over the seeds"
+        text += (f"the highest mean, {pct(d.top_mean)}, is after **{d.top}**, against {last}; "
+                 f"with {why} nothing here tells the cuts apart.")
+    elif d.top == d.last:
+        text += f"no cut scores more than the last stage: {last}, the highest mean."
+    else:
+        text += (f"the highest mean, {pct(d.top_mean)}, is after {d.top}, against {last}. No cut "
+                 f"is ahead of the last stage by more than chance explains once the {m} cuts "
+                 f"compared with it are allowed for (paired t-tests over seeds, Holm-corrected).")
+    parts = [_against(*d.control[c], f"after {c},") for c in named if c in d.control]
+    if parts:
+        line = "; ".join(parts)
+        text += " " + line[0].upper() + line[1:] + "."
+    return text + (f" This chart chooses nothing: the sidebar's \"{CHOSEN_CUT}\" picks its cut by "
+                   f"cross-validation on the labeled draw alone, never by these test scores.")
+
+
+# --- how many labels beat zero (lib.curves.beats_zero) -----------------------------------------
+
+def beats_zero_words(b: BeatsZero, name: str | None = None) -> str:
+    """`beats_zero` in words no stronger than its test (`beats_zero_note` names the test)."""
+    word = name or _way(b.method)
+    if b.status == "beats":
+        return (f"{word.capitalize()} first beats zero labels ({pct(b.zero)}) at **{b.n} labeled "
+                f"example{'s' if b.n != 1 else ''} per class** among the sizes measured: "
+                f"{pct(b.accuracy)} on average over {b.pairs} seeds, more than chance explains.")
+    if b.status == "never":
+        return (f"At no measured size is {word} ahead of zero labels ({pct(b.zero)}) by more than "
+                f"chance; its best is {pct(b.best)}, with {b.best_at} per class.")
+    return (f"With one seed per size nothing here tells {word} from zero labels "
+            f"({pct(b.zero)}); its best is {pct(b.best)}, with {b.best_at} per class.")
+
+
+def beats_zero_note(b: BeatsZero) -> str:
+    """The test behind `beats_zero_words`, for a tooltip."""
+    return ("At each size, a paired t-test over the seeds of the trained way's test accuracy "
+            "against zero-shot's on the same test set (zero-shot uses no labeled example, so its "
+            f"accuracy is the same for every seed). Below p = {SIGNIFICANT} a gap is called more "
+            "than chance; each size is tested on its own, so with many sizes one may pass by chance."
+            + (f" At {b.n} per class: p = {b.p:.2g}." if b.p is not None else ""))
