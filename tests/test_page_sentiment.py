@@ -27,8 +27,49 @@ def test_renders_without_errors(page):
     assert not page.exception and not page.error
     assert page.select_slider(key="n_per_class").value == 16
     assert page.select_slider(key="unlabeled").value == 500
-    assert len(page.metric) == 6   # accuracy and weights for scratch, transfer A, bag-of-words
+    assert len(page.metric) == 6   # accuracy and weights for scratch, skip-gram's head, bag-of-words
     assert any("500 unlabeled" in c.value for c in page.caption)
+
+
+def test_the_comparison_comes_first_and_the_rest_sits_in_tabs_and_expanders(page):
+    # one idea on the first screens: the cards and the verdict; what pretraining learned, the
+    # unlabeled-amount experiment, the toy and the recipes are a click away, not a scroll
+    assert not page.subheader and not page.header   # no section pushes the comparison apart
+    assert [t.label for t in page.tabs if t.label not in ("Accuracy", "Loss")] == [
+        "Train vs test", "Weights each way learns", "Try a review", "What pretraining learned",
+        "Hand-written reviews", "How much unlabeled text?"]
+    expanders = [e.label for e in page.expander]
+    assert "The article's toy: 50 % → 100 % on two test reviews" in expanders
+    assert expanders[-1].startswith("How each way is trained")
+    main = list(page.main)
+    kinds = [type(e).__name__ for e in main]
+    verdicts = [i for i, e in enumerate(main)
+                if kinds[i] == "Markdown" and e.value.startswith("With 16 labeled examples per class")]
+    assert verdicts and max(verdicts) < kinds.index("Tab")   # the verdicts before the first tab
+
+
+TERMS = ("skip-gram", "cosine", "McNemar", "Wilson", "ULMFiT", "validation", "Transfer A",
+         "Transfer B", "MiniLM")
+
+
+def on_screen(at) -> str:
+    """What the room reads: text, captions, notices, tab and expander labels (not tooltips)."""
+    parts = [e.value for kind in (at.title, at.markdown, at.caption, at.info) for e in kind]
+    parts += [e.label for e in at.tabs] + [e.label for e in at.expander]
+    parts += [e.label for e in at.get("segmented_control")] + [e.label for e in at.sidebar.select_slider]
+    return " ".join(parts)
+
+
+def test_every_term_is_in_plain_words_on_screen_and_named_only_in_a_tooltip(page):
+    shown = on_screen(page).lower()
+    assert "unlabeled reviews" in shown and "labeled reviews" in shown   # the scan reads the page
+    for term in TERMS:
+        assert term.lower() not in shown, term
+    # "epoch": the cards (ui.cards.run_card) still say "for 10 epochs"; this page's own words do not
+    assert not [e.value for e in page.caption if "epoch" in e.value and "Training took" not in e.value]
+    tooltips = " ".join(e.proto.help for kind in (page.markdown, page.caption) for e in kind)
+    for term in ("Skip-gram", "Cosine similarity", "ULMFiT", "epoch", "No validation split", "McNemar"):
+        assert term in tooltips, term
 
 
 def test_offline_without_the_real_reviews_it_says_how_to_get_them_and_keeps_the_generated(page):

@@ -52,9 +52,9 @@ def zero_shot_card(run) -> None:
     st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
     low, high = run.test_interval
     st.metric("Test accuracy", cards.percent(run.test_accuracy),
-              help=f"On {run.n_test} held-out test examples. 95% interval {cards.percent(low)} – "
+              help=f"On {run.n_test:,} held-out test examples. 95% interval {cards.percent(low)} – "
                    f"{cards.percent(high)} (Wilson): the test set is finite.")
-    st.caption(f"95% interval {cards.percent(low)} – {cards.percent(high)} on {run.n_test} test "
+    st.caption(f"95% interval {cards.percent(low)} – {cards.percent(high)} on {run.n_test:,} test "
                "examples · no labeled example used")
     st.metric("Trained weights", "0")
     st.caption(f"Nothing is trained: {descriptions_words(run)}")
@@ -64,7 +64,7 @@ def descriptions_words(run) -> str:
     """What the zero-shot way compared each example with, in words."""
     if "descriptions" in run.details:
         said = " / ".join(f"“{d}”" for d in run.details["descriptions"])
-        return f"each review goes to the closer of {said} (cosine similarity of the sentence encoder's vectors)"
+        return f"each review goes to whichever of {said} the sentence encoder finds closer in meaning"
     if "imagenet_classes" in run.details:
         said = "; ".join(f"{c} ← {', '.join(names)}" for c, names in run.details["imagenet_classes"].items())
         return f"the network's own ImageNet classifier, its scores for {said}"
@@ -95,12 +95,15 @@ def predictions(comparison, text: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+NEIGHBOUR_COLUMNS = {"transfer": "pretrained on unlabeled reviews", "scratch": "learned from the labeled reviews only"}
+
+
 def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
-    """The k nearest words to `word`, in each way's word vectors, with their lexicon polarity."""
+    """The k nearest words to `word`, in each way's word vectors, with their lexicon polarity and
+    cosine similarity (the page says what the number means)."""
     cols = {}
-    for method in ("transfer", "scratch"):
+    for method, name in NEIGHBOUR_COLUMNS.items():
         words, vectors = runs[method].word_vectors
-        name = charts.NAMES[method]
         if word in words:
             cols[name] = [f"{w} ({skipgram.polarity(w)}, {s:.2f})" for w, s in skipgram.neighbours(words, vectors, word, k)]
         else:
@@ -118,13 +121,13 @@ def word_map(words, vectors, title: str, top: int = 300) -> alt.Chart:
     scale = alt.Scale(domain=list(POLARITY_COLOURS), range=list(POLARITY_COLOURS.values()))
     return alt.Chart(df, title=title).mark_circle(size=45, opacity=0.8).encode(
         x=alt.X("x:Q", title="direction of most spread"), y=alt.Y("y:Q", title="direction of next most spread"),
-        color=alt.Color("polarity:N", scale=scale, title="in the generator's lexicon"),
+        color=alt.Color("polarity:N", scale=scale, title="sentiment in the word list"),
         tooltip=["word", "polarity"]).properties(height=320)
 
 
 @st.cache_data(show_spinner=False)
 def unlabeled_curve(n_per_class: int, seed: int, amounts: tuple, _progress=None) -> pd.DataFrame:
-    """Transfer A's (and, for reference, scratch's) test accuracy against unlabeled amount."""
+    """The skip-gram way's (and, for reference, scratch's) test accuracy against unlabeled amount."""
     rows = []
     for i, amount in enumerate(amounts):
         c = compare("sentiment", n_per_class, seed, unlabeled=amount, encoder=False,
