@@ -3,11 +3,11 @@ import streamlit as st
 
 from lib import downloads
 from lib.data import photos
-from ui import cards, images as ui_images, offline
+from ui import cards, images as ui_images, offline, presenter
 
 
 st.title(":material/pest_control: Ants or bees? Real photos")
-st.markdown(
+presenter.intro(
     "Real photos from the web, of every size and angle: the data set of PyTorch's "
     "transfer-learning tutorial. About 120 photos of each insect to learn from and 75 of each to "
     "test on. **Ants and bees are both among ImageNet's 1,000 classes**: the pretrained network "

@@ -4,19 +4,18 @@ import streamlit as st
 
 from lib.data.dress import POOL_PER_CLASS
 from lib.image.pixels import THUMB
-from ui import cards, images as ui_images
+from ui import cards, images as ui_images, presenter
 
 
 st.title(":material/checkroom: The dress: blue/black or white/gold?")
-st.markdown(
+presenter.intro(
     "In 2015 one overexposed photo of a blue dress with black lace split the internet: half saw "
     "white and gold. Here every photo is made the way a camera makes one: a dress of varying cut, "
     "pose and lace, framed loosely in a varying room, lit by real light sources, exposed "
     "automatically to middle grey and white-balanced by the camera, and labeled with the dress's "
     "**true** colours. The camera sets each photo's brightness, so brightness alone only goes "
     "part of the way: on greyscale thumbnails the simplest model levels off well below what it "
-    "reaches in colour (the validity report in docs/FINDINGS.md).")
-st.markdown(
+    "reaches in colour (the validity report in docs/FINDINGS.md).",
     f"The first card is that **simplest model**, a linear model on a {THUMB} × {THUMB} "
     "thumbnail of the pixels: the floor every deep way must beat. Measured over many draws, with "
     "a handful of labeled photos per class no network does better than it; with a few dozen they "

@@ -3,10 +3,11 @@ likely ask for next, in the order they will likely ask.
 
 From a drawn view (task, size, seed, options) the next moves are, nearest first: this position's
 control and other cuts (a toggle, a selectbox), the slider's neighbouring positions in both
-directions with their depth profiles, then the rest of the ladder. Positions above NEAR_LIMIT per
+directions with their other draws (lib.draws) and depth profiles, then the rest of the ladder. Positions above NEAR_LIMIT per
 class cost the most and are asked for the least, so they come last. `lib.workers.Pool.prefetch`
 runs these on idle workers; what a page asks for jumps the queue.
 """
+from lib.draws import DRAW_SEEDS
 from lib.image.backbones import cuts_of
 from lib.image.ways import CONTROL, TRANSFER, WAYS, ways_for
 from lib.tasks import resolve_options
@@ -28,6 +29,12 @@ def view_jobs(task: str, n: int, seed: int, options: dict) -> list:
     return [Job.run(task, w.method, n, seed, options) for w in ways_for(options, n)]
 
 
+def draw_jobs(task: str, n: int, options: dict, but: int | None = None) -> list:
+    """The jobs behind one view on every draw of lib.draws.DRAW_SEEDS (but seed `but`): what
+    the sentence a room reads first is computed from."""
+    return [job for s in DRAW_SEEDS if s != but for job in view_jobs(task, n, s, options)]
+
+
 def next_jobs(task: str, n: int, seed: int, hi: int, options: dict) -> list:
     """(job, priority) pairs for what will likely be asked next after the view (task, n, seed,
     options), nearest first; `hi` is the slider's largest position."""
@@ -44,6 +51,8 @@ def next_jobs(task: str, n: int, seed: int, hi: int, options: dict) -> list:
     for size in sorted((s for s in ladder if s != n), key=lambda s: (steps(s), s)):
         priority = NEXT if size <= NEAR_LIMIT else LATER
         around += [(job, priority) for job in view_jobs(task, size, seed, options)]
+        around += [(job, priority if steps(size) == 1 else LATER)  # its sentence over draws
+                   for job in draw_jobs(task, size, options, but=seed)]
         around.append((Job.profile(task, size, options["backbone"]), LATER))
     return here + around
 

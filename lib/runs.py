@@ -93,6 +93,8 @@ def draw(labels: np.ndarray, n_per_class: int, seed: int):
     so the training examples too stay a prefix of the shuffled class, nested across sizes.
     """
     counts = np.bincount(labels)
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
+        raise ValueError(f"seed must be a whole number from 0 to {2 ** 32 - 1}, got {seed!r}")
     if n_per_class < 1:
         raise ValueError(f"n_per_class must be at least 1, got {n_per_class}")
     if n_per_class > counts.min():

@@ -10,6 +10,7 @@ from lib.data.datasets import ImageDataset, Task, TextDataset, split_task
 
 TASKS = ("dress", "ants_bees", "sentiment", "rotten_tomatoes")
 IMAGE_DEFAULTS = {"backbone": "efficientnet_lite0", "control": False, "cut": "auto", "finetune": True}
+IMAGE_OPTIONS = {*IMAGE_DEFAULTS, "epochs"}  # every option an image way reads (lib.image.ways)
 
 
 def resolve_task(task, **options) -> Task:
@@ -42,6 +43,12 @@ def resolve_options(kind: str, options: dict) -> dict:
         out.pop("epochs", None)
     if kind == "image":
         from lib.image.backbones import CHOICES, cuts_of
+        unknown = sorted(set(out) - IMAGE_OPTIONS)
+        if unknown:  # a typo would otherwise be a new cache key that nothing reads
+            raise ValueError(f"no image way reads the option(s) {', '.join(map(repr, unknown))}; "
+                             f"the options are: {', '.join(sorted(IMAGE_OPTIONS))}")
+        if out["backbone"] not in CHOICES:
+            raise ValueError(f"backbone must be one of: {', '.join(CHOICES)}; got {out['backbone']!r}")
         cuts = cuts_of(out["backbone"]) if out["backbone"] in CHOICES else []
         if out["cut"] != "auto" and cuts and out["cut"] not in cuts:
             raise ValueError(f"{out['backbone']} has no stage {out['cut']!r}; cut after one of: "

@@ -33,6 +33,12 @@ def test_renders_four_ways_side_by_side_with_accuracies(page):
     assert any("EfficientNet-Lite0, pretrained on ImageNet" in c.value for c in page.caption)
 
 
+def test_the_first_sentence_holds_over_five_draws_and_the_cards_say_they_are_one(page):
+    over = [md for md in page.markdown if md.value.startswith("**Over 5 random draws of 4 labeled photos")]
+    assert len(over) == 1 and "led on" in over[0].value and "seeds 0–4" in over[0].proto.help
+    assert any(c.value.startswith("**The cards: one draw** of 8 labeled photos (seed 0)") for c in page.caption)
+
+
 def test_link_settings_are_read_from_the_url(page):
     assert page.select_slider(key="n_per_class").value == 4
     assert page.selectbox(key="cut").value == "head"

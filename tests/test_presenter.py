@@ -264,11 +264,20 @@ def test_guided_path_labels_fit_their_column_at_presenter_size():
     # "Previous: The problem: engine and fuel" was cut off at 1400 px; a label too long for its
     # column says just Previous or Next, with the step's name in the tooltip
     for name in presenter.STEP_NAMES:
-        links = presenter.path_links(name)
+        links = presenter.path_links(name, missing=lambda step: "")
         assert links["here"].startswith(f"Step {presenter.step_index(name) + 1} of ")
         for key in ("previous", "next"):
             if key in links:
                 step, label, tip = links[key]
                 assert len(label) <= presenter.LINK_CHARS and step.title in tip
-    assert presenter.path_links("ants_bees")["previous"][1] == "Previous"
-    assert presenter.path_links("ants_bees")["next"][1] == "Next: The dress"
+    everything = lambda step: ""
+    assert presenter.path_links("ants_bees", everything)["previous"][1] == "Previous"
+    assert presenter.path_links("ants_bees", everything)["next"][1] == "Next: The dress"
+
+
+def test_the_guided_path_skips_a_step_whose_data_is_not_here_and_says_so():
+    no_photos = lambda step: "its photos are not on this computer" if step.name == "ants_bees" else ""
+    links = presenter.path_links("home", no_photos)
+    assert links["next"][0].name == "dress_colour" and "Ants and bees is skipped" in links["skipped"]
+    assert presenter.path_links("dress_colour", no_photos)["previous"][0].name == "home"
+    assert "skipped" not in presenter.path_links("sentiment", no_photos)

@@ -67,8 +67,8 @@ def _card():
     cards.run_card(run)
 
 
-def test_one_epoch_is_one_epoch():
+def test_one_round_is_one_round():
     from streamlit.testing.v1 import AppTest
     at = AppTest.from_function(_card, default_timeout=300).run()
     said = [c.value for c in at.caption if "Training took" in c.value]
-    assert len(said) == 1 and said[0].endswith("for 1 epoch")
+    assert len(said) == 1 and said[0].endswith("for 1 round over the data")

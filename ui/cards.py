@@ -82,6 +82,7 @@ def run_compare(task, n_per_class, seed, **options):
 
 
 def percent(x: float) -> str:
+    """A share as the app writes it everywhere: one decimal, a space before the sign."""
     return f"{100 * x:.1f} %"
 
 
@@ -95,17 +96,27 @@ def way_title(method: str) -> str:
     return TITLES.get(method, method)
 
 
+def title(method: str, detail: str = "") -> None:
+    """A card's heading: the way's plain title in its colour, on one line whatever the column's
+    width (so the cards' rows line up), the technical detail in its tooltip."""
+    import html
+    colour = charts.COLOURS.get(method, "#000")
+    st.markdown(f"<h4 title='{html.escape(detail, quote=True)}' style='color:{colour};margin:0;"
+                f"padding:0 0 0.25rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis'>"
+                f"{way_title(method)}</h4>", unsafe_allow_html=True)
+
+
 def run_card(run, n_train: int | None = None) -> None:
-    """One way's numbers: accuracy with its interval, parameters, time."""
-    colour = charts.COLOURS.get(run.method, "#000")
+    """One way's numbers, the same rows in the same order on every card (so a row of cards lines
+    up): title, accuracy, its interval, weights trained; then the detail, which may wrap."""
     n_train = run.n_train or n_train or 0
-    st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
+    title(run.method, run.label)
     low, high = run.test_interval
     st.metric("Test accuracy", percent(run.test_accuracy),
-              help=f"On {run.n_test} held-out test examples. 95% interval "
-                   f"{percent(low)} – {percent(high)} (Wilson): the test set is finite.")
-    st.caption(f"95% interval {percent(low)} – {percent(high)} on {run.n_test} test examples · "
-               f"train accuracy {percent(run.train_accuracy)} on {n_train} examples")
+              help=f"On {run.n_test:,} held-out test examples. 95 % interval "
+                   f"{percent(low)} – {percent(high)} (a Wilson score interval): the test set is finite.")
+    st.caption(f"likely between {percent(low)} and {percent(high)}; on the {n_train:,} examples "
+               f"it trained on: {percent(run.train_accuracy)}")
     frozen = run.total_params - run.trainable_params
     st.metric("Trained weights", f"{run.trainable_params:,}")
     if frozen and run.formula:
@@ -115,7 +126,9 @@ def run_card(run, n_train: int | None = None) -> None:
     else:
         st.caption("Every weight starts random and is learned from the labeled examples")
     epochs = int(run.history.epoch.max()) if len(run.history) else 0
-    st.caption(f"Training took {run.train_seconds:.2f} s for {epochs} epoch{'s' if epochs != 1 else ''}")
+    st.caption(f"{run.label}. Training took {run.train_seconds:.2f} s for {epochs} "
+               f"round{'s' if epochs != 1 else ''} over the data",
+               help="A round over every labeled example is an epoch.")
 
 
 def side_by_side(comparison) -> None:

@@ -7,12 +7,13 @@ import streamlit as st
 
 from lib import curves
 from lib.downloads import Unavailable
+from lib.draws import DRAW_SEEDS
 from lib.experiments import DEPTH_SEEDS
 from lib.tasks import resolve_task
 from lib.image.backbones import cuts_of
 from lib import stored
 from lib.image.ways import AUTO, SCRATCH_SIZE, ZERO_SHOT_IMAGE
-from ui import cards, charts, controls, live, state
+from ui import cards, charts, controls, live, state, words
 
 
 PROFILE_SEEDS = DEPTH_SEEDS
@@ -54,28 +55,22 @@ def load_task(name: str):
 
 
 def how_to_get(err) -> None:
+    """The plain offline notice (ui.offline): what is missing, how to get it, what to do instead."""
     from lib.data import photos
-    st.warning(f"The ants-and-bees photos are not on this computer, and could not be downloaded: "
-               f"{err}", icon=":material/cloud_off:")
-    st.markdown(
-        f"**To get them:** on a computer with a network, open this page once (it downloads "
-        f"{photos.SIZE_MB} MB, once), or run `python scripts/prefetch.py --write pack.tar.gz` "
-        f"there and unpack the pack on this one. The zip comes from `{photos.URL}`.\n\n"
-        f"**Or use your own photos:** the *Your own data* page takes a zip of folders, one per "
-        f"class, or photos from a camera.")
-    try:  # keeps this session (and what it holds) when the app's navigation knows the page
-        st.page_link("app_pages/your_data.py", label="Your own data", icon=":material/upload:")
-    except st.errors.StreamlitAPIException:  # this page run on its own (tests): a plain link
-        st.markdown("[Your own data](/your_data)")
+    from ui import offline
+    offline.offline_notice("the ants-and-bees photos", err, size_mb=photos.SIZE_MB,
+                           instead=(offline.DRESS, offline.YOUR_DATA))
 
 
 def show_comparison(c, unit: str = "photos") -> None:
     """Notices, a card per way, the verdicts, where the head was cut and why, and the curves."""
     cards.show_notices(c)
     d = c.details
-    st.caption(f"{len(c.train_index) + len(c.val_index)} labeled {unit} drawn with seed {c.seed}. "
-               f"Pretrained network: {c.backbone}; it sees {d['input']}. The small network "
-               f"from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
+    st.caption(f"**The cards: one draw** of {len(c.train_index) + len(c.val_index)} labeled {unit} "
+               f"(seed {c.seed}). Another draw picks other {unit} and other starting weights, and "
+               f"can put another way ahead by luck: the sentence above holds over "
+               f"{len(DRAW_SEEDS)} draws. Pretrained network: {c.backbone}; it sees {d['input']}. "
+               f"The small network from scratch sees them at {SCRATCH_SIZE} × {SCRATCH_SIZE} px.")
     for note in d.get("notes", []):
         st.info(note, icon=":material/info:")
     for way in ("transfer", "finetune"):
@@ -104,6 +99,26 @@ def show_comparison(c, unit: str = "photos") -> None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _profile(task: str, n: int, backbone: str, _progress=None):
     return live.profile(task, n, backbone, progress=_progress)
+
+
+def over_draws_section(where, task: str, n: int, options: dict, unit: str = "photos"):
+    """The sentence a room reads first, in `where` (above the cards): this view over every draw
+    of lib.draws.DRAW_SEEDS, with progress while the other draws train. Returns the OverDraws
+    (None if a way could not be trained: the cards above already say why)."""
+    from lib.draws import over_draws
+    with where:
+        bar = cards.Progress("Repeating this view on other random draws…")
+    try:
+        runs = live.over_draws(task, n, progress=bar, **options)
+    except Exception as err:  # a worker died twice, a download failed: the cards said so
+        bar.done()
+        where.warning(f"Could not repeat this view on other draws: {err}", icon=":material/warning:")
+        return None
+    bar.done()
+    o = over_draws(runs, n)
+    sentence, test = words.over_draws(o, unit)
+    where.markdown(sentence, help=test)
+    return o
 
 
 def depth_section(task: str, n: int, backbone: str) -> None:
@@ -202,7 +217,7 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     @st.fragment
     def run():
         n = controls.n_per_class_slider(default=default_n, hi=hi, zero=refusal is None)
-        if refusal is not None:
+        if refusal is not None and not presenter.is_on():  # a projector's first screen is for results
             st.caption(f"No zero-labels step here: {refusal}.")
         options = dict(backbone=backbone, control=control, cut=cut)
         if n == 0:
@@ -211,14 +226,17 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
                 zero_shot_section(zero)
             live.prefetch(name, 0, seed, hi, **options)
             return
-        comparison = live.comparison(name, n, seed, **options)
+        headline = st.container()  # what holds over draws: read first, filled once they are in
+        comparison = live.comparison(name, n, seed, draws=True, **options)
         if comparison is None:
             return
         show_comparison(comparison)
         if refusal is None:
             zero_shot_line(comparison, stored.stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
-        presenter.say(step, comparison=comparison)
+        over = over_draws_section(headline, name, n, options)
+        presenter.say(step, comparison=comparison, over=over)
         depth_section(name, n, backbone)
         live.prefetch(name, n, seed, hi, zero=refusal is None, **options)  # the next positions
 
     run()
+

@@ -13,6 +13,7 @@ import time
 import streamlit as st
 
 from lib import plan, stored
+from lib.draws import DRAW_SEEDS
 from lib.comparisons import assemble
 from lib.image.ways import ZERO_SHOT_IMAGE, ways_for
 from lib.tasks import resolve_options
@@ -24,16 +25,18 @@ POLL_S = 0.15  # how often a waiting page looks at its jobs
 
 def _card_slot(slot, way, message, fraction):
     with slot.container():
-        st.markdown(f"<h4 style='margin-bottom:0'>{cards.way_title(way.method)}</h4>",
-                    unsafe_allow_html=True)
+        cards.title(way.method)
         st.progress(min(max(float(fraction), 0.0), 1.0), text=message)
 
 
-def comparison(task: str, n: int, seed: int, **options):
+def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
     """Every way's card for (task, n, seed, options), each drawn as soon as it is ready; returns
-    the Comparison once all are (None if a way failed: the page says which, and why)."""
+    the Comparison once all are (None if a way failed: the page says which, and why).
+    draws=True queues the same view on every draw of lib.draws.DRAW_SEEDS right behind it, so a
+    core left idle by the cards starts on them (`over_draws` waits for them)."""
     options = resolve_options("image", options)
     ways = _ways(options, n)
+    behind = _draw_jobs(task, n, options) if draws else []
     slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
 
     def show(way, what, payload):
@@ -47,7 +50,7 @@ def comparison(task: str, n: int, seed: int, **options):
         else:
             _card_slot(slot, way, *payload)
 
-    return _gather(task, n, seed, options, ways, show)
+    return _gather(task, n, seed, options, ways, show, behind)
 
 
 def computed(task: str, n: int, seed: int, **options):
@@ -77,14 +80,17 @@ def _ways(options: dict, n: int) -> list:
     return [ZERO_SHOT_IMAGE] if int(n) == 0 else ways_for(options, n)
 
 
-def _gather(task, n, seed, options, ways, show):
+def _gather(task, n, seed, options, ways, show, behind=()):
     """Each way from disk or from the workers; `show(way, what, payload)` hears each way's
-    progress ("progress", (message, fraction)), its numbers ("card", run) or its failure."""
+    progress ("progress", (message, fraction)), its numbers ("card", run) or its failure.
+    `behind`: jobs queued right after this view's, in the same group (see `comparison`)."""
     runs = {w.method: stored.stored_run(w, task, n, seed, options) for w in ways}
     jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
-    view = f"{_session()}:{task}:view"
+    view = _view_group(task)
     pool().drop(view)  # the positions this session asked for before and has moved on from
     futures = {m: pool().submit(job, NOW, view) for m, job in jobs.items()}
+    for job in behind:
+        pool().submit(job, PROFILE, view)
     shown, failed = set(), {}
     while True:
         for way in ways:
@@ -112,6 +118,36 @@ def _gather(task, n, seed, options, ways, show):
     return None if failed else assemble(task, n, seed, runs, options)
 
 
+def _draw_jobs(task, n, options) -> list:
+    """The view's jobs on every draw of DRAW_SEEDS that are not on disk yet."""
+    if int(n) == 0:
+        return []
+    return [job for job, _ in plan.not_stored((job, NOW) for job in plan.draw_jobs(task, n, options))]
+
+
+def over_draws(task: str, n: int, progress=None, **options):
+    """{seed: {method: Run}} for every draw of DRAW_SEEDS at this view's settings, from disk or
+    from the workers (behind this view, before its depth profile); `progress(message, fraction)`
+    hears how many runs are done. Raises what a worker raised (a way that cannot be trained)."""
+    options = resolve_options("image", options)
+    ways = _ways(options, n)
+    runs = {s: {w.method: stored.stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
+    futures = {(s, m): pool().submit(Job.run(task, m, n, s, options), PROFILE, _view_group(task))
+               for s, by_way in runs.items() for m, run in by_way.items() if run is None}
+    total = len(DRAW_SEEDS) * len(ways)
+    while futures:
+        for (s, m), future in list(futures.items()):
+            if future.done():
+                runs[s][m] = future.result()
+                del futures[(s, m)]
+        if progress:
+            progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: "
+                     f"{total - len(futures)} of {total} trainings done", 1 - len(futures) / total)
+        if futures:
+            time.sleep(POLL_S)
+    return runs
+
+
 def profile(task: str, n: int, backbone: str, progress=None):
     """The depth profile at this size: from disk at once, else from the workers, with progress."""
     options = {"backbone": backbone}
@@ -119,12 +155,17 @@ def profile(task: str, n: int, backbone: str, progress=None):
     if found is not None:
         return found
     job = Job.profile(task, n, backbone)
-    future = pool().submit(job, PROFILE, f"{_session()}:{task}:view")
+    future = pool().submit(job, PROFILE, _view_group(task))
     while not future.done():
         if progress:
             progress(*pool().progress.get(job.key, ("Waiting for a free worker", 0.0)))
         time.sleep(POLL_S)
     return future.result()
+
+
+def _view_group(task: str) -> str:
+    """The pool group of what this session's current view waits for (dropped when it moves on)."""
+    return f"{_session()}:{task}:view"
 
 
 def _session() -> str:

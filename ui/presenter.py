@@ -76,6 +76,17 @@ def _versus(c, noun: str) -> str:
             f"{noun}s; transfer learned {t.trainable_params:,} on top of {frozen:,} frozen ones.")
 
 
+def _over(over, c, noun: str) -> str:
+    """What holds over the draws (lib.draws), then how much each way learned (the same on every
+    draw): the talking point never rests on one draw when the draws are in."""
+    from ui.words import over_draws
+    words, _ = over_draws(over, f"{noun}s")
+    s, t = c.scratch, c.transfer
+    return (words.replace("**", "") + f" From scratch learns {s.trainable_params:,} weights from "
+            f"the labeled {noun}s; the frozen head {t.trainable_params:,}, on top of "
+            f"{t.total_params - t.trainable_params:,} borrowed ones.")
+
+
 def _control(c) -> str:
     if c.control is None:
         return ""
@@ -108,17 +119,21 @@ def _floor(c) -> str:
     return " " + words if words else ""
 
 
-def _dress(comparison=None, **_):
+def _dress(comparison=None, over=None, **_):
     if comparison is None:
         return ("The first card is the simplest model, a linear model on a thumbnail of the "
                 "pixels. Move the slider: how many labeled photos does a network need to beat it?")
+    if over is not None:
+        return _over(over, comparison, "photo")
     return _versus(comparison, "photo") + _control(comparison) + _floor(comparison)
 
 
-def _ants_bees(comparison=None, **_):
+def _ants_bees(comparison=None, over=None, **_):
     if comparison is None:
         return ("Real photos of two insects that are among ImageNet's classes: a task close to "
                 "the one the network was pretrained for.")
+    if over is not None:
+        return _over(over, comparison, "photo")
     return _versus(comparison, "photo") + _control(comparison) + _floor(comparison)
 
 
@@ -185,9 +200,11 @@ def _parameters(comparison=None, features=None, classes=None, backbone_params=No
     return "How many weights each way must learn sets how much labeled data it needs."
 
 
-def _your_data(comparison=None, **_):
+def _your_data(comparison=None, over=None, **_):
     if comparison is None:
         return "Bring a few labeled photos or texts: the same ways, on your own data."
+    if over is not None:
+        return _over(over, comparison, "example")
     return _versus(comparison, "example") + _control(comparison) + _floor(comparison)
 
 
@@ -253,6 +270,17 @@ def show(text: str) -> None:
         st.info(text, icon=":material/record_voice_over:")
 
 
+def intro(*paragraphs: str) -> None:
+    """A page's introduction, in full; in presenter mode folded under "About this page", so the
+    first screen of a 1280 x 720 projector holds the slider, the sentence that says what the
+    numbers mean and every way's accuracy (tests/test_browser.py measures it)."""
+    import streamlit as st
+    where = st.expander("About this page", icon=":material/info:") if is_on() else st.container()
+    with where:
+        for text in paragraphs:
+            st.markdown(text)
+
+
 def say(step: str, **on_screen) -> None:
     """show(talking_point(...)), computed only when presenter mode is on: the one line pages add."""
     if is_on():
@@ -274,17 +302,35 @@ def sized(chart, on: bool | None = None):
 LINK_CHARS = 22  # what a link's label may hold in its column at presenter size, 1400 px wide
 
 
-def path_links(url_path: str) -> dict:
-    """The guided path: "here" (a line), "previous" and "next" ((Step, label, tooltip)). A label
-    names its step only while it fits its column, else it is "Previous" or "Next" and the name is
-    in the tooltip: at 1400 px "Previous: The problem: engine and fuel" was cut off."""
-    prev, here, nxt = neighbours(url_path)
+def missing(step: Step) -> str:
+    """Why a step cannot show its story on this computer ("" when it can): its data is not here
+    (the ants-and-bees photos are downloaded once, or come with the offline pack)."""
+    if step.name == "ants_bees":
+        from lib.data import photos
+        if not photos.available():
+            return "its photos are not on this computer (that page says how to get them)"
+    return ""
+
+
+def path_links(url_path: str, missing=missing) -> dict:
+    """The guided path: "here" (a line), "previous" and "next" ((Step, label, tooltip)), and
+    "skipped" (a line, when a neighbouring step was passed over because `missing(step)` says its
+    data is not here: the path goes where the story can be told). A label names its step only
+    while it fits its column, else it is "Previous" or "Next" and the name is in the tooltip: at
+    1400 px "Previous: The problem: engine and fuel" was cut off."""
     i = step_index(url_path)
-    links = {"here": f"Step {i + 1} of {len(STEPS)}: {here.title}"}
-    for key, step, word, k in (("previous", prev, "Previous", i), ("next", nxt, "Next", i + 2)):
-        if step:
-            named = f"{word}: {step.title}"
-            links[key] = (step, named if len(named) <= LINK_CHARS else word, f"Step {k}: {step.title}")
+    here = STEPS[i]
+    links, skipped = {"here": f"Step {i + 1} of {len(STEPS)}: {here.title}"}, []
+    for key, word, move in (("previous", "Previous", -1), ("next", "Next", 1)):
+        k = i + move
+        while 0 <= k < len(STEPS) and (why := missing(STEPS[k])):
+            skipped.append(f"{STEPS[k].title} is skipped: {why}.")
+            k += move
+        if 0 <= k < len(STEPS):
+            named = f"{word}: {STEPS[k].title}"
+            links[key] = (STEPS[k], named if len(named) <= LINK_CHARS else word, f"Step {k + 1}: {STEPS[k].title}")
+    if skipped:
+        links["skipped"] = " ".join(skipped)
     return links
 
 
@@ -303,6 +349,8 @@ def guided_path(url_path: str) -> None:
     # st.html, not st.markdown: a markdown block's negative bottom margin sat its text ~10 px
     # below the links beside it at 1400 px; the line height matches theirs
     mid.html(f"<div style='text-align:center;font-size:1.1rem;line-height:2.2rem'>{links['here']}</div>")
+    if "skipped" in links:
+        st.caption(links["skipped"])
 
 
 def share_url() -> str:

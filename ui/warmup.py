@@ -86,7 +86,7 @@ def _lite0():
 
 def _dress_view():
     """The dress page's default view, queued first for the worker processes (lib.workers): its
-    ways, then its depth profile, then what a presenter does next there (lib.plan), while the
+    ways, then the same on the other draws (lib.draws), then its depth profile, then what a presenter does next there (lib.plan), while the
     room settles. The workers start here, once per server, with the engine loaded."""
     from lib import plan
     from lib.data.dress import POOL_PER_CLASS
@@ -95,6 +95,8 @@ def _dress_view():
     n, seed = DEFAULT_N["dress"], 0
     for job in plan.view_jobs("dress", n, seed, {}):
         pool().submit(job, NOW)
+    for job in plan.not_stored((job, PROFILE) for job in plan.draw_jobs("dress", n, {}, but=seed)):
+        pool().submit(*job)  # the page's first sentence: the view over every draw
     pool().submit(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)
     pool().prefetch("warm-up:dress", plan.not_stored(plan.next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
 

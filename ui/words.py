@@ -211,3 +211,48 @@ def beats_zero_note(b: BeatsZero) -> str:
             f"accuracy is the same for every seed). Below p = {SIGNIFICANT} a gap is called more "
             "than chance; each size is tested on its own, so with many sizes one may pass by chance."
             + (f" At {b.n} per class: p = {b.p:.2g}." if b.p is not None else ""))
+
+
+# ---------------------------------------------------------------- over draws (lib.draws)
+
+# A way's name inside a sentence (the cards' titles are for headings).
+IN_A_SENTENCE = {"pixels": "the simplest model", "scratch": "from scratch", "transfer": "the frozen head",
+                 "finetune": "fine-tuning", "control": "the random control", "encoder": "the sentence encoder",
+                 "skipgram": "skip-gram", "bow": "bag of words", "zero_shot": "no labels"}
+
+
+def _named(method: str) -> str:
+    return IN_A_SENTENCE.get(method, method)
+
+
+def _listed(names: list) -> str:
+    return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
+
+
+def over_draws(o, unit: str = "photos") -> tuple[str, str]:
+    """(the sentence a room reads first, the test behind it for a tooltip) from a
+    lib.draws.OverDraws: each way's mean over the draws, who led how often, and whether the
+    leader's lead over each other way is more than the luck of the draw."""
+    k, n = len(o.seeds), o.n_per_class
+    means = ", ".join(f"{_named(m)} {100 * w.mean:.0f} %" for m, w in
+                      sorted(o.ways.items(), key=lambda mw: -mw[1].mean))
+    first = (f"**Over {k} random draws of {n} labeled {unit} per class**, average test accuracy: "
+             f"{means}.")
+    lead = o.ways[o.leader]
+    beyond = [_named(m) for m, g in o.gaps.items() if g.beyond_luck]
+    luck = [_named(m) for m, g in o.gaps.items() if not g.beyond_luck]
+    said = f" {_named(o.leader).capitalize()} led on {lead.led} of {k} draws"
+    if beyond:
+        said += f"; its lead over {_listed(beyond)} is more than the luck of the draw explains"
+    if luck:
+        said += (f"; over {_listed(luck)} it could be luck: another set of draws could put "
+                 f"{'either' if len(luck) == 1 else 'any'} ahead")
+    ranges = "; ".join(f"{_named(m)} {100 * w.low:.0f}–{100 * w.high:.0f} %" for m, w in o.ways.items())
+    tests = "; ".join(f"{_named(o.leader)} vs {_named(m)}: {100 * g.diff:+.1f} points, "
+                      + ("no spread, nothing to test" if g.p is None else f"p = {g.p:.2g}")
+                      for m, g in o.gaps.items())
+    test = (f"Each draw (seeds {o.seeds[0]}–{o.seeds[-1]}) picks other labeled {unit} and other "
+            f"starting weights; every way gets the same {unit} on a draw. Range over the draws: "
+            f"{ranges}. Paired t-test over the {k} draws of the leader against each other way "
+            f"(below 0.05: more than luck): {tests}.")
+    return first + said + ".", test
