@@ -51,3 +51,11 @@ def test_drawing_never_loads_torch():
             "network.picture(COUNTS); assert 'torch' not in sys.modules, 'torch loaded'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_an_earlier_cut_leaves_the_later_stages_unused_and_the_head_reads_that_stage():
+    svg = network.picture(COUNTS, 2, cut="stage2")
+    frozen_head = svg.split("Transfer: frozen head")[1].split("Fine-tuned")[0]
+    assert frozen_head.count(">not used<") == 2 and frozen_head.count(">frozen<") == 2  # stage3, head unused
+    assert ">reads 40<" in frozen_head and re.search(rf"fill='{COLOURS['transfer']}'[^>]*>82 weights<", svg)
+    assert network.picture(COUNTS, 2, cut="nope") == network.picture(COUNTS, 2)  # unknown: the last stage

@@ -86,6 +86,8 @@ def show_comparison(c, unit: str = "photos") -> None:
                "the last stage.")
         st.caption(f"The head reads the network after **{d['cut']}**, chosen from the labeled "
                    f"photos alone (the test set never chooses anything).{why}")
+    if c.settings.get("backbone") == "efficientnet_lite0":  # the picture is counted from Lite0
+        _network_picture(len(c.classes), d["cut"])
     st.subheader("Train vs test, epoch by epoch")
     st.caption("Dashed: accuracy on the photos a way trains on. Solid: on the test photos, shown "
                "for reading only (no way stops or chooses by it). A wide gap is memorising "
@@ -99,6 +101,15 @@ def show_comparison(c, unit: str = "photos") -> None:
 @st.cache_data(show_spinner=False, max_entries=64)
 def _profile(task: str, n: int, backbone: str, _progress=None):
     return live.profile(task, n, backbone, progress=_progress)
+
+
+def _network_picture(classes: int, cut: str) -> None:
+    """Home's picture of the idea, for this view: where the frozen head reads the network."""
+    from lib.counts import stage_weights
+    from ui import network
+    with st.expander("What each way trains, drawn on the network", icon=":material/account_tree:"):
+        st.markdown(network.picture(stage_weights(classes), classes, cut=cut), unsafe_allow_html=True)
+        st.caption(f"The frozen head reads the network after {cut}; the stages after it are not used.")
 
 
 def over_draws_section(where, task: str, n: int, options: dict, unit: str = "photos"):

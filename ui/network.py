@@ -10,7 +10,7 @@ tooltip (an SVG <title>) and plain words on it.
 from html import escape
 
 from lib.counts import LITE0 as NETWORK, trained_by_way
-from lib.heads import head_formula
+from lib.heads import head_formula, head_weights
 from ui.palette import COLOURS, FROZEN
 
 LABEL = "EfficientNet-Lite0"
@@ -45,10 +45,12 @@ def _text(x, y, text, colour="#000000", anchor="start", size=14, bold=False, tip
             f"{escape(text)}</text></g>")
 
 
-def picture(counts: dict, classes: int = 2) -> str:
+def picture(counts: dict, classes: int = 2, cut: str | None = None) -> str:
     """The SVG: a header row with the network's stages (name, weights), then one row per way:
     its blocks filled with its colour where it trains them, outlined in grey where it keeps them
-    frozen, dashed where it does not use them; on the right, how many weights it trains."""
+    frozen, dashed where it does not use them; on the right, how many weights it trains.
+    cut: where the frozen head reads the network (an image page's current cut; default the
+    last stage): the stages after it are not used, and the head reads that stage's features."""
     stages = counts["stages"]
     n = len(stages)
     body = W - LEFT - TRAINS
@@ -58,6 +60,9 @@ def picture(counts: dict, classes: int = 2) -> str:
     head_x = xs[-1] + block_w + GAP
     d = stages[-1]["features"]
     weights = trained_by_way(counts, classes)
+    cuts = [st["cut"] for st in stages]
+    reads = cuts.index(cut) if cut in cuts else n - 1  # the frozen head's stage
+    weights["transfer"] = head_weights(stages[reads]["features"], classes)
     out = []
     # header: the network's stages with their weight counts
     out.append(_text(LEFT + photo_w + GAP, 12, f"{LABEL}, pretrained on 1.28 million ImageNet photos: "
@@ -101,14 +106,18 @@ def picture(counts: dict, classes: int = 2) -> str:
                             "trained whole, its head included", size=14))
             d_in = None
         else:
-            for s, x in zip(stages, xs):
-                if way == "finetune" and s["cut"] in counts["finetuned"]:
+            for i, (s, x) in enumerate(zip(stages, xs)):
+                if way == "transfer" and i > reads:
+                    out.append(_box(x, y, block_w, ROW - GAP, "#FFFFFF", FROZEN, "not used",
+                                    f"{s['cut']}: after the cut, not used by the frozen head",
+                                    colour="#333333", dash=True, size=13))
+                elif way == "finetune" and s["cut"] in counts["finetuned"]:
                     out.append(_box(x, y, block_w, ROW - GAP, colour, colour, "trained",
                                     f"{s['cut']}: starts from its pretrained weights and is "
                                     f"trained further on your photos ({s['weights']:,} weights)", size=13))
                 else:
                     out.append(frozen(x, s))
-            d_in = d
+            d_in = stages[reads]["features"] if way == "transfer" else d
         if d_in is not None:
             out.append(_box(head_x, y, head_w, ROW - GAP, colour, colour,
                             f"reads {d_in:,}", f"Reads {d_in:,} features; "
