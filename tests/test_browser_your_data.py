@@ -87,6 +87,7 @@ def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
     wait_idle(driver)
     body = driver.find_element(By.TAG_NAME, "body").text
     assert body.count("Test accuracy\n") == 4 and body.count("Trained weights\n") == 4  # per way
+    assert body.count("labeled examples per class, ") == 2   # the verdicts: transfer, fine-tuned vs scratch
     # The head is exported after the charts; a generous bound so a missing button fails, not hangs.
     WebDriverWait(driver, 600, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
         lambda d: "Download the transfer head" in d.find_element(By.TAG_NAME, "body").text,

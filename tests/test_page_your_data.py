@@ -53,6 +53,11 @@ def test_images_good_and_bad_then_train_and_download(at):
     assert metrics[1] == "1,538"                        # its (16 × 16 × 3 + 1) × 2 weights
     assert len(c.test_labels) == 4 and set(c.classes) == {"class 1", "class 2"}
     assert len(at.dataframe) >= 1                       # per-class table
+    # the verdict sentences the example pages say: each pretrained way against scratch, the test
+    # behind them in the tooltip; nothing says "validation" where none is held out
+    said = [m for m in at.markdown if m.value.startswith("With 4 labeled examples per class")]
+    assert len(said) == 2 and all("McNemar" in m.proto.help for m in said)   # transfer, fine-tuned
+    assert not [t for t in texts(at.caption) if "validation" in t]
 
     trained = at.session_state["result_Images"]["head"]
     assert load_head(bundle(trained)).classes == ["class 1", "class 2"]
@@ -162,6 +167,7 @@ def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
     assert c.runs["skipgram"].label.startswith("Skip-gram on your 12 texts (")
     assert len(c.test_labels) == 4 and c.classes == ["neg", "pos"]   # a quarter of 8 per class
     assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4
+    assert len([m for m in at.markdown if m.value.startswith("With 6 labeled examples per class")]) == 1
     # the texts' result is the texts'; the photos added before are still there
     at.radio(key="kind").set_value("Images").run()
     assert at.session_state["images"].counts() == [3, 0] and "result_Images" not in at.session_state

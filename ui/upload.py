@@ -70,7 +70,7 @@ def show_messages() -> None:
     for m in msgs[:SHOWN_MESSAGES]:
         {"error": st.error, "warning": st.warning}.get(m.level, st.info)(m.text)
     if len(msgs) > SHOWN_MESSAGES:
-        st.error(f"… and {len(msgs) - SHOWN_MESSAGES} more files with problems.")
+        st.error(f"… and {len(msgs) - SHOWN_MESSAGES:,} more files with problems.")
 
 
 # ---------------------------------------------------------------- adding images
@@ -135,7 +135,7 @@ def image_inputs() -> ImageCollection:
     col, gen = st.session_state["images"], st.session_state["gen"]
     # The uploaders print Streamlit's own "200MB per file" (server.maxUploadSize); say both limits
     # in one sentence, so the per-file and the total read as two limits, not two answers.
-    st.caption(f"2 to {MAX_CLASSES} classes, at least 2 images each, at most {MAX_FILES_PER_CLASS} "
+    st.caption(f"2 to {MAX_CLASSES} classes, at least 2 images each, at most {MAX_FILES_PER_CLASS:,} "
                f"per class. Each file up to {st.get_option('server.maxUploadSize')} MB, and "
                f"{MAX_TOTAL_BYTES // MB:,} MB for all files together. Now: {sum(col.counts()):,} images, "
                f"{col.total_bytes() / MB:.1f} MB.")
@@ -272,7 +272,7 @@ def mistakes(run, result) -> None:
         st.caption("No test example was misclassified.")
     for i, j in sorted({(int(c.test_labels[k]), int(run.test_pred[k])) for k in wrong}):
         idx = [k for k in wrong if c.test_labels[k] == i and run.test_pred[k] == j]
-        st.markdown(f"**{c.classes[i]}** taken for **{c.classes[j]}**: {len(idx)}")
+        st.markdown(f"**{c.classes[i]}** taken for **{c.classes[j]}**: {len(idx):,}")
         if test.kind == "image":
             st.image([test.images[k] for k in idx], width=64,
                      caption=[readable(result["test_names"][k], c.classes[i], n) for n, k in enumerate(idx)])
@@ -283,13 +283,19 @@ def mistakes(run, result) -> None:
 def show_result(result) -> None:
     c = result["comparison"]
     cards.show_notices(c)
-    st.caption(f"Transfer backbone: {c.backbone}. Trained on {len(c.train_index):,} of your examples "
-               f"(+ {len(c.val_index):,} for validation), tested on {len(c.test_labels):,} held out "
-               f"({100 * TEST_FRACTION:.0f} % of each class, stratified), seed {c.seed}.")
+    st.caption(f"Pretrained network: {c.backbone}. Trained on {len(c.train_index) + len(c.val_index):,} "
+               f"of your examples, tested on {len(c.test_labels):,} held out ({100 * TEST_FRACTION:.0f} % "
+               f"of each class), seed {c.seed}.",
+               help="Every labeled example trains (no validation split), and the test examples, "
+                    "drawn in the same share from each class (stratified), never choose anything.")
     cards.side_by_side(c)
-    st.subheader("Train vs test, epoch by epoch")
-    st.caption("Dashed: accuracy on the examples a way trains on. Solid: on the held-out test "
-               "examples, shown for reading only (no way stops or chooses by it).")
+    for way in ("transfer", "finetune"):  # the same sentences as the example pages
+        if way in c.runs and "scratch" in c.runs:
+            cards.verdict(c, way, "scratch")
+    st.subheader("Train vs test, round by round")
+    st.caption("Accuracy after each round over the labeled examples. Dashed: on the examples a way "
+               "trains on. Solid: on the held-out test examples, shown for reading only (no way "
+               "stops or chooses by it).", help="A round over every labeled example is an epoch.")
     st.altair_chart(charts.history_chart(cards.histories(c)), width="stretch")
     st.subheader("Per class")
     st.dataframe(per_class(result), hide_index=True)
