@@ -165,10 +165,10 @@ def more_tabs(c, n: int) -> None:
     tabs = dict(zip(names, st.tabs(names)))
 
     with tabs["Train vs test"]:
-        st.caption("Accuracy after each pass over the labeled reviews. Dashed: on the reviews a way "
+        st.caption("Accuracy after each round over the labeled reviews. Dashed: on the reviews a way "
                    "trains on. Solid: on the test reviews, shown for reading only (no way stops or "
                    "chooses by it). A wide gap is memorising instead of learning.",
-                   help="One pass over the training examples is called an epoch.")
+                   help="A round over every labeled example is an epoch.")
         h = cards.histories(c)
         acc, loss = st.tabs(["Accuracy", "Loss"])
         cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)
@@ -272,10 +272,7 @@ def experiment():
     presenter.say("sentiment", comparison=c)
     if "encoder" in c.runs:
         cards.verdict(c, "encoder", "scratch")
-    if "zero_shot" in c.runs:
-        said = ' / '.join(f'“{d}”' for d in c.runs['zero_shot'].details['descriptions'])
-        st.caption(f"No labels: each review goes to {CLOSER[0]}, {said}, written once before "
-                   "anything was measured.", help=CLOSER[1])
+    if "zero_shot" in c.runs:  # its card says what it compares each review with
         cards.verdict(c, "encoder" if "encoder" in c.runs else "transfer", "zero_shot")
     if not clearly_ahead(c):  # not ahead by more than chance (was: within 2 points, whatever the test said)
         why_not_clearly()

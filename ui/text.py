@@ -48,16 +48,15 @@ def real_reviews():
 
 def zero_shot_card(run) -> None:
     """The zero-shot way's card: its accuracy with no labeled example, and what it compared."""
-    colour = charts.COLOURS.get(run.method, "#000")
-    st.markdown(f"<h4 style='color:{colour};margin-bottom:0'>{run.label}</h4>", unsafe_allow_html=True)
+    cards.title(run.method, run.label)  # the same rows as ui.cards.run_card, so a row lines up
     low, high = run.test_interval
     st.metric("Test accuracy", cards.percent(run.test_accuracy),
-              help=f"On {run.n_test:,} held-out test examples. 95% interval {cards.percent(low)} – "
-                   f"{cards.percent(high)} (Wilson): the test set is finite.")
-    st.caption(f"95% interval {cards.percent(low)} – {cards.percent(high)} on {run.n_test:,} test "
-               "examples · no labeled example used")
+              help=f"On {run.n_test:,} held-out test examples. 95 % interval {cards.percent(low)} – "
+                   f"{cards.percent(high)} (a Wilson score interval): the test set is finite.")
+    st.caption(f"likely between {cards.percent(low)} and {cards.percent(high)}; no labeled "
+               "example used")
     st.metric("Trained weights", "0")
-    st.caption(f"Nothing is trained: {descriptions_words(run)}")
+    st.caption(f"{run.label}. Nothing is trained: {descriptions_words(run)}")
 
 
 def descriptions_words(run) -> str:
