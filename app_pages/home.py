@@ -2,8 +2,7 @@
 network, and a link to every page."""
 import streamlit as st
 
-from lib.counts import stage_weights, total_weights, trained_by_way
-from lib.heads import head_weights
+from lib import head_weights, stage_weights, total_weights, trained_by_way
 from ui import network, presenter
 
 st.title(":material/rocket_launch: Transfer Lab")

@@ -4,11 +4,8 @@ import math
 import pandas as pd
 import streamlit as st
 
-from lib import curves, zoo
-from lib.counts import LITE0, stage_weights, trained_by_way
-from lib.heads import head_formula, head_weights
-from lib.image.pixels import THUMB
-from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, run_sweep, sweep_options
+from lib import (DEFAULT_SEEDS, DEFAULT_SIZES, LITE0, THUMB, first_reach, head_formula, head_weights,
+                 run_sweep, stage_weights, summarise, sweep_options, trained_by_way, weight_census)
 from ui import cards, charts, controls, presenter, state
 
 
@@ -23,7 +20,7 @@ st.markdown(
 
 @st.cache_data(show_spinner="Building the architectures (no weights)…")
 def census(classes: int) -> pd.DataFrame:
-    return zoo.census(classes)
+    return weight_census(classes)
 
 
 classes = 2
@@ -88,7 +85,7 @@ if results.empty:
     st.info("Nothing measured yet for this task: open **:material/show_chart: Learning curves** "
             "with its default settings, then come back. (Results are read from the same cache.)")
     st.stop()
-summary = curves.summarise(results)
+summary = summarise(results)
 state.url_int("target", 75, 51, 99)
 target_pct = st.slider("Accuracy to reach (%)", 51, 99, key="target")
 state.remember(target=target_pct)
@@ -96,7 +93,7 @@ target = target_pct / 100
 rows = []
 for method in summary.method.unique():
     part = summary[summary.method == method]
-    needed, status = curves.first_reach(part.n_per_class, part["mean"], target)
+    needed, status = first_reach(part.n_per_class, part["mean"], target)
     rows.append((method, charts.NAMES.get(method, method), needed, status, int(part.n_per_class.max())))
 rule = {}  # each way's trained weights, where this page counts them: the image ways on Lite0
 if sweep_options(task).get("backbone") == LITE0:

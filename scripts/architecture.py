@@ -3,13 +3,16 @@
     python scripts/architecture.py            # print the picture
     python scripts/architecture.py --write    # put it into docs/ARCHITECTURE.md
 
-Every `import` counts, also those inside functions (a lazy import is still a dependency). Three
+Every `import` counts, also those inside functions (a lazy import is still a dependency); the app
+imports the engine through its one door, `from lib import name`, drawn as an arrow to the module
+that defines the name (lib/__init__.py's `_API` says which). Three
 layers, each importing only those below it: the pages (app.py, app_pages/) -> the app (ui/) ->
 the engine (lib/). tests/test_architecture.py checks the layers, that no import runs in a circle,
 and that the picture in the docs is the one this script draws from today's code.
 """
 import ast
 import sys
+from functools import cache
 from graphlib import CycleError, TopologicalSorter
 from pathlib import Path
 
@@ -34,15 +37,28 @@ def layer(module: str) -> str:
     return "pages" if top in ("app", "app_pages") else top
 
 
-def imports(path: Path, known) -> set:
+@cache
+def public_api() -> dict:
+    """The engine's public names -> the module that defines each: lib/__init__.py's `_API`, read
+    without importing lib (a value "module:name" names the module and what it calls the name)."""
+    for node in ast.parse((ROOT / "lib" / "__init__.py").read_text()).body:
+        if isinstance(node, ast.Assign) and any(getattr(t, "id", None) == "_API" for t in node.targets):
+            return {name: where.partition(":")[0] for name, where in ast.literal_eval(node.value).items()}
+    return {}
+
+
+def imports(path: Path, known, api=None) -> set:
     """The project modules `path` imports, anywhere in the file."""
+    api = public_api() if api is None else api
     found = set()
     for node in ast.walk(ast.parse(path.read_text(), str(path))):
         if isinstance(node, ast.Import):
             names = [a.name for a in node.names]
         elif isinstance(node, ast.ImportFrom) and node.module and node.level == 0:
-            # `from lib import cache` imports the module lib.cache; `from lib.tasks import TASKS` lib.tasks
-            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else node.module
+            # `from lib import cache` imports the module lib.cache; `from lib.tasks import TASKS` lib.tasks;
+            # `from lib import compare` (the engine's one door, lib/__init__.py) the module that defines it
+            names = [f"{node.module}.{a.name}" if f"{node.module}.{a.name}" in known else
+                     api[a.name] if node.module == "lib" and a.name in api else node.module
                      for a in node.names]
         else:
             continue

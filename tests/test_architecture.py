@@ -61,6 +61,14 @@ def test_a_lazy_import_inside_a_function_is_an_edge(tmp_path):
     assert architecture.imports(path, {"lib", "lib.cache", "lib.tasks", "lib.runs"}) == {"lib.cache", "lib.tasks", "lib.runs"}
 
 
+def test_an_import_through_the_engines_door_is_an_edge_to_the_module_that_defines_the_name(tmp_path):
+    path = tmp_path / "m.py"
+    path.write_text("from lib import compare, weight_census as census\n\ndef f():\n    from lib import SIGNIFICANT\n")
+    known = {"lib", "lib.comparisons", "lib.zoo", "lib.curves", "lib.experiments"}
+    assert architecture.imports(path, known) == {"lib.comparisons", "lib.zoo", "lib.curves"}
+    assert architecture.public_api()["photos_available"] == "lib.data.photos"  # "module:name" -> module
+
+
 def test_the_picture_in_the_docs_is_drawn_from_todays_code():
     drawn = architecture.block(architecture.picture(architecture.graph()))
     assert architecture.written() == drawn, "run: python scripts/architecture.py --write"

@@ -10,7 +10,7 @@ to read from the back of a room (tests/test_charts.py checks every chart functio
 import altair as alt
 import pandas as pd
 
-from lib.metrics import held_out
+from lib import held_out
 from ui.palette import CLASS_COLOURS, COLOURS, FROZEN, NAMES, class_colours  # noqa: F401
 # (pages read them as charts.COLOURS / NAMES)
 

@@ -2,9 +2,7 @@
 draws its widget with an explicit key, and writes the value back into the URL."""
 import streamlit as st
 
-from lib.image.backbones import CHOICES
-from lib.sweeps import doubling_sizes
-from lib.tasks import task_available
+from lib import BACKBONES, doubling_sizes, task_available
 from ui.state import remember, url_bool, url_choice, url_int
 
 
@@ -43,11 +41,11 @@ def seed_input() -> int:
 
 
 def backbone_select() -> str:
-    url_choice("backbone", "efficientnet_lite0", list(CHOICES))
+    url_choice("backbone", "efficientnet_lite0", list(BACKBONES))
     # Names only: the sidebar is ~28 characters wide, and "EfficientNet-Lite0 (ships with the
     # app, offline)" was cut off there. Where each one comes from is in the tooltip.
     name = st.sidebar.selectbox(
-        "Pretrained network", list(CHOICES), key="backbone", format_func=lambda k: CHOICES[k][0],
+        "Pretrained network", list(BACKBONES), key="backbone", format_func=lambda k: BACKBONES[k][0],
         help="The network, pretrained on ImageNet, whose features the transfer head learns from "
              "(the frozen backbone). EfficientNet-Lite0 ships with the app and works offline; the "
              "others are downloaded once, and fall back to EfficientNet-Lite0 without a network.")

@@ -5,8 +5,7 @@ Plain functions, a Comparison in and a sentence out, so the pages' words follow 
 screen and can be tested without Streamlit. Nothing here is a measured constant: the dress page
 states what its own draw shows, whatever that is.
 """
-from lib.image.pixels import THUMB
-from lib.runs import paired_difference
+from lib import THUMB, paired_difference
 
 FLOOR = "pixels"
 DEEP = ("scratch", "transfer", "finetune", "control")  # card order; each present one is read
@@ -26,7 +25,7 @@ def floor_reading(comparison, names: dict | None = None) -> str:
     """One paragraph: what the simplest model scores on this draw, which deep ways beat it by
     more than chance, which cannot be told from it, which fall below it; and, when none beats
     it, the lesson that follows (a simple problem needs a small model)."""
-    from lib.curves import SIGNIFICANT
+    from lib import SIGNIFICANT
     rows = against_floor(comparison)
     if not rows:
         return ""

@@ -12,12 +12,8 @@ import time
 
 import streamlit as st
 
-from lib import plan, stored
-from lib.draws import DRAW_SEEDS
-from lib.comparisons import assemble
-from lib.image.ways import ZERO_SHOT_IMAGE, ways_for
-from lib.tasks import resolve_options
-from lib.workers import LATER, NEXT, NOW, PROFILE, Job, pool
+from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Job, assemble, draw_jobs, next_jobs,
+                 not_stored, pool, resolve_options, stored_profile, stored_run, view_jobs, ways_for)
 from ui import cards
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
@@ -84,7 +80,7 @@ def _gather(task, n, seed, options, ways, show, behind=()):
     """Each way from disk or from the workers; `show(way, what, payload)` hears each way's
     progress ("progress", (message, fraction)), its numbers ("card", run) or its failure.
     `behind`: jobs queued right after this view's, in the same group (see `comparison`)."""
-    runs = {w.method: stored.stored_run(w, task, n, seed, options) for w in ways}
+    runs = {w.method: stored_run(w, task, n, seed, options) for w in ways}
     jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
     view = _view_group(task)
     pool().drop(view)  # the positions this session asked for before and has moved on from
@@ -122,7 +118,7 @@ def _draw_jobs(task, n, options) -> list:
     """The view's jobs on every draw of DRAW_SEEDS that are not on disk yet."""
     if int(n) == 0:
         return []
-    return [job for job, _ in plan.not_stored((job, NOW) for job in plan.draw_jobs(task, n, options))]
+    return [job for job, _ in not_stored((job, NOW) for job in draw_jobs(task, n, options))]
 
 
 def over_draws(task: str, n: int, progress=None, **options):
@@ -131,7 +127,7 @@ def over_draws(task: str, n: int, progress=None, **options):
     hears how many runs are done. Raises what a worker raised (a way that cannot be trained)."""
     options = resolve_options("image", options)
     ways = _ways(options, n)
-    runs = {s: {w.method: stored.stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
+    runs = {s: {w.method: stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
     futures = {(s, m): pool().submit(Job.run(task, m, n, s, options), PROFILE, _view_group(task))
                for s, by_way in runs.items() for m, run in by_way.items() if run is None}
     total = len(DRAW_SEEDS) * len(ways)
@@ -151,7 +147,7 @@ def over_draws(task: str, n: int, progress=None, **options):
 def profile(task: str, n: int, backbone: str, progress=None):
     """The depth profile at this size: from disk at once, else from the workers, with progress."""
     options = {"backbone": backbone}
-    found = stored.stored_profile(task, n, options)
+    found = stored_profile(task, n, options)
     if found is not None:
         return found
     job = Job.profile(task, n, backbone)
@@ -181,10 +177,10 @@ def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **option
     are those from the first step, and the first step itself."""
     options = resolve_options("image", options)
     if int(n) == 0:
-        jobs = [(job, NEXT) for job in plan.view_jobs(task, 1, seed, options)]
-        jobs += plan.next_jobs(task, 1, seed, hi, options)
+        jobs = [(job, NEXT) for job in view_jobs(task, 1, seed, options)]
+        jobs += next_jobs(task, 1, seed, hi, options)
     else:
-        jobs = plan.next_jobs(task, n, seed, hi, options)
+        jobs = next_jobs(task, n, seed, hi, options)
         if zero:
             jobs.append((Job.run(task, ZERO_SHOT_IMAGE.method, 0, seed, options), LATER))
-    pool().prefetch(f"{_session()}:{task}", plan.not_stored(jobs))
+    pool().prefetch(f"{_session()}:{task}", not_stored(jobs))

@@ -9,8 +9,7 @@ tooltip (an SVG <title>) and plain words on it.
 """
 from html import escape
 
-from lib.counts import LITE0 as NETWORK, trained_by_way
-from lib.heads import head_formula, head_weights
+from lib import LITE0 as NETWORK, head_formula, head_weights, trained_by_way
 from ui.palette import COLOURS, FROZEN
 
 LABEL = "EfficientNet-Lite0"

@@ -18,7 +18,7 @@ import gc
 import os
 import threading
 
-from lib.imports import engine, import_all
+from lib import import_all, import_engine
 
 
 ENV = "TRANSFER_LAB_WARMUP"
@@ -36,7 +36,7 @@ def ready() -> None:
     thread at a time: a page that runs after this imports nothing the warm-up might be importing."""
     if _ready.is_set():
         return
-    engine()
+    import_engine()
     import_all("ui")
     _ready.set()
 
@@ -44,43 +44,42 @@ def ready() -> None:
 def _reviews():
     """Start downloading the real movie reviews (0.5 MB) in a thread of its own, so they are
     there before anyone asks; a failure is the page's to say."""
-    from lib.data.rotten import start_background_fetch
+    from lib import start_background_fetch
     start_background_fetch()
 
 
 def _dress():
-    from lib.data.dress import dress_task
+    from lib import dress_task
     dress_task()
 
 
 def _sentiment():
-    from lib.data.reviews import sentiment_task
+    from lib import sentiment_task
     sentiment_task()
 
 
 def _encoder():
-    from lib.text import encoders
-    encoders.load()
+    from lib import load_encoder
+    load_encoder()
 
 
 def sentiment_default() -> dict:
     """The movie-review page's default view (tests/test_page_sentiment.py checks they agree): the
     real reviews when they are on this computer, else the generated ones."""
-    from lib.data import rotten
-    from lib.data.reviews import UNLABELED
-    if rotten.available():
-        return dict(task=rotten.NAME, n_per_class=16, seed=0, encoder=True, zero_shot=True)
+    from lib import ROTTEN_NAME, UNLABELED, rotten_available
+    if rotten_available():
+        return dict(task=ROTTEN_NAME, n_per_class=16, seed=0, encoder=True, zero_shot=True)
     return dict(task="sentiment", n_per_class=16, seed=0, unlabeled=UNLABELED, encoder=True, zero_shot=True)
 
 
 def _sentiment_view():
     """Its comparison carries live models, so it cannot come from disk: compute it now."""
-    from lib.stored import compare_stored
+    from lib import compare_stored
     compare_stored(**sentiment_default())
 
 
 def _lite0():
-    from lib.image.ways import get_backbone
+    from lib import get_backbone
     get_backbone("efficientnet_lite0")
 
 
@@ -88,27 +87,23 @@ def _dress_view():
     """The dress page's default view, queued first for the worker processes (lib.workers): its
     ways, then the same on the other draws (lib.draws), then its depth profile, then what a presenter does next there (lib.plan), while the
     room settles. The workers start here, once per server, with the engine loaded."""
-    from lib import plan
-    from lib.data.dress import POOL_PER_CLASS
-    from lib.workers import NOW, PROFILE, Job, pool
+    from lib import NOW, POOL_PER_CLASS, PROFILE, Job, draw_jobs, next_jobs, not_stored, pool, view_jobs
     from ui.images import DEFAULT_N
     n, seed = DEFAULT_N["dress"], 0
-    for job in plan.view_jobs("dress", n, seed, {}):
+    for job in view_jobs("dress", n, seed, {}):
         pool().submit(job, NOW)
-    for job in plan.not_stored((job, PROFILE) for job in plan.draw_jobs("dress", n, {}, but=seed)):
+    for job in not_stored((job, PROFILE) for job in draw_jobs("dress", n, {}, but=seed)):
         pool().submit(*job)  # the page's first sentence: the view over every draw
     pool().submit(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)
-    pool().prefetch("warm-up:dress", plan.not_stored(plan.next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
+    pool().prefetch("warm-up:dress", not_stored(next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
 
 
 def _learning_curves():
     """The learning-curve page's default sweep, behind everything a page asks for: a server
     started before the talk has it on disk when the presenter gets there."""
-    from lib import plan
-    from lib.sweeps import DEFAULT_SEEDS, DEFAULT_SIZES, sweep_options
-    from lib.workers import pool
-    jobs = plan.sweep_jobs("dress", DEFAULT_SIZES, DEFAULT_SEEDS, sweep_options("dress"))
-    pool().prefetch("warm-up:learning_curves", plan.not_stored(jobs))
+    from lib import DEFAULT_SEEDS, DEFAULT_SIZES, not_stored, pool, sweep_jobs, sweep_options
+    jobs = sweep_jobs("dress", DEFAULT_SIZES, DEFAULT_SEEDS, sweep_options("dress"))
+    pool().prefetch("warm-up:learning_curves", not_stored(jobs))
 
 
 def _freeze():
