@@ -33,7 +33,7 @@ if presenter.sidebar_toggle():  # ?present=1: big type, sidebar tucked away, a g
     st.set_page_config(initial_sidebar_state="collapsed")
 presenter.apply_css()
 presenter.share_and_reset()
-presenter.guided_path(page.url_path)
+presenter.guided_path(page.url_path, notes=False)
 # Two threads importing one package at once can break both (lib/imports.py): every page but home
 # imports the engine through warmup.ready(), which waits while the warm-up imports it.
 if page.url_path:

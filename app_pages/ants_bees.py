@@ -7,7 +7,7 @@ from ui import cards, images as ui_images, offline, presenter
 
 
 st.title(":material/pest_control: Ants or bees? Real photos")
-presenter.intro(
+about = presenter.intro(
     "Real photos from the web, of every size and angle: the data set of PyTorch's "
     "transfer-learning tutorial. About 120 photos of each insect to learn from and 75 of each to "
     "test on. **Ants and bees are both among ImageNet's 1,000 classes**: the pretrained network "
@@ -24,7 +24,8 @@ if not photos.available():  # download them here, so that failing says so in the
                                instead=(offline.DRESS, offline.YOUR_DATA))
         st.stop()
 task = ui_images.load_task("ants_bees")
-ui_images.samples(task, per_class=8, width=110)
+with about:  # in presenter mode, folded with the introduction
+    ui_images.samples(task, per_class=8, width=110)
 ui_images.experiment("ants_bees", default_n=ui_images.DEFAULT_N["ants_bees"], hi=task.max_per_class(), step="ants_bees")
 skipped = getattr(task, "skipped", [])
 cards.training_settings_expander(ui_images.recipes() | {

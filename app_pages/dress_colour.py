@@ -8,7 +8,7 @@ from ui import cards, images as ui_images, presenter
 
 
 st.title(":material/checkroom: The dress: blue/black or white/gold?")
-presenter.intro(
+about = presenter.intro(
     "In 2015 one overexposed photo of a blue dress with black lace split the internet: half saw "
     "white and gold. Here every photo is made the way a camera makes one: a dress of varying cut, "
     "pose and lace, framed loosely in a varying room, lit by real light sources, exposed "
@@ -24,7 +24,8 @@ presenter.intro(
     "themselves, and which part of a network pretrained on everyday photos helps?")
 
 task = ui_images.load_task("dress")
-ui_images.samples(task, per_class=10, width=96, label="Sample photos (from the held-out test set)")
+with about:  # in presenter mode, folded with the introduction
+    ui_images.samples(task, per_class=10, width=96, label="Sample photos (from the held-out test set)")
 ui_images.experiment("dress", default_n=ui_images.DEFAULT_N["dress"], hi=POOL_PER_CLASS, step="dress_colour")
 cards.training_settings_expander(ui_images.recipes() | {
     "Test set": f"{len(task.test)} photos, balanced, rendered with their own seed (never trained on)",

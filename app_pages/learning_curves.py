@@ -182,5 +182,5 @@ with st.expander("Every size: how many examples scratch needs to match"):
     st.caption("Found on scratch's mean curve, interpolated between measured sizes on the log axis. "
                "Where the gap could be chance, the factor at that size means little.")
 
-if images:  # where the head reads the network, at the size chosen above
-    ui_images.depth_section(task, n, backbone)
+if images:  # where the head reads the network: on the image pages, not repeated here
+    ui_images.depth_link(task)

@@ -32,8 +32,9 @@ control = controls.control_toggle() if images else False
 seed = controls.seed_input()
 n = controls.n_per_class_slider(default=16, hi=min(t.max_per_class(), 256))
 state.url_int("epochs", 60, 5, 200)
-epochs = st.slider("Epochs (no early stopping)", 5, 200, key="epochs",
-                   help="Every epoch passes over all training examples once.")
+epochs = st.slider("Rounds over the training examples", 5, 200, key="epochs",
+                   help="Each round (an epoch) passes over every training example once; nobody "
+                        "stops a way early here.")
 state.remember(epochs=epochs)
 
 options = sweep_options(task, backbone, control, cut) | {"epochs": epochs}  # every way takes epochs
@@ -58,8 +59,11 @@ for m, r in runs.items():
 history = cards.histories(c)
 history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
-cards.chart(charts.overfitting_chart, history, "accuracy", where=acc_tab)
-cards.chart(charts.overfitting_chart, history, "loss", where=loss_tab)
+for tab, what in ((acc_tab, "accuracy"), (loss_tab, "loss")):  # one chart per way: each gap readable
+    for col, m in zip(tab.columns(len(runs)), runs):
+        with col:
+            cards.title(m, runs[m].label)
+            cards.chart(charts.overfitting_chart, history[history.method == m], what, where=col)
 st.caption(f"Dashed: the examples each way trains on. Solid: the {metrics.held_out(history)} set, "
            "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
@@ -95,5 +99,5 @@ for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
         st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
         cards.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))
 
-if images:  # where the head reads the network, at this size
-    ui_images.depth_section(task, n, backbone)
+if images:  # where the head reads the network: on the image pages, not repeated here
+    ui_images.depth_link(task)

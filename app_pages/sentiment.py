@@ -11,15 +11,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib.data import rotten
-from lib.data.reviews import UNLABELED, handwritten_reviews, sentiment_task, toy_corpus
-from lib import probe
-from lib.runs import clearly_ahead
-from lib.text.models import HIDDEN
-from lib.text import encoders, skipgram, zero_shot
-from lib.text.skipgram import SkipGramConfig
-from lib.train import TrainConfig
-from ui import cards, charts, controls, presenter, state, text as ui_text
+from lib import (DRAW_SEEDS, ENCODER_MODEL, ROTTEN_CREDIT, ROTTEN_NAME, ROTTEN_SIZE_MB, TEXT_HIDDEN, UNLABELED, ZERO_SHOT_DESCRIPTIONS,
+                 SkipGramConfig, TrainConfig, clearly_ahead, handwritten_reviews, polarity, polarity_agreement,
+                 probe_recipe, rotten_checksum, sentiment_task, toy_corpus)
+from ui import cards, charts, controls, presenter, state, text as ui_text, words
 
 
 AMOUNTS = (0, 500, 2_000, 5_000, UNLABELED)
@@ -47,14 +42,14 @@ else:
     source = GENERATED
     off = " Downloads are off on this computer (TRANSFER_LAB_OFFLINE)." if why_not == "offline" else ""
     st.info(f"**The real movie reviews are not on this computer**, so this page uses generated "
-            f"ones.{off} To get them ({rotten.SIZE_MB} MB, once): open this page on a computer with "
+            f"ones.{off} To get them ({ROTTEN_SIZE_MB} MB, once): open this page on a computer with "
             f"a network, or run `python scripts/prefetch.py --write pack.tar.gz` there and `python "
             f"scripts/prefetch.py --read pack.tar.gz` here.", icon=":material/cloud_off:")
     if why_not != "offline":
         with st.expander("What the download said"):
             st.code(why_not, language=None, wrap_lines=True)
 t = real if source == REAL else generated()
-task_name = rotten.NAME if source == REAL else "sentiment"
+task_name = ROTTEN_NAME if source == REAL else "sentiment"
 
 QUESTION = ("With only a handful of labeled reviews, a classifier that learns everything from them "
             "does little better than a coin. Does what a network learned beforehand from "
@@ -62,7 +57,7 @@ QUESTION = ("With only a handful of labeled reviews, a classifier that learns ev
 if source == REAL:
     st.markdown(f"{QUESTION} Here the reviews are **real** one-sentence snippets from Rotten "
                 f"Tomatoes: {len(t.pool):,} to draw labeled examples from, {len(t.test):,} to test.")
-    st.caption(rotten.CREDIT)
+    st.caption(ROTTEN_CREDIT)
     with st.expander("Example reviews"):
         for i in range(6):
             st.markdown(f"- *{t.test.texts[i]}* — **{t.classes[t.test.labels[i]]}**")
@@ -95,7 +90,7 @@ encoder = st.sidebar.toggle("Sentence encoder (with labels and without)", key="e
                                  "no label at all (zero-shot).")
 state.remember(encoder=encoder)
 options.update(encoder=encoder, zero_shot=encoder)
-DESCRIPTIONS = zero_shot.DESCRIPTIONS[task_name]
+DESCRIPTIONS = ZERO_SHOT_DESCRIPTIONS[task_name]
 CLOSER = ("the description it is closer to, read by the sentence encoder",
           "Cosine similarity: the angle between the review's vector and each description's vector; "
           "the smaller the angle, the closer.")
@@ -228,7 +223,7 @@ def pretraining_learned(c) -> None:
     st.caption("Before any label, each word got a vector from reading unlabeled reviews: words "
                "used in the same places get vectors that point the same way.", help=SKIPGRAM_HELP)
     choices = [w for w in ("great", "boring", "superb", "awful", "not", "acting") if w in words] + \
-              sorted(w for w in words if skipgram.polarity(w) != "neutral")
+              sorted(w for w in words if polarity(w) != "neutral")
     word = st.selectbox("Word", list(dict.fromkeys(choices)), key="word")
     lexicon = ("the generator's word list" if source == GENERATED else
                "the generated corpus's word list (written for it; the real reviews use many words "
@@ -237,7 +232,7 @@ def pretraining_learned(c) -> None:
                "vectors are (1: pointing the same way, 0: unrelated).",
                help="Cosine similarity of the two word vectors.")
     st.dataframe(ui_text.neighbour_table(c.runs, word))
-    agree, chance = skipgram.polarity_agreement(*c.transfer.word_vectors)
+    agree, chance = polarity_agreement(*c.transfer.word_vectors)
     if agree == agree:  # not NaN
         st.markdown(f"Over all sentiment words, **{cards.percent(agree)}** of their 5 nearest "
                     f"pretrained neighbours (among sentiment words) share their sentiment; "
@@ -258,18 +253,22 @@ def experiment():
         no_labels(["from scratch (every weight)", "the word vectors' head", "the encoder's head",
                    "bag of words (a weight per word)"])
         return
+    headline = st.container()  # what holds over draws: read first, filled once they are in
     c = cards.run_compare(task_name, n, seed, **options)
     if c is None:
         return
     cards.show_notices(c)
     labeled = len(c.train_index) + len(c.val_index)
-    st.caption(f"Every number below is computed now, from {labeled:,} labeled reviews drawn with "
-               f"seed {seed}; every one of them trains. Pretrained beforehand: {what_was_read(c)}.",
+    st.caption(f"**The cards: one draw** of {labeled:,} labeled reviews (seed {seed}); every one of "
+               f"them trains, and the sentence above holds over {len(DRAW_SEEDS)} draws. Pretrained beforehand: "
+               f"{what_was_read(c)}.",
                help=f"{c.backbone}. No validation split: no review is held back to tune on, and "
                     "nothing is chosen on the test reviews.")
     ui_text.side_by_side(c)
     cards.verdict(c)
-    presenter.say("sentiment", comparison=c)
+    over = cards.over_draws(headline, cards.compared_draws(task_name, n, **options), n, "reviews",
+                            words.TEXT_IN_A_SENTENCE)
+    presenter.say("sentiment", comparison=c, over=over)
     if "encoder" in c.runs:
         cards.verdict(c, "encoder", "scratch")
     if "zero_shot" in c.runs:  # its card says what it compares each review with
@@ -310,21 +309,21 @@ reads = (f"the {len(t.pool):,} real snippets of the labeled pool, without their 
          else "the unlabeled generated reviews (the sidebar's amount)")
 cards.training_settings_expander({
     "From scratch": f"mean of word vectors ({cfg.dims} dimensions, one per word of the training "
-                    f"reviews) → {HIDDEN} hidden units (ReLU) → 2 classes; {TrainConfig().in_words()}",
+                    f"reviews) → {TEXT_HIDDEN} hidden units (ReLU) → 2 classes; {TrainConfig().in_words()}",
     "Transfer: word vectors (skip-gram)": f"{cfg.in_words()}, plain mean of word vectors (the "
                                           f"article's), read from {reads}; pretrained once (seed 0); "
                                           f"head: {TrainConfig().in_words()}",
-    "Transfer: sentence encoder": f"{encoders.MODEL} sentence embeddings → linear head: "
-                                  + probe.in_words("labeled reviews"),
-    "No labels (zero-shot)": f"{encoders.MODEL}: each review to the description its vector is closest "
+    "Transfer: sentence encoder": f"{ENCODER_MODEL} sentence embeddings → linear head: "
+                                  + probe_recipe("labeled reviews"),
+    "No labels (zero-shot)": f"{ENCODER_MODEL}: each review to the description its vector is closest "
                              f"to (cosine), {' / '.join(f'“{d}”' for d in DESCRIPTIONS)}, written "
                              "once before anything was measured; nothing trained",
-    "Bag-of-words baseline": "which words a review contains → " + probe.in_words(standardised=False),
+    "Bag-of-words baseline": "which words a review contains → " + probe_recipe(standardised=False),
     "Test sets": (f"{len(t.test):,} real snippets, balanced, drawn once with a fixed seed and never "
                   f"trained on (nor read by skip-gram)" if source == REAL else
                   f"{len(t.test):,} generated reviews, balanced, never trained on; "
                   f"{len(hand)} hand-written reviews"),
 })
 if source == REAL:
-    st.caption(f"Data: {rotten.CREDIT} sha256 {rotten.checksum() or 'not recorded'} of the tarball "
+    st.caption(f"Data: {ROTTEN_CREDIT} sha256 {rotten_checksum() or 'not recorded'} of the tarball "
                "as it arrived (no published checksum to check against).")

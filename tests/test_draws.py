@@ -58,13 +58,13 @@ def test_the_sentence_a_room_reads_first_is_about_the_draws():
                           "transfer": [0.88, 0.86, 0.87, 0.85, 0.89]}), 16)
     words, test = over_draws_words(o)
     assert words.startswith("**Over 5 random draws of 16 labeled photos per class**")
-    assert "the frozen head 87 %, the simplest model 80 %, from scratch 72 %" in words
+    assert "the frozen head 87 %, the simplest model 80 %, the network from scratch 72 %" in words
     assert "The frozen head led on 5 of 5 draws" in words
-    assert "its lead over the simplest model and from scratch is more than the luck" in words
+    assert "its lead over the simplest model and the network from scratch is more than the luck" in words
     assert "could be luck" not in words
     assert "seeds 0–4" in test and "p = " in test
     close = over_draws(draws({"scratch": [0.70, 0.85, 0.60, 0.90, 0.65],
                               "transfer": [0.80, 0.75, 0.72, 0.78, 0.76]}), 2)
     words, _ = over_draws_words(close, "reviews")
-    assert "over from scratch it could be luck: another set of draws could put either ahead" in words
+    assert "its lead over the network from scratch could be the luck of the draw: other draws could put it ahead" in words
     assert "more than the luck" not in words

@@ -32,8 +32,10 @@ def test_shows_examples_and_a_confusion_matrix_per_way(page):
     assert len(captions) == 8  # 4 photos every way trained on + 4 test photos none did
     assert all(i.caption.count("right") + i.caption.count("wrong") == 4 for i in captions)
     assert sum(i.caption.startswith("test") for i in captions) == 4
-    # accuracy/loss tabs + one matrix per way + the depth profile
-    assert len(page.get("vega_lite_chart")) == 2 + 4 + 1
+    # accuracy and loss, one chart per way (each gap readable), and one matrix per way; the depth
+    # profile is a link to the task's page, not drawn again here
+    assert len(page.get("vega_lite_chart")) == 2 * 4 + 4
+    assert any("Where to cut the network" in m.value for m in page.markdown)
     assert len(page.dataframe) == 4  # per-class accuracy per way
 
 

@@ -44,7 +44,7 @@ def test_the_comparison_comes_first_and_the_rest_sits_in_tabs_and_expanders(page
     main = list(page.main)
     kinds = [type(e).__name__ for e in main]
     verdicts = [i for i, e in enumerate(main)
-                if kinds[i] == "Markdown" and e.value.startswith("With 16 labeled examples per class")]
+                if kinds[i] == "Markdown" and e.value.startswith("On this draw of 16 labeled examples per class")]
     assert verdicts and max(verdicts) < kinds.index("Tab")   # the verdicts before the first tab
 
 

@@ -55,7 +55,7 @@ def test_images_good_and_bad_then_train_and_download(at):
     assert len(at.dataframe) >= 1                       # per-class table
     # the verdict sentences the example pages say: each pretrained way against scratch, the test
     # behind them in the tooltip; nothing says "validation" where none is held out
-    said = [m for m in at.markdown if m.value.startswith("With 4 labeled examples per class")]
+    said = [m for m in at.markdown if m.value.startswith("On this draw of 4 labeled examples per class")]
     assert len(said) == 2 and all("McNemar" in m.proto.help for m in said)   # transfer, fine-tuned
     assert not [t for t in texts(at.caption) if "validation" in t]
 
@@ -167,7 +167,7 @@ def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
     assert c.runs["skipgram"].label.startswith("Skip-gram on your 12 texts (")
     assert len(c.test_labels) == 4 and c.classes == ["neg", "pos"]   # a quarter of 8 per class
     assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4
-    assert len([m for m in at.markdown if m.value.startswith("With 6 labeled examples per class")]) == 1
+    assert len([m for m in at.markdown if m.value.startswith("On this draw of 6 labeled examples per class")]) == 1
     # the texts' result is the texts'; the photos added before are still there
     at.radio(key="kind").set_value("Images").run()
     assert at.session_state["images"].counts() == [3, 0] and "result_Images" not in at.session_state

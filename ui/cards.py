@@ -96,21 +96,26 @@ def way_title(method: str) -> str:
     return TITLES.get(method, method)
 
 
-def title(method: str, detail: str = "") -> None:
+# On the text pages the frozen head ("transfer") reads word vectors pretrained on unlabeled text
+TEXT_TITLES = {**TITLES, "transfer": "Word vectors", "encoder": "Sentence encoder"}
+
+
+def title(method: str, detail: str = "", titles: dict = TITLES) -> None:
     """A card's heading: the way's plain title in its colour, on one line whatever the column's
     width (so the cards' rows line up), the technical detail in its tooltip."""
     import html
     colour = charts.COLOURS.get(method, "#000")
     st.markdown(f"<h4 title='{html.escape(detail, quote=True)}' style='color:{colour};margin:0;"
-                f"padding:0 0 0.25rem;white-space:nowrap;overflow:hidden;text-overflow:ellipsis'>"
-                f"{way_title(method)}</h4>", unsafe_allow_html=True)
+                f"font-size:1.1rem;padding:0 0 0.25rem;white-space:nowrap;overflow:hidden;"
+                f"text-overflow:ellipsis'>"
+                f"{titles.get(method, method)}</h4>", unsafe_allow_html=True)
 
 
-def run_card(run, n_train: int | None = None) -> None:
+def run_card(run, n_train: int | None = None, titles: dict = TITLES) -> None:
     """One way's numbers, the same rows in the same order on every card (so a row of cards lines
     up): title, accuracy, its interval, weights trained; then the detail, which may wrap."""
     n_train = run.n_train or n_train or 0
-    title(run.method, run.label)
+    title(run.method, run.label, titles)
     low, high = run.test_interval
     st.metric("Test accuracy", percent(run.test_accuracy),
               help=f"On {run.n_test:,} held-out test examples. 95 % interval "
@@ -118,7 +123,8 @@ def run_card(run, n_train: int | None = None) -> None:
     st.caption(f"likely between {percent(low)} and {percent(high)}; on the {n_train:,} examples "
                f"it trained on: {percent(run.train_accuracy)}")
     frozen = run.total_params - run.trainable_params
-    st.metric("Trained weights", f"{run.trainable_params:,}")
+    with st.container(key=f"weights_{run.method}"):  # smaller type in presenter mode (ui.presenter.CSS)
+        st.metric("Trained weights", f"{run.trainable_params:,}")
     if frozen and run.formula:
         st.caption(f"Head: {run.formula} trained, on top of {frozen:,} frozen weights")
     elif frozen:  # fine-tuning: the network's top and a new head, counted from their tensors
@@ -167,6 +173,41 @@ def histories(comparison) -> pd.DataFrame:
 def show_notices(comparison) -> None:
     for notice in comparison.notices:
         st.warning(notice, icon=":material/warning:")
+
+
+def over_draws(where, gather, n: int, unit: str, names: dict | None = None):
+    """The sentence over draws (ui.words.over_draws), drawn in `where` once `gather(progress)`
+    has every draw's runs ({seed: {method: Run}}), with progress there until then. Returns the
+    lib.draws.OverDraws, or None (and a warning) if a draw could not be had."""
+    from lib import over_draws as reading
+    with where:
+        bar = Progress("Repeating this view on other random draws…")
+    try:
+        runs = gather(bar)
+    except Exception as err:  # a worker died twice, a download failed: the cards say why
+        where.warning(f"Could not repeat this view on other draws: {err}", icon=":material/warning:")
+        return None
+    finally:
+        bar.done()
+    o = reading(runs, n)
+    sentence, test = words.over_draws(o, unit, *([names] if names else []))
+    where.markdown(sentence, help=test)
+    return o
+
+
+def compared_draws(task, n: int, **options):
+    """`gather` for over_draws where the page trains in its own process (texts, uploads): the
+    comparison on every draw of DRAW_SEEDS, each remembered as cached_compare remembers one."""
+    from lib import DRAW_SEEDS
+
+    def gather(progress):
+        out = {}
+        for i, s in enumerate(DRAW_SEEDS):
+            progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: {i} of "
+                     f"{len(DRAW_SEEDS)} done", i / len(DRAW_SEEDS))
+            out[s] = until_back(cached_compare, task, n, s, **options).runs
+        return out
+    return gather
 
 
 def verdict(comparison, a: str = "transfer", b: str = "scratch") -> None:

@@ -114,22 +114,9 @@ def _network_picture(classes: int, cut: str) -> None:
 
 def over_draws_section(where, task: str, n: int, options: dict, unit: str = "photos"):
     """The sentence a room reads first, in `where` (above the cards): this view over every draw
-    of lib.draws.DRAW_SEEDS, with progress while the other draws train. Returns the OverDraws
-    (None if a way could not be trained: the cards above already say why)."""
-    from lib.draws import over_draws
-    with where:
-        bar = cards.Progress("Repeating this view on other random draws…")
-    try:
-        runs = live.over_draws(task, n, progress=bar, **options)
-    except Exception as err:  # a worker died twice, a download failed: the cards said so
-        bar.done()
-        where.warning(f"Could not repeat this view on other draws: {err}", icon=":material/warning:")
-        return None
-    bar.done()
-    o = over_draws(runs, n)
-    sentence, test = words.over_draws(o, unit)
-    where.markdown(sentence, help=test)
-    return o
+    of DRAW_SEEDS, from disk or the workers (ui.live). Returns the OverDraws, or None."""
+    return cards.over_draws(where, lambda progress: live.over_draws(task, n, progress=progress, **options),
+                            n, unit)
 
 
 def depth_section(task: str, n: int, backbone: str) -> None:
@@ -153,6 +140,22 @@ def depth_section(task: str, n: int, backbone: str) -> None:
     st.markdown(depth_reading(curves.compare_depths(profile, n)))
 
 
+PAGES = {"dress": "app_pages/dress_colour.py", "ants_bees": "app_pages/ants_bees.py"}
+
+
+def depth_link(task: str) -> None:
+    """Where to cut the network lives on the task's own page (the depth profile at its slider's
+    size); other pages link there instead of drawing it again."""
+    if task not in PAGES:
+        return
+    st.markdown("**Where to cut the network:** which stage's features the frozen head should "
+                "read, measured stage by stage, is on the task's own page.")
+    try:  # keeps this session when the app's navigation knows the page
+        st.page_link(PAGES[task], label="Where to cut the network", icon=":material/account_tree:")
+    except st.errors.StreamlitAPIException:  # a page run on its own (tests)
+        st.markdown(f"[Where to cut the network](/{PAGES[task].split('/')[-1][:-3]})")
+
+
 def recipes() -> dict:
     """Each image way's recipe in words, written from the configs the engine trains with."""
     from lib import probe
@@ -168,11 +171,13 @@ def recipes() -> dict:
 
 
 def samples(task, per_class: int, width: int, label: str = "Sample photos (from the test set)") -> None:
-    """A few test photos of each class; collapsed in presenter mode, where results come first."""
+    """A few test photos of each class, in an expander; in presenter mode without one, for a
+    page to draw inside its folded introduction (presenter.intro), where results come first."""
     import numpy as np
 
     from ui import presenter
-    with st.expander(label, expanded=not presenter.is_on()):
+    # in presenter mode the page draws them inside its folded introduction (no expander in one)
+    with st.container() if presenter.is_on() else st.expander(label, expanded=True):
         for c, name in enumerate(task.classes):
             picks = np.flatnonzero(task.test.labels == c)[:per_class]
             st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))

@@ -79,11 +79,12 @@ def _versus(c, noun: str) -> str:
 def _over(over, c, noun: str) -> str:
     """What holds over the draws (lib.draws), then how much each way learned (the same on every
     draw): the talking point never rests on one draw when the draws are in."""
-    from ui.words import over_draws
-    words, _ = over_draws(over, f"{noun}s")
+    from ui.words import IN_A_SENTENCE, TEXT_IN_A_SENTENCE, over_draws
+    names = TEXT_IN_A_SENTENCE if noun == "review" else IN_A_SENTENCE
+    words, _ = over_draws(over, f"{noun}s", names)
     s, t = c.scratch, c.transfer
     return (words.replace("**", "") + f" From scratch learns {s.trainable_params:,} weights from "
-            f"the labeled {noun}s; the frozen head {t.trainable_params:,}, on top of "
+            f"the labeled {noun}s; the head on pretrained features {t.trainable_params:,}, on top of "
             f"{t.total_params - t.trainable_params:,} borrowed ones.")
 
 
@@ -137,9 +138,11 @@ def _ants_bees(comparison=None, over=None, **_):
     return _versus(comparison, "photo") + _control(comparison) + _floor(comparison)
 
 
-def _sentiment(comparison=None, **_):
+def _sentiment(comparison=None, over=None, **_):
     if comparison is None:
         return "Text this time: word vectors pretrained on unlabeled reviews, a few labeled ones."
+    if over is not None:
+        return _over(over, comparison, "review")
     return _versus(comparison, "review") + _control(comparison)
 
 
@@ -228,8 +231,9 @@ def talking_point(step: str, **on_screen) -> str:
 CSS = """
 <style>
 html { font-size: 22px; }
-[data-testid="stMain"] .block-container { max-width: 100%; padding: 3.5rem 3rem 2rem; }
+[data-testid="stMain"] .block-container { max-width: 100%; padding: 1.5rem 3rem 2rem; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
+[class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
 [data-testid="stCaptionContainer"] { color: #222; }
 [data-testid="stPageLink"] p { font-size: 1.1rem; font-weight: 600; }
 </style>
@@ -270,15 +274,17 @@ def show(text: str) -> None:
         st.info(text, icon=":material/record_voice_over:")
 
 
-def intro(*paragraphs: str) -> None:
+def intro(*paragraphs: str):
     """A page's introduction, in full; in presenter mode folded under "About this page", so the
     first screen of a 1280 x 720 projector holds the slider, the sentence that says what the
-    numbers mean and every way's accuracy (tests/test_browser.py measures it)."""
+    numbers mean and every way's accuracy (tests/test_browser.py measures it). Returns where it
+    was drawn: a page adds what belongs with it (the sample photos)."""
     import streamlit as st
     where = st.expander("About this page", icon=":material/info:") if is_on() else st.container()
     with where:
         for text in paragraphs:
             st.markdown(text)
+    return where
 
 
 def say(step: str, **on_screen) -> None:
@@ -334,8 +340,10 @@ def path_links(url_path: str, missing=missing) -> dict:
     return links
 
 
-def guided_path(url_path: str) -> None:
-    """Previous / step k of n / next, as links that keep presenter mode on."""
+def guided_path(url_path: str, notes: bool = True) -> None:
+    """Previous / step k of n / next, as links that keep presenter mode on; notes=False leaves
+    out the line about a skipped step (the top of a page is for its results; app.py says it
+    below the page)."""
     import streamlit as st
     if not is_on() or (url_path.strip("/") or "home") not in STEP_NAMES:
         return
@@ -349,7 +357,7 @@ def guided_path(url_path: str) -> None:
     # st.html, not st.markdown: a markdown block's negative bottom margin sat its text ~10 px
     # below the links beside it at 1400 px; the line height matches theirs
     mid.html(f"<div style='text-align:center;font-size:1.1rem;line-height:2.2rem'>{links['here']}</div>")
-    if "skipped" in links:
+    if notes and "skipped" in links:
         st.caption(links["skipped"])
 
 

@@ -10,10 +10,7 @@ import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
-from lib import cache, downloads
-from lib.experiments import compare
-from lib.text import skipgram
-from lib.text.ways import toy_runs
+from lib import Unavailable, compare, neighbours, offline, polarity, toy_runs
 from ui import cards, charts
 from ui.palette import POLARITY_COLOURS
 
@@ -28,27 +25,27 @@ def real_reviews():
     else (None, why): "offline" when downloads are off, or the download's or the check's error.
     A failure is remembered RETRY_S, so a slider move does not wait for a network that is not
     there."""
-    from lib.data import rotten
+    from lib import fetch_rotten, rotten_available, rotten_task
     with _tried_lock:
-        if not rotten.available():
-            if cache.offline():
+        if not rotten_available():
+            if offline():
                 return None, "offline"
             if _tried["at"] is not None and time.monotonic() - _tried["at"] < RETRY_S:
                 return None, _tried["why"]
             try:
-                rotten.fetch()
-            except downloads.Unavailable as err:
+                fetch_rotten()
+            except Unavailable as err:
                 _tried.update(at=time.monotonic(), why=str(err))
                 return None, str(err)
         try:
-            return rotten.rotten_task(), None
-        except downloads.Unavailable as err:  # damaged since it arrived: removed, fetched next time
+            return rotten_task(), None
+        except Unavailable as err:  # damaged since it arrived: removed, fetched next time
             return None, str(err)
 
 
 def zero_shot_card(run) -> None:
     """The zero-shot way's card: its accuracy with no labeled example, and what it compared."""
-    cards.title(run.method, run.label)  # the same rows as ui.cards.run_card, so a row lines up
+    cards.title(run.method, run.label, cards.TEXT_TITLES)  # the same rows as ui.cards.run_card, so a row lines up
     low, high = run.test_interval
     st.metric("Test accuracy", cards.percent(run.test_accuracy),
               help=f"On {run.n_test:,} held-out test examples. 95 % interval {cards.percent(low)} – "
@@ -78,7 +75,7 @@ def side_by_side(comparison) -> None:
             if run.method == "zero_shot":
                 zero_shot_card(run)
             else:
-                cards.run_card(run, n_train)
+                cards.run_card(run, n_train, cards.TEXT_TITLES)
 
 
 TORCH_WAYS = ("scratch", "transfer", "encoder", "bow")  # every text way trains by epochs
@@ -104,7 +101,7 @@ def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
     for method, name in NEIGHBOUR_COLUMNS.items():
         words, vectors = runs[method].word_vectors
         if word in words:
-            cols[name] = [f"{w} ({skipgram.polarity(w)}, {s:.2f})" for w, s in skipgram.neighbours(words, vectors, word, k)]
+            cols[name] = [f"{w} ({polarity(w)}, {s:.2f})" for w, s in neighbours(words, vectors, word, k)]
         else:
             cols[name] = ["(not in its vocabulary)"] + [""] * (k - 1)
     return pd.DataFrame(cols, index=range(1, k + 1))
@@ -116,7 +113,7 @@ def word_map(words, vectors, title: str, top: int = 300) -> alt.Chart:
     n = min(top, len(words))
     xy = PCA(2, random_state=0).fit_transform(vectors[:n]) if n >= 2 else np.zeros((n, 2))
     df = pd.DataFrame({"word": words[:n], "x": xy[:, 0], "y": xy[:, 1],
-                       "polarity": [skipgram.polarity(w) for w in words[:n]]})
+                       "polarity": [polarity(w) for w in words[:n]]})
     scale = alt.Scale(domain=list(POLARITY_COLOURS), range=list(POLARITY_COLOURS.values()))
     return alt.Chart(df, title=title).mark_circle(size=45, opacity=0.8).encode(
         x=alt.X("x:Q", title="direction of most spread"), y=alt.Y("y:Q", title="direction of next most spread"),

@@ -38,14 +38,14 @@ def verdict(comparison, a: str = "transfer", b: str = "scratch") -> str:
     ra, rb = comparison.runs[a], comparison.runs[b]
     diff, p = paired_difference(ra, rb, comparison.test_labels)
     n = comparison.n_per_class
-    lead = f"With {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
+    lead = f"On this draw of {n} labeled example{'s' if n > 1 else ''} per class, **{ra.label}** scores "
     if p >= SIGNIFICANT:
         return (lead + f"{100 * ra.test_accuracy:.1f} % and **{rb.label}** {100 * rb.test_accuracy:.1f} %: "
-                f"on {ra.n_test} test examples that difference could be chance.")
+                f"on {ra.n_test:,} test examples that difference could be chance.")
     word = "ahead of" if diff > 0 else "behind"
     return lead + (f"{100 * abs(diff):.1f} points {word} **{rb.label}** "
                    f"({100 * ra.test_accuracy:.1f} % vs {100 * rb.test_accuracy:.1f} %), more than "
-                   f"chance explains on {ra.n_test} test examples.")
+                   f"chance explains on {ra.n_test:,} test examples.")
 
 
 def verdict_test(comparison, a: str = "transfer", b: str = "scratch") -> str:
@@ -54,7 +54,7 @@ def verdict_test(comparison, a: str = "transfer", b: str = "scratch") -> str:
     ra, rb = comparison.runs[a], comparison.runs[b]
     only_a, only_b = disagreements(ra, rb, comparison.test_labels)
     _, p = paired_difference(ra, rb, comparison.test_labels)
-    return (f"McNemar's exact test: of the {ra.n_test} test examples, {only_a} only {ra.label} got "
+    return (f"McNemar's exact test: of the {ra.n_test:,} test examples, {only_a} only {ra.label} got "
             f"right and {only_b} only {rb.label}. If both ways were equally good, a split at least "
             f"this uneven would happen with probability p = {p:.2g}. Below {SIGNIFICANT} the "
             f"difference is called more than chance.")
@@ -216,39 +216,44 @@ def beats_zero_note(b: BeatsZero) -> str:
 # ---------------------------------------------------------------- over draws (lib.draws)
 
 # A way's name inside a sentence (the cards' titles are for headings).
-IN_A_SENTENCE = {"pixels": "the simplest model", "scratch": "from scratch", "transfer": "the frozen head",
+IN_A_SENTENCE = {"pixels": "the simplest model", "scratch": "the network from scratch", "transfer": "the frozen head",
                  "finetune": "fine-tuning", "control": "the random control", "encoder": "the sentence encoder",
                  "skipgram": "skip-gram", "bow": "bag of words", "zero_shot": "no labels"}
 
 
-def _named(method: str) -> str:
-    return IN_A_SENTENCE.get(method, method)
+# On the text pages the frozen head reads word vectors pretrained on unlabeled text
+TEXT_IN_A_SENTENCE = {**IN_A_SENTENCE, "transfer": "the word vectors' head",
+                      "encoder": "the sentence encoder's head", "zero_shot": "the encoder with no labels"}
+
+
+def _named(method: str, names: dict = IN_A_SENTENCE) -> str:
+    return names.get(method, method)
 
 
 def _listed(names: list) -> str:
     return names[0] if len(names) == 1 else ", ".join(names[:-1]) + " and " + names[-1]
 
 
-def over_draws(o, unit: str = "photos") -> tuple[str, str]:
+def over_draws(o, unit: str = "photos", names: dict = IN_A_SENTENCE) -> tuple[str, str]:
     """(the sentence a room reads first, the test behind it for a tooltip) from a
     lib.draws.OverDraws: each way's mean over the draws, who led how often, and whether the
     leader's lead over each other way is more than the luck of the draw."""
     k, n = len(o.seeds), o.n_per_class
-    means = ", ".join(f"{_named(m)} {100 * w.mean:.0f} %" for m, w in
+    means = ", ".join(f"{_named(m, names)} {100 * w.mean:.0f} %" for m, w in
                       sorted(o.ways.items(), key=lambda mw: -mw[1].mean))
     first = (f"**Over {k} random draws of {n} labeled {unit} per class**, average test accuracy: "
              f"{means}.")
     lead = o.ways[o.leader]
-    beyond = [_named(m) for m, g in o.gaps.items() if g.beyond_luck]
-    luck = [_named(m) for m, g in o.gaps.items() if not g.beyond_luck]
-    said = f" {_named(o.leader).capitalize()} led on {lead.led} of {k} draws"
+    beyond = [_named(m, names) for m, g in o.gaps.items() if g.beyond_luck]
+    luck = [_named(m, names) for m, g in o.gaps.items() if not g.beyond_luck]
+    said = f" {_named(o.leader, names).capitalize()} led on {lead.led} of {k} draws"
     if beyond:
         said += f"; its lead over {_listed(beyond)} is more than the luck of the draw explains"
     if luck:
-        said += (f"; over {_listed(luck)} it could be luck: another set of draws could put "
-                 f"{'either' if len(luck) == 1 else 'any'} ahead")
-    ranges = "; ".join(f"{_named(m)} {100 * w.low:.0f}–{100 * w.high:.0f} %" for m, w in o.ways.items())
-    tests = "; ".join(f"{_named(o.leader)} vs {_named(m)}: {100 * g.diff:+.1f} points, "
+        said += (f"; its lead over {_listed(luck)} could be the luck of the draw: other draws "
+                 f"could put {'it' if len(luck) == 1 else 'any of them'} ahead")
+    ranges = "; ".join(f"{_named(m, names)} {100 * w.low:.0f}–{100 * w.high:.0f} %" for m, w in o.ways.items())
+    tests = "; ".join(f"{_named(o.leader, names)} vs {_named(m, names)}: {100 * g.diff:+.1f} points, "
                       + ("no spread, nothing to test" if g.p is None else f"p = {g.p:.2g}")
                       for m, g in o.gaps.items())
     test = (f"Each draw (seeds {o.seeds[0]}–{o.seeds[-1]}) picks other labeled {unit} and other "
