@@ -1,11 +1,7 @@
 """Your own data: bring photos or texts, and watch every way learn them side by side."""
 import streamlit as st
 
-from lib.data import split_task
-from lib.data.datasets import SPLIT_SEED, TEST_FRACTION
-from lib.data.uploads import IMAGE_SIZE, UploadError
-from lib.image.pixels import THUMB
-from lib.image.ways import SCRATCH_SIZE
+from lib import IMAGE_SIZE, SCRATCH_SIZE, SPLIT_SEED, TEST_FRACTION, THUMB, UploadError, split_task
 from ui import cards, controls, presenter, upload as up
 
 

@@ -15,14 +15,10 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import cache, metrics
-from lib.data.datasets import TEST_FRACTION, split_indices, split_task
-from lib.data.uploads import (IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB,
-                              TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError)
-from lib.experiments import compare
-from lib.export import USAGE, bundle, load_head, train_head
-from lib.curves import summarise
-from lib.sweeps import doubling_sizes, sweep
+from lib import (HEAD_USAGE, IMAGE_TYPES, MAX_CLASSES, MAX_FILES_PER_CLASS, MAX_TOTAL_BYTES, MB, TEST_FRACTION,
+                 TEXT_TYPES, ImageCollection, Message, TextCollection, UploadError, bundle, cache_scope, compare,
+                 confusion_cells, doubling_sizes, load_head, per_class_accuracy, split_indices, split_task,
+                 summarise, sweep, train_head)
 from ui import cards, charts
 
 
@@ -221,7 +217,7 @@ def train(dataset, names, n_per_class: int, seed: int, **options):
     _, test_index = split_indices(dataset.labels, len(dataset.classes))  # which files are test
     bar = cards.Progress("Training every way on your data…")
     try:
-        with cache.scope(task):  # what is derived from the upload stays with it, in this session
+        with cache_scope(task):  # what is derived from the upload stays with it, in this session
             c = compare(task, n_per_class, seed, progress=bar, **options)
             head = train_head(task, c, options["backbone"]) if dataset.kind == "image" else None
     except (UploadError, ValueError) as err:
@@ -255,13 +251,13 @@ def per_class(result) -> pd.DataFrame:
     c = result["comparison"]
     rows = {"class": c.classes, "test examples": np.bincount(c.test_labels, minlength=len(c.classes))}
     for m, run in c.runs.items():
-        recall = metrics.per_class_accuracy(c.test_labels, run.test_pred, c.classes)["accuracy"]
+        recall = per_class_accuracy(c.test_labels, run.test_pred, c.classes)["accuracy"]
         rows[charts.NAMES.get(m, m)] = [cards.percent(a) for a in recall]
     return pd.DataFrame(rows)
 
 
 def confusion(run, c) -> pd.DataFrame:
-    return metrics.confusion_cells(c.test_labels, run.test_pred, c.classes, run.method)
+    return confusion_cells(c.test_labels, run.test_pred, c.classes, run.method)
 
 
 def mistakes(run, result) -> None:
@@ -341,7 +337,7 @@ def head_section(result) -> None:
                    f"mean and spread the head expects) and a README.")
         st.download_button("Download the transfer head", bundle(head), "transfer-head.zip",
                            "application/zip", key="download_head", icon=":material/download:")
-        st.code(USAGE.format(file="transfer-head.zip"), language="python")
+        st.code(HEAD_USAGE.format(file="transfer-head.zip"), language="python")
     gen = st.session_state["gen"]
     st.file_uploader("Load a downloaded head back", type=["zip"], key=f"head_{gen}",
                      on_change=_load_head, args=(f"head_{gen}",))
