@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from lib.curves import beats_zero, compare_depths, equivalence, summarise
+from test_curves import _results  # the same made-up per-seed sweeps
 from ui import words
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -46,13 +47,6 @@ def _summary(sizes, transfer, scratch):
     return frame.assign(low=frame["mean"], high=frame["mean"], seeds=1)
 
 
-def _results(sizes, transfer, scratch, gaps):
-    """Per-seed results: transfer's mean as given; scratch's seeds at mean + each of `gaps`."""
-    rows = []
-    for n, t, sc in zip(sizes, transfer, scratch):
-        for seed, g in enumerate(gaps):
-            rows += [("transfer", n, seed, t), ("scratch", n, seed, sc + g)]
-    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
 
 
 SIZES, TRANSFER, SCRATCH = [1, 2, 4, 8, 16, 32], [0.7, 0.8, 0.85, 0.9, 0.92, 0.93], [0.5, 0.55, 0.6, 0.7, 0.8, 0.9]
