@@ -104,4 +104,6 @@ def test_presenter_mode_adds_its_talking_point_without_an_error(page):
         at.query_params[k] = v
     at.run()
     assert not at.exception
-    assert any("from scratch scores" in i.value for i in at.info)  # the computed talking point
+    point = [i.value for i in at.info if "random draws of 4 labeled photos" in i.value]
+    assert point and "From scratch learns" in point[0]  # the talking point reads the draws, not one
+    assert "**" not in point[0]
