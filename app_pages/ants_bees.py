@@ -1,8 +1,7 @@
 """Ants or bees? Real photos from the web, learned four ways, side by side."""
 import streamlit as st
 
-from lib import downloads
-from lib.data import photos
+from lib import PHOTOS_SIZE_MB, Unavailable, fetch_photos, photos_available, photos_checksum
 from ui import cards, images as ui_images, offline, presenter
 
 
@@ -15,12 +14,12 @@ about = presenter.intro(
     "Compare the dress, where it is not.")
 
 
-if not photos.available():  # download them here, so that failing says so in the words above
+if not photos_available():  # download them here, so that failing says so in the words above
     try:
-        with st.spinner(f"Downloading the ants-and-bees photos ({photos.SIZE_MB} MB, once)…"):
-            photos.fetch()
-    except downloads.Unavailable as err:
-        offline.offline_notice("the ants-and-bees photos", err, size_mb=photos.SIZE_MB,
+        with st.spinner(f"Downloading the ants-and-bees photos ({PHOTOS_SIZE_MB} MB, once)…"):
+            fetch_photos()
+    except Unavailable as err:
+        offline.offline_notice("the ants-and-bees photos", err, size_mb=PHOTOS_SIZE_MB,
                                instead=(offline.DRESS, offline.YOUR_DATA))
         st.stop()
 task = ui_images.load_task("ants_bees")
@@ -33,6 +32,6 @@ cards.training_settings_expander(ui_images.recipes() | {
               + ("1 file in the zip that is not a photo was left out" if len(skipped) == 1 else
                  f"{len(skipped)} files in the zip that are not photos were left out")
               + (f" ({', '.join(skipped)})" if skipped else ""),
-    "Checksum": f"sha256 {photos.checksum() or 'not recorded'} of the zip as it arrived "
+    "Checksum": f"sha256 {photos_checksum() or 'not recorded'} of the zip as it arrived "
                 "(recorded on first download: no published checksum to check against)",
 })

@@ -2,8 +2,7 @@
 the simplest model first: the floor every deep way must beat."""
 import streamlit as st
 
-from lib.data.dress import POOL_PER_CLASS
-from lib.image.pixels import THUMB
+from lib import POOL_PER_CLASS, THUMB
 from ui import cards, images as ui_images, presenter
 
 

@@ -16,10 +16,8 @@ st.markdown(
 
 # Imported after the text above: under app.py the engine is loaded already (warmup.ready);
 # a page run on its own (AppTest) shows its text before torch takes seconds to load.
-from lib import curves  # noqa: E402
-from lib.data import dress as dress_data, photos  # noqa: E402
-from lib.image.ways import zero_shot_refusal  # noqa: E402
-from lib.sweeps import doubling_sizes, run_sweep, sweep_options  # noqa: E402
+from lib import (ANTS_BEES_CLASSES, DRESS_CLASSES, ZERO_SHOT, beats_zero, doubling_sizes, equivalence,  # noqa: E402
+                 equivalence_table, run_sweep, summarise, sweep_options, zero_shot_refusal)
 from ui import cards, charts, controls, images as ui_images, live, presenter, state, words  # noqa: E402
 
 # the trained ways' names in the sentences on how many labels beat zero
@@ -33,7 +31,7 @@ def curve_with_zero(summary: pd.DataFrame, zero: float) -> "alt.LayerChart":
     0 labeled examples, which the log axis cannot show."""
     import altair as alt
     rule = alt.Chart(pd.DataFrame({"accuracy": [zero], "way": ["no labels (zero-shot)"]})).mark_rule(
-        strokeDash=[6, 4], strokeWidth=2, color=charts.COLOURS.get(curves.ZERO_SHOT, "#666")).encode(
+        strokeDash=[6, 4], strokeWidth=2, color=charts.COLOURS.get(ZERO_SHOT, "#666")).encode(
         y="accuracy:Q", tooltip=[alt.Tooltip("way:N"), alt.Tooltip("accuracy:Q", format=".1%",
                                                                      title="test accuracy at 0 labels")])
     return charts.learning_curve_chart(summary) + rule
@@ -71,11 +69,11 @@ results = run_sweep(task, sizes, range(seeds), cached_only=True, **options)
 # nothing, so one run serves every seed). Elsewhere (the dress) one line says why not.
 zero_run = None
 if images:
-    named = {"dress": dress_data.CLASSES, "ants_bees": photos.CLASSES}  # without loading the photos
+    named = {"dress": DRESS_CLASSES, "ants_bees": ANTS_BEES_CLASSES}  # without loading the photos
     refusal = zero_shot_refusal(named[task] if task in named else ui_images._task(task).classes)
     if refusal is None:
         zero_c = live.computed(task, 0, 0, **options)
-        zero_run = zero_c.runs[curves.ZERO_SHOT] if zero_c is not None else None
+        zero_run = zero_c.runs[ZERO_SHOT] if zero_c is not None else None
     else:
         st.caption(f"No zero-labels point on this task: {refusal}.")
 stop_slot, bar_slot, chart_slot = st.empty(), st.empty(), st.empty()
@@ -85,9 +83,9 @@ def draw(frame: pd.DataFrame) -> None:
     if frame.empty:
         return
     if zero_run is not None:
-        cards.chart(curve_with_zero, curves.summarise(frame), float(zero_run.test_accuracy), where=chart_slot)
+        cards.chart(curve_with_zero, summarise(frame), float(zero_run.test_accuracy), where=chart_slot)
     else:
-        cards.chart(charts.learning_curve_chart, curves.summarise(frame), where=chart_slot)
+        cards.chart(charts.learning_curve_chart, summarise(frame), where=chart_slot)
 
 
 draw(results)
@@ -127,7 +125,7 @@ if not results.attrs["complete"]:
 for notice in results.attrs["notices"]:
     st.warning(notice, icon=":material/warning:")
 
-summary = curves.summarise(results)
+summary = summarise(results)
 st.caption(f"Transfer backbone: {results.backbone.iloc[0]}. {seeds} seed{'s' if seeds != 1 else ''} "
            "per point; test set and training settings as on the task's own page. Hover a point for "
            "its numbers.")
@@ -142,7 +140,7 @@ unit = "photos" if images else "reviews"
 ahead = [m for m in ("transfer", "finetune", "encoder", "control")
          if n in set(summary[summary.method == m].n_per_class)]
 for method in ahead:
-    eq = curves.equivalence(summary, n, method, results=results)
+    eq = equivalence(summary, n, method, results=results)
     st.markdown(f"**{words.headline(eq, ahead=method, unit=unit)}**", help=words.chance_note(eq, ahead=method))
 # How many labels beat zero: the smallest measured size at which each trained way beats the
 # zero-shot run over the seeds (a paired test; lib.curves.beats_zero).
@@ -153,15 +151,15 @@ if zero_run is not None:
                f"{cards.percent(zero_run.test_accuracy)} on the same test set, nothing drawn and "
                f"nothing trained: its point is at 0 labels, which the log axis cannot show.")
     with_zero = pd.concat([results, pd.DataFrame({
-        "method": curves.ZERO_SHOT, "n_per_class": 0, "seed": sorted(set(results.seed)),
+        "method": ZERO_SHOT, "n_per_class": 0, "seed": sorted(set(results.seed)),
         "test_accuracy": float(zero_run.test_accuracy)})], ignore_index=True)
-if curves.ZERO_SHOT in set(with_zero.method):
+if ZERO_SHOT in set(with_zero.method):
     st.markdown("**How many labels beat zero?**")
     for method in [m for m in WAY_WORDS if m in set(results.method)]:
-        b = curves.beats_zero(with_zero, method)
+        b = beats_zero(with_zero, method)
         st.markdown(words.beats_zero_words(b, WAY_WORDS[method]), help=words.beats_zero_note(b))
 with st.expander("Every size: how many examples scratch needs to match"):
-    table = curves.equivalence_table(summary, results=results)
+    table = equivalence_table(summary, results=results)
     times = lambda k: f"{k:.2f}×" if k < float("inf") else "past the sizes measured"
     st.dataframe(table.style.format({"transfer_accuracy": "{:.1%}", "scratch_needs": "{:.1f}",
                                      "factor": "{:.2f}×", "factor_low": times, "factor_high": times,

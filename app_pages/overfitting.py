@@ -2,9 +2,7 @@
 import numpy as np
 import streamlit as st
 
-from lib import metrics
-from lib.sweeps import sweep_options
-from lib.tasks import resolve_task
+from lib import confusion_cells, held_out, overfitting_reading, per_class_accuracy, resolve_task, sweep_options
 from ui import cards, charts, controls, images as ui_images, live, presenter, state
 
 
@@ -55,7 +53,7 @@ runs = {m: r for m, r in c.runs.items() if len(r.history)}
 for m, r in runs.items():
     colour = charts.COLOURS.get(m, "#000")
     st.markdown(f"<span style='color:{colour}'>■</span> "
-                f"{metrics.overfitting_reading(r.history, n_train, r.label, unit)}", unsafe_allow_html=True)
+                f"{overfitting_reading(r.history, n_train, r.label, unit)}", unsafe_allow_html=True)
 history = cards.histories(c)
 history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])
@@ -64,7 +62,7 @@ for tab, what in ((acc_tab, "accuracy"), (loss_tab, "loss")):  # one chart per w
         with col:
             cards.title(m, runs[m].label)
             cards.chart(charts.overfitting_chart, history[history.method == m], what, where=col)
-st.caption(f"Dashed: the examples each way trains on. Solid: the {metrics.held_out(history)} set, "
+st.caption(f"Dashed: the examples each way trains on. Solid: the {held_out(history)} set, "
            "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
 # What each way memorised: examples it trained on against test examples it never saw.
@@ -95,9 +93,9 @@ st.subheader("On the test set: per class, and what was mistaken for what")
 for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
     with col:
         st.markdown(f"**{r.label}**")
-        per_class = metrics.per_class_accuracy(c.test_labels, r.test_pred, c.classes)
+        per_class = per_class_accuracy(c.test_labels, r.test_pred, c.classes)
         st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
-        cards.chart(charts.confusion_chart, metrics.confusion_cells(c.test_labels, r.test_pred, c.classes, m))
+        cards.chart(charts.confusion_chart, confusion_cells(c.test_labels, r.test_pred, c.classes, m))
 
 if images:  # where the head reads the network: on the image pages, not repeated here
     ui_images.depth_link(task)

@@ -6,8 +6,7 @@ import time
 import pandas as pd
 import streamlit as st
 
-from lib.image.ways import RETRY_S
-from lib.stored import compare_stored
+from lib import RETRY_S, compare_stored
 from ui import charts, presenter, words
 
 

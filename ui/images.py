@@ -5,14 +5,8 @@ and overfitting pages use the cut selector and the depth profile from here too.
 """
 import streamlit as st
 
-from lib import curves
-from lib.downloads import Unavailable
-from lib.draws import DRAW_SEEDS
-from lib.experiments import DEPTH_SEEDS
-from lib.tasks import resolve_task
-from lib.image.backbones import cuts_of
-from lib import stored
-from lib.image.ways import AUTO, SCRATCH_SIZE, ZERO_SHOT_IMAGE
+from lib import (AUTO, DEPTH_SEEDS, DRAW_SEEDS, SCRATCH_SIZE, ZERO_SHOT_IMAGE, Unavailable, compare_depths, cuts_of,
+                 resolve_task, stored_run, summarise_depth)
 from ui import cards, charts, controls, live, state, words
 
 
@@ -56,9 +50,9 @@ def load_task(name: str):
 
 def how_to_get(err) -> None:
     """The plain offline notice (ui.offline): what is missing, how to get it, what to do instead."""
-    from lib.data import photos
+    from lib import PHOTOS_SIZE_MB
     from ui import offline
-    offline.offline_notice("the ants-and-bees photos", err, size_mb=photos.SIZE_MB,
+    offline.offline_notice("the ants-and-bees photos", err, size_mb=PHOTOS_SIZE_MB,
                            instead=(offline.DRESS, offline.YOUR_DATA))
 
 
@@ -105,7 +99,7 @@ def _profile(task: str, n: int, backbone: str, _progress=None):
 
 def _network_picture(classes: int, cut: str) -> None:
     """Home's picture of the idea, for this view: where the frozen head reads the network."""
-    from lib.counts import stage_weights
+    from lib import stage_weights
     from ui import network
     with st.expander("What each way trains, drawn on the network", icon=":material/account_tree:"):
         st.markdown(network.picture(stage_weights(classes), classes, cut=cut), unsafe_allow_html=True)
@@ -135,9 +129,9 @@ def depth_section(task: str, n: int, backbone: str) -> None:
         return
     finally:
         bar.done()
-    cards.chart(charts.depth_profile_chart, curves.summarise_depth(profile), sized=True)
+    cards.chart(charts.depth_profile_chart, summarise_depth(profile), sized=True)
     from ui.words import depth_reading  # numbers from the engine, words from the app (issue 18)
-    st.markdown(depth_reading(curves.compare_depths(profile, n)))
+    st.markdown(depth_reading(compare_depths(profile, n)))
 
 
 PAGES = {"dress": "app_pages/dress_colour.py", "ants_bees": "app_pages/ants_bees.py"}
@@ -158,12 +152,11 @@ def depth_link(task: str) -> None:
 
 def recipes() -> dict:
     """Each image way's recipe in words, written from the configs the engine trains with."""
-    from lib import probe
-    from lib.train import FINETUNE, TrainConfig
+    from lib import FINETUNE, TrainConfig, probe_recipe
     return {
         "From scratch": f"3 convolution blocks + linear layer, 25% dropout, on {SCRATCH_SIZE} px "
                         f"photos; " + TrainConfig().in_words(),
-        "Transfer (frozen)": "linear probe: " + probe.in_words("labeled photos"),
+        "Transfer (frozen)": "linear probe: " + probe_recipe("labeled photos"),
         "Fine-tuned": FINETUNE.in_words() + " (the PyTorch transfer-learning tutorial's recipe); "
                                             "every labeled photo trains; batch-norm statistics kept "
                                             "as pretrained",
@@ -186,7 +179,7 @@ def samples(task, per_class: int, width: int, label: str = "Sample photos (from 
 def zero_shot_section(c) -> None:
     """The slider's first step, no labeled examples: the zero-shot run alone, and what the other
     ways need before they can say anything."""
-    from lib.image.ways import FINETUNE_MIN_PER_CLASS
+    from lib import FINETUNE_MIN_PER_CLASS
     from ui import text as ui_text
     cards.show_notices(c)
     run = c.runs["zero_shot"]
@@ -222,7 +215,7 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
     ways side by side, the presenter's point for guided-path `step` and the depth profile at the
     slider's size. Where the network's own ImageNet classifier can name the task's classes (ants
     and bees) the slider starts at 0, no labeled examples: the zero-shot run alone."""
-    from lib.image.ways import zero_shot_refusal
+    from lib import zero_shot_refusal
     from ui import presenter
     backbone = controls.backbone_select()
     cut = cut_select(backbone)
@@ -248,7 +241,7 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
             return
         show_comparison(comparison)
         if refusal is None:
-            zero_shot_line(comparison, stored.stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
+            zero_shot_line(comparison, stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
         over = over_draws_section(headline, name, n, options)
         presenter.say(step, comparison=comparison, over=over)
         depth_section(name, n, backbone)

@@ -60,8 +60,7 @@ def _versus(c, noun: str) -> str:
     """Both ways' accuracies on this draw, what the difference means, and how much each learned."""
     s, t = c.scratch, c.transfer
     n_train = len(c.train_index) + len(c.val_index)
-    from lib.curves import SIGNIFICANT  # scipy: imported when a result is there to talk about
-    from lib.runs import paired_difference
+    from lib import SIGNIFICANT, paired_difference  # scipy: imported when a result is there to talk about
     diff, p = paired_difference(t, s, c.test_labels)
     if p >= SIGNIFICANT:
         judged = (f"On {t.n_test} test {noun}s that gap could be chance: "
@@ -91,8 +90,7 @@ def _over(over, c, noun: str) -> str:
 def _control(c) -> str:
     if c.control is None:
         return ""
-    from lib.curves import SIGNIFICANT
-    from lib.runs import paired_difference
+    from lib import SIGNIFICANT, paired_difference
     diff, p = paired_difference(c.transfer, c.control, c.test_labels)
     said = f" The control (same network, random frozen weights) scores {pct(c.control.test_accuracy)}: "
     if p >= SIGNIFICANT:
@@ -153,11 +151,11 @@ def _learning_curves(sweep: pd.DataFrame | None = None, **_):
         return "Accuracy against the amount of labeled data, both ways, over several seeds."
     if not {"scratch", "transfer"} <= set(sweep["method"]):
         return "Accuracy against the amount of labeled data, over several seeds."
-    from lib import curves  # scipy: imported when a result is there to talk about
+    from lib import equivalence, summarise  # scipy: imported when a result is there to talk about
     from ui import words
-    summary = curves.summarise(sweep)
+    summary = summarise(sweep)
     small = int(summary[summary.method == "transfer"].n_per_class.min())
-    eq = curves.equivalence(summary, small, results=sweep)
+    eq = equivalence(summary, small, results=sweep)
     seeds = sweep["seed"].nunique()
     return (f"Averaged over {seeds} seed{'s' if seeds > 1 else ''}. "
             + words.headline(eq))
@@ -168,7 +166,7 @@ def _overfitting(comparison=None, **_):
     at the last epoch both were measured."""
     if comparison is None:
         return "Watch train and test accuracy part: memorising instead of learning."
-    from lib.metrics import held_out
+    from lib import held_out
     parts = []
     for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
         h = run.history
@@ -194,7 +192,7 @@ def _parameters(comparison=None, features=None, classes=None, backbone_params=No
                 f"{t.trainable_params / n:,.0f} per example, and borrows "
                 f"{t.total_params - t.trainable_params:,} frozen ones.")
     if features and classes and backbone_params:
-        from lib.heads import head_formula, head_weights
+        from lib import head_formula, head_weights
         head = head_weights(features, classes)
         return (f"A head on {features:,} frozen features for {classes} classes learns "
                 f"{head_formula(features, classes)} weights; the backbone it sits on has "
@@ -312,8 +310,8 @@ def missing(step: Step) -> str:
     """Why a step cannot show its story on this computer ("" when it can): its data is not here
     (the ants-and-bees photos are downloaded once, or come with the offline pack)."""
     if step.name == "ants_bees":
-        from lib.data import photos
-        if not photos.available():
+        from lib import photos_available
+        if not photos_available():
             return "its photos are not on this computer (that page says how to get them)"
     return ""
 

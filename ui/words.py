@@ -6,7 +6,7 @@ than the test behind it, with a second function naming that test for a tooltip.
 Plain functions, no Streamlit: the presenter's talking points, the benchmarks and the tests call
 them too. lib.runs (which loads torch) is imported inside the functions that need it.
 """
-from lib.curves import LEVEL, RESAMPLES, SIGNIFICANT, BeatsZero, DepthComparison, Equivalence
+from lib import LEVEL, RESAMPLES, SIGNIFICANT, BeatsZero, DepthComparison, Equivalence
 
 # What the depth profile's sidebar option is called (ui/images.py's cut selector)
 CHOSEN_CUT = "chosen from the labeled photos"
@@ -34,7 +34,7 @@ def _who(method: str) -> str:
 def verdict(comparison, a: str = "transfer", b: str = "scratch") -> str:
     """One computed sentence comparing two ways on this draw, in plain words no stronger than
     McNemar's test (`verdict_test` names the test and its p-value, for a tooltip)."""
-    from lib.runs import paired_difference
+    from lib import paired_difference
     ra, rb = comparison.runs[a], comparison.runs[b]
     diff, p = paired_difference(ra, rb, comparison.test_labels)
     n = comparison.n_per_class
@@ -50,7 +50,7 @@ def verdict(comparison, a: str = "transfer", b: str = "scratch") -> str:
 
 def verdict_test(comparison, a: str = "transfer", b: str = "scratch") -> str:
     """The test behind `verdict`'s words, named, with its counts and p-value."""
-    from lib.runs import disagreements, paired_difference
+    from lib import disagreements, paired_difference
     ra, rb = comparison.runs[a], comparison.runs[b]
     only_a, only_b = disagreements(ra, rb, comparison.test_labels)
     _, p = paired_difference(ra, rb, comparison.test_labels)
