@@ -72,7 +72,7 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
          else alt.Y("loss:Q", title="cross-entropy loss"))
     # Plain lines (no point markers) so the legend shows the dash pattern of each split.
     return alt.Chart(history).transform_calculate(way=WAY_NAME).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("epoch:Q", title="epoch", axis=alt.Axis(tickMinStep=1)),
+        x=alt.X("epoch:Q", title="rounds over the training examples (epochs)", axis=alt.Axis(tickMinStep=1)),
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
                         legend=WAY),

@@ -82,10 +82,10 @@ def show_comparison(c, unit: str = "photos") -> None:
                    f"photos alone (the test set never chooses anything).{why}")
     if c.settings.get("backbone") == "efficientnet_lite0":  # the picture is counted from Lite0
         _network_picture(len(c.classes), d["cut"])
-    st.subheader("Train vs test, epoch by epoch")
+    st.subheader("Train vs test, round by round")
     st.caption("Dashed: accuracy on the photos a way trains on. Solid: on the test photos, shown "
                "for reading only (no way stops or chooses by it). A wide gap is memorising "
-               "instead of learning.")
+               "instead of learning.", help="A round over every labeled photo is an epoch.")
     acc, loss = st.tabs(["Accuracy", "Loss"])
     history = cards.histories(c)
     cards.chart(charts.history_chart, history, where=acc, sized=True)
