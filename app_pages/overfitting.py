@@ -61,7 +61,7 @@ for tab, what in ((acc_tab, "accuracy"), (loss_tab, "loss")):  # one chart per w
     for col, m in zip(tab.columns(len(runs)), runs):
         with col:
             cards.title(m, runs[m].label)
-            cards.chart(charts.overfitting_chart, history[history.method == m], what, where=col)
+            cards.chart(charts.overfitting_chart, history[history.method == m], what, legend=False, where=col)
 st.caption(f"Dashed: the examples each way trains on. Solid: the {held_out(history)} set, "
            "measured at a few epochs along the way, for reading only. Shaded: the gap between them.")
 
@@ -81,9 +81,10 @@ captions = ([f"trained on: {c.classes[t.pool.labels[labeled[i]]]} · "
              + said([(m, r.train_pred, i) for m, r in runs.items()], t.pool.labels[labeled[i]]) for i in trained]
             + [f"test: {c.classes[c.test_labels[i]]} · "
                + said([(m, r.test_pred, i) for m, r in runs.items()], c.test_labels[i]) for i in tested])
-if t.kind == "image":
-    st.image([t.pool.images[labeled[i]] for i in trained] + [test_set.images[i] for i in tested],
-             width=120, caption=captions)
+if t.kind == "image":  # two groups of four side by side, so "left" and "right" below hold
+    seen, unseen = st.columns(2)
+    seen.image([t.pool.images[labeled[i]] for i in trained], width=110, caption=captions[:len(trained)])
+    unseen.image([test_set.images[i] for i in tested], width=110, caption=captions[len(trained):])
 else:
     st.dataframe({"review": [t.pool.texts[labeled[i]] for i in trained] + [test_set.texts[i] for i in tested],
                   "seen as": captions}, hide_index=True)

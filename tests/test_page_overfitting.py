@@ -28,8 +28,10 @@ def test_runs_exactly_the_chosen_epochs_and_reads_them_out(page):
 
 
 def test_shows_examples_and_a_confusion_matrix_per_way(page):
-    captions = page.get("image")[0].proto.imgs
-    assert len(captions) == 8  # 4 photos every way trained on + 4 test photos none did
+    seen, unseen = (i.proto.imgs for i in page.get("image"))  # two groups, side by side
+    captions = [*seen, *unseen]
+    assert len(seen) == len(unseen) == 4  # 4 photos every way trained on, 4 test photos none did
+    assert all(i.caption.startswith("trained on") for i in seen)
     assert all(i.caption.count("right") + i.caption.count("wrong") == 4 for i in captions)
     assert sum(i.caption.startswith("test") for i in captions) == 4
     # accuracy and loss, one chart per way (each gap readable), and one matrix per way; the depth

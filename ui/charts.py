@@ -143,7 +143,8 @@ def learning_curve_chart(summary: pd.DataFrame, height: int = 340, x: str = "n_p
     return (band + line).properties(height=height)
 
 
-def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 280) -> alt.Chart:
+def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 280,
+                      legend: bool = True) -> alt.Chart:
     """Train (dashed) and held-out (solid) per epoch for each method, the gap between shaded.
 
     `history` has columns method, epoch, split, loss, accuracy; held out as in history_chart.
@@ -155,14 +156,17 @@ def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: i
     y_axis = dict(scale=ACCURACY_SCALE, axis=PERCENT) if accuracy else dict(title="cross-entropy loss")
     lines = history_chart(history, metric, height)
     if other not in wide:
-        return lines
+        return lines if legend else lines.configure_legend(disable=True)
     wide = wide.dropna(subset=["train", other]).rename(columns={other: "held_out"})
     gap = alt.Chart(wide).mark_area(opacity=0.15).encode(
         x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="held_out:Q",
         fill=alt.Fill("method:N", scale=scale, title="way", legend=SOLID),
         tooltip=["method", "epoch", alt.Tooltip("train:Q", format=".1%" if accuracy else ".3f"),
                  alt.Tooltip("held_out:Q", format=".1%" if accuracy else ".3f", title=other)])
-    return (gap + lines).properties(height=height)
+    out = (gap + lines).properties(height=height)
+    # one chart per way (the overfitting page): the card's title names the way, the caption the
+    # dashes; a legend there took most of a narrow column's width
+    return out if legend else out.configure_legend(disable=True)
 
 
 # 1, 10, 100, 1,000, 10,000, 100,000, 1 million, 10 million, ...: the numbers on the page, written

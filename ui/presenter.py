@@ -223,13 +223,18 @@ def talking_point(step: str, **on_screen) -> str:
 
 # ---------------------------------------------------------------- drawing (Streamlit)
 
-# Sized for a 1920 x 1080 projector read from the back. Streamlit sizes text and widgets in rem,
-# so a larger root font scales them all. (CSS zoom would scale charts too, but Streamlit measures
-# chart widths in zoomed pixels and the charts then overflow the page.)
+# Sized for a 1920 x 1080 projector read from the back; on 1280 x 720 the slider, the sentence
+# over draws and every accuracy fit the first screen: little top padding, and Streamlit's header
+# (its two buttons) drawn over the guided path instead of hiding it under a white bar.
+# Streamlit sizes text and widgets in rem, so a larger root font scales them all. (CSS zoom
+# would scale charts too, but Streamlit measures chart widths in zoomed pixels and the charts
+# then overflow the page.)
 CSS = """
 <style>
 html { font-size: 22px; }
 [data-testid="stMain"] .block-container { max-width: 100%; padding: 1.5rem 3rem 2rem; }
+[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
 [class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
 [data-testid="stCaptionContainer"] { color: #222; }
@@ -298,8 +303,9 @@ def sized(chart, on: bool | None = None):
         return chart
     height = chart.to_dict().get("height")
     chart = chart.properties(height=int(height * 1.6)) if isinstance(height, (int, float)) else chart
-    return (chart.configure_axis(labelFontSize=18, titleFontSize=20)
-            .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=250)
+    hidden = chart.to_dict().get("config", {}).get("legend", {}).get("disable", False)
+    return (chart.configure_axis(labelFontSize=18, titleFontSize=20)  # a chart's legend stays hidden
+            .configure_legend(labelFontSize=18, titleFontSize=18, symbolSize=250, disable=hidden)
             .configure_text(fontSize=18))
 
 
