@@ -130,8 +130,7 @@ def depth_section(task: str, n: int, backbone: str) -> None:
     finally:
         bar.done()
     cards.chart(charts.depth_profile_chart, summarise_depth(profile), sized=True)
-    from ui.words import depth_reading  # numbers from the engine, words from the app (issue 18)
-    st.markdown(depth_reading(compare_depths(profile, n)))
+    st.markdown(words.depth_reading(compare_depths(profile, n)))
 
 
 PAGES = {"dress": "app_pages/dress_colour.py", "ants_bees": "app_pages/ants_bees.py"}
