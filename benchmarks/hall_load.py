@@ -27,7 +27,8 @@ after the kill.
 Sessions per replica: the replica named in each attendee's cookie, and HAProxy's own count of
 open connections per replica (`show stat` on its stats socket, sampled every 0.5 s: an
 attendee's websocket is one). Peak RSS: each replica's process and its children, every 0.2 s.
-Prints numbers only.
+Prints numbers only; the start and the result row end with the load average (1 / 5 / 15 min):
+the replicas, their workers, HAProxy and these clients count in it.
 """
 import argparse
 import asyncio
@@ -196,7 +197,8 @@ def main():
     print(f"{os.cpu_count()} CPUs; {args.replicas} replicas behind HAProxy; {args.sessions} attendees, "
           f"every one on seed 0, sizes up to {args.max_n}; room joins {args.settle:.0f} s after the "
           f"first visits; {args.seconds:.0f} s per attendee; {args.think} s between moves"
-          + (f"; r1 killed {args.kill_one_after:.0f} s after the room joined" if args.kill_one_after else ""),
+          + (f"; r1 killed {args.kill_one_after:.0f} s after the room joined" if args.kill_one_after else "")
+          + ("" if args.pack else "; an empty cache (no pack)") + f"; before starting: {lt.load()}",
           flush=True)
     hall = hall_script.Hall(args.replicas, pack=args.pack, env={"TRANSFER_LAB_OFFLINE": "1"}, root=args.root,
                              workdir=args.workdir)
@@ -215,13 +217,15 @@ def main():
             m.join()
         hall.stop()
 
+    at_end = lt.load()
     lat = [x for p in people for x in p.latencies]
     errors = [e for p in people for e in p.errors]
     first = [p.first_view for p in people if p.first_view is not None]
-    print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'1st view p50 s':>15}")
+    print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} {'1st view p50 s':>15}"
+          f"  load 1 / 5 / 15 min at the end")
     print(f"{len(people):>3} {len(lat):>6} {len(errors):>6} {lt.pct(lat, 50) if lat else float('nan'):>7.2f} "
           f"{lt.pct(lat, 95) if lat else float('nan'):>7.2f} {max(lat, default=float('nan')):>7.2f} "
-          f"{statistics.median(first) if first else float('nan'):>15.2f}")
+          f"{statistics.median(first) if first else float('nan'):>15.2f}  {at_end}")
     for e in sorted(set(errors))[:8]:
         print(f"      {errors.count(e)} x {e}")
     print(f"{'replica':>8} {'attendees at join':>18} {'at the end':>11} {'haproxy peak conns':>19} {'peak RSS MB':>12}")

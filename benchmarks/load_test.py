@@ -12,7 +12,8 @@ share of the same two cores, measuring the laptop running the browsers more than
 What the server never sees is the browser drawing the page: add that on a slow laptop.
 
 Each N gets a fresh `streamlit run app.py` with TRANSFER_LAB_OFFLINE=1 on the cache that
-`scripts/prefetch.py` filled. An attendee opens the dress page, then repeatedly picks a random
+`scripts/prefetch.py` filled; --empty-cache gives each N a new empty cache instead (issue 17's
+condition: a fresh server, no pack, everything trained live). An attendee opens the dress page, then repeatedly picks a random
 step of the slider up to --max-n (its own seeded RNG), sends it as the slider's value, waits for
 the run to finish and pauses --think seconds. By default every attendee keeps seed 0, the
 positions the pack holds; --own-seed gives attendee i seed i + 1 (in its link), so every move
@@ -21,7 +22,8 @@ script_finished message. An error = an exception element, a failed run, or no an
 Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
 The room joins --settle seconds after a first visit to the server (the presenter opening it),
 the time ui/warmup.py takes to load everything; --settle 0 measures a room rushing a server
-that has just started.
+that has just started. Each row ends with the load average (1 / 5 / 15 min) when it was printed:
+the server under test, its workers and these clients count in it.
 """
 import argparse
 import asyncio
@@ -30,6 +32,7 @@ import random
 import statistics
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from pathlib import Path
@@ -49,9 +52,9 @@ DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCE
 
 # ---------------------------------------------------------------- the server and its memory
 
-def start_server(port: int, root: Path = ROOT) -> subprocess.Popen:
+def start_server(port: int, root: Path = ROOT, env: dict | None = None) -> subprocess.Popen:
     try:
-        return serve.start(port=port, root=root)[0]
+        return serve.start(env, port=port, root=root)[0]
     except serve.DidNotStart as err:
         sys.exit(str(err))
 
@@ -185,6 +188,10 @@ async def classroom(port, n, seconds, max_n, think, own_seed=False, settle=20.0)
     return people
 
 
+def load() -> str:
+    return "load {:.1f} / {:.1f} / {:.1f}".format(*os.getloadavg())
+
+
 def pct(values, q):
     return statistics.quantiles(values, n=100, method="inclusive")[q - 1] if len(values) > 1 else values[0]
 
@@ -200,15 +207,20 @@ def main():
     ap.add_argument("--think", type=float, default=1.0, help="pause between slider moves, seconds")
     ap.add_argument("--port", type=int, default=8765)
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py to serve")
+    ap.add_argument("--empty-cache", action="store_true",
+                    help="each N on a new empty cache (TRANSFER_LAB_CACHE), not the prefetched one")
     args = ap.parse_args()
     print(f"{os.cpu_count()} CPUs; sizes up to {args.max_n}; "
           f"{'attendee i on seed i + 1' if args.own_seed else 'every attendee on seed 0'}; "
           f"room joins {args.settle:.0f} s after the first visit; "
-          f"{args.seconds:.0f} s per attendee; {args.think} s between moves")
+          f"{args.seconds:.0f} s per attendee; {args.think} s between moves; "
+          f"{'a new empty cache per N' if args.empty_cache else 'the prefetched cache'}; "
+          f"before starting: {load()}", flush=True)
     print(f"{'N':>3} {'moves':>6} {'errors':>6} {'p50 s':>7} {'p95 s':>7} {'max s':>7} "
-          f"{'1st view p50 s':>15} {'peak RSS MB':>12}")
+          f"{'1st view p50 s':>15} {'peak RSS MB':>12}  load 1 / 5 / 15 min")
     for n in args.sessions:
-        proc = start_server(args.port, args.root)
+        empty = tempfile.TemporaryDirectory() if args.empty_cache else None
+        proc = start_server(args.port, args.root, {"TRANSFER_LAB_CACHE": empty.name} if empty else None)
         memory = PeakMemory(proc.pid)
         memory.start()
         try:
@@ -219,12 +231,14 @@ def main():
             memory.join()
             proc.terminate()
             proc.wait(20)
+            if empty:
+                empty.cleanup()
         lat = [x for p in people for x in p.latencies]
         errors = [e for p in people for e in p.errors]
         first = [p.first_view for p in people if p.first_view is not None]
         print(f"{n:>3} {len(lat):>6} {len(errors):>6} {pct(lat, 50) if lat else float('nan'):>7.2f} "
               f"{pct(lat, 95) if lat else float('nan'):>7.2f} {max(lat, default=float('nan')):>7.2f} "
-              f"{statistics.median(first) if first else float('nan'):>15.2f} {memory.peak / 1e6:>12.0f}",
+              f"{statistics.median(first) if first else float('nan'):>15.2f} {memory.peak / 1e6:>12.0f}  {load()}",
               flush=True)
         for e in sorted(set(errors))[:5]:
             print(f"      {errors.count(e)} x {e}")
