@@ -17,14 +17,14 @@ pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import StaleElementReferenceException, TimeoutException  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.support.ui import WebDriverWait  # noqa: E402
 
 
 @pytest.fixture(scope="module")
 def app_url():
-    proc, url = serve.start(timeout=None)  # no time limit in tests: it answers or it dies
+    proc, url = serve.start()  # as test_browser.py: one that never answers fails with its reason
     yield url
     serve.stop(proc)
 
@@ -42,20 +42,47 @@ def driver():
     drv.quit()
 
 
+WAIT_S = 600  # a bound, not a speed target: a page that never shows what it should fails, with what it showed
+
+
+def _body(drv) -> str:
+    try:
+        return drv.find_element(By.TAG_NAME, "body").text
+    except StaleElementReferenceException:  # replaced by a rerun while we read it
+        return ""
+
+
+def _until(drv, done, what):
+    """Wait until `done(drv)`; fail at once when the page shows an exception, or after WAIT_S
+    with what the page showed (a lost upload or a stuck run then fails CI with a reason instead
+    of holding it until its own limit)."""
+    try:
+        WebDriverWait(drv, WAIT_S, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
+            lambda d: done(d) or d.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]'))
+    except TimeoutException:
+        pytest.fail(f"{what} not seen after {WAIT_S} s; the page showed:\n{_body(drv)[-2000:]}")
+    shown = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
+    assert not shown, f"waiting for {what}, the page showed an exception: {shown[0].text[:2000]}"
+
+
 def wait_text(drv, text):
-    """Wait (without a limit we choose: the page decides) until `text` is on the page."""
-    WebDriverWait(drv, 10 ** 6, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(lambda d: text in d.find_element(By.TAG_NAME, "body").text)
+    _until(drv, lambda d: text in _body(d), repr(text))
 
 
 def wait_idle(drv):
     """Until the app has stopped running (its status widget, with the Stop button, is gone)."""
-    WebDriverWait(drv, 10 ** 6, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'))
+    _until(drv, lambda d: not d.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'),
+           "the end of the run")
 
 
 def upload(drv, index, paths):
-    """Send files to the index-th file input on the page (inputs re-render after each upload)."""
-    WebDriverWait(drv, 10 ** 6).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, "input[type=file]")) > index)
+    """Send files to the index-th file input on the page. Each upload renews every uploader (a
+    new key, so they come back empty), so wait for the run to end first: files sent to an input
+    the run is replacing are lost (seen under load, when the page's text came before its new
+    inputs)."""
+    wait_idle(drv)
+    _until(drv, lambda d: len(d.find_elements(By.CSS_SELECTOR, "input[type=file]")) > index,
+           f"file input {index}")
     drv.find_elements(By.CSS_SELECTOR, "input[type=file]")[index].send_keys("\n".join(map(str, paths)))
 
 
@@ -82,14 +109,12 @@ def test_upload_good_and_bad_files_then_train(app_url, driver, tmp_path):
     body = driver.find_element(By.TAG_NAME, "body").text
     assert body.count("5 images") == 2
 
+    wait_idle(driver)
     next(b for b in driver.find_elements(By.TAG_NAME, "button") if b.text == "Train every way").click()
     wait_text(driver, "Confusion matrices")
     wait_idle(driver)
     body = driver.find_element(By.TAG_NAME, "body").text
     assert body.count("Test accuracy\n") == 4 and body.count("Trained weights\n") == 4  # per way
     assert body.count("labeled examples per class, ") == 2   # the verdicts: transfer, fine-tuned vs scratch
-    # The head is exported after the charts; a generous bound so a missing button fails, not hangs.
-    WebDriverWait(driver, 600, poll_frequency=0.5, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: "Download the transfer head" in d.find_element(By.TAG_NAME, "body").text,
-        "no 'Download the transfer head' button after training")
+    wait_text(driver, "Download the transfer head")  # exported after the charts
     assert not driver.find_elements(By.CSS_SELECTOR, '[data-testid="stException"]')
