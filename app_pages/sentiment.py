@@ -166,8 +166,9 @@ def more_tabs(c, n: int) -> None:
                    help="A round over every labeled example is an epoch.")
         h = cards.histories(c)
         acc, loss = st.tabs(["Accuracy", "Loss"])
-        cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], where=acc)
-        cards.chart(charts.history_chart, h[h.method.isin(ui_text.TORCH_WAYS)], "loss", where=loss)
+        torch_ways = h[h.method.isin(ui_text.TORCH_WAYS)]
+        cards.chart(charts.history_chart, torch_ways, where=acc, names=charts.TEXT_NAMES)
+        cards.chart(charts.history_chart, torch_ways, "loss", where=loss, names=charts.TEXT_NAMES)
 
     with tabs["Weights each way learns"]:
         # A static table: its cells wrap, where a data grid cut the long formulas off at 1400 px.
@@ -210,7 +211,7 @@ def more_tabs(c, n: int) -> None:
             curve = ui_text.unlabeled_curve(n, seed, AMOUNTS, _progress=bar)
             bar.done()
             cards.chart(charts.learning_curve_chart, curve, height=280, x="unlabeled",
-                        x_title="unlabeled reviews used for pretraining", log=False)
+                        x_title="unlabeled reviews used for pretraining", log=False, names=charts.TEXT_NAMES)
 
 
 def pretraining_learned(c) -> None:

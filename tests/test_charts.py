@@ -35,6 +35,16 @@ def test_charts_coloured_by_way_keep_their_legend(chart):
     assert all(enc.get("legend", {}) is not None for enc in encodings)
 
 
+@pytest.mark.parametrize("chart", [charts.learning_curve_chart, charts.history_chart])
+def test_a_page_can_name_the_ways_as_its_cards_do(chart):
+    """The movie-review page's "transfer" is the word vectors: its legends say so, other pages'
+    keep the image names."""
+    frame = SUMMARY if chart is charts.learning_curve_chart else HISTORY
+    renamed, plain = json.dumps(chart(frame, names=charts.TEXT_NAMES).to_dict()), json.dumps(chart(frame).to_dict())
+    assert "word vectors (frozen)" in renamed and "'transfer (frozen)'" not in renamed
+    assert "transfer (frozen)" in plain and "word vectors" not in plain
+
+
 # ---------------------------------------------------------------- every chart, read from the back of a room
 
 from test_palette import contrast                      # noqa: E402  (WCAG's ratio, computed)

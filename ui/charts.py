@@ -11,7 +11,7 @@ import altair as alt
 import pandas as pd
 
 from lib import held_out
-from ui.palette import CLASS_COLOURS, COLOURS, FROZEN, NAMES, class_colours  # noqa: F401
+from ui.palette import CLASS_COLOURS, COLOURS, FROZEN, NAMES, TEXT_NAMES, class_colours  # noqa: F401
 # (pages read them as charts.COLOURS / NAMES)
 
 
@@ -51,17 +51,24 @@ def class_scale(classes, colours: dict | None = None) -> alt.Scale:
     return alt.Scale(domain=classes, range=[colours[c] for c in classes])
 
 
-# Legends and tooltips name each way in words (NAMES), not by its code ("bow").
-WAY_LABELS = " : ".join(f"datum.label === '{k}' ? '{v}'" for k, v in NAMES.items()) + " : datum.label"
-WAY_NAME = WAY_LABELS.replace("datum.label", "datum.method")  # for transform_calculate(way=...)
+def way_labels(names: tuple = (), field: str = "label") -> str:
+    """A Vega expression naming each way in words (NAMES, with `names`' (method, name) pairs
+    over them), not by its code ("bow"): for legends (field label) and tooltips (method)."""
+    words = {**NAMES, **dict(names)}
+    return " : ".join(f"datum.{field} === '{k}' ? '{v}'" for k, v in words.items()) + f" : datum.{field}"
+
+
+WAY_LABELS = way_labels()
 WAY = alt.Legend(labelExpr=WAY_LABELS)
 # A band's fill shares its legend with the lines' colour: legend=None on it hides both, so the
 # band keeps the legend, drawn with solid swatches.
 SOLID = alt.Legend(symbolOpacity=1, labelExpr=WAY_LABELS)
 
 
-def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260) -> alt.Chart:
-    """Train (dashed) vs held-out (solid) per epoch, one colour per method, on one set of axes.
+def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260,
+                  names: tuple = ()) -> alt.Chart:
+    """Train (dashed) vs held-out (solid) per epoch, one colour per method, on one set of axes;
+    `names` renames ways in the legend (way_labels).
 
     `history` has columns method, epoch, split, loss, accuracy. Held out is the whole test set
     (measured at lib.train.CURVE_EPOCHS) where the history has it, else the validation split.
@@ -71,11 +78,11 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
     y = (alt.Y("accuracy:Q", scale=ACCURACY_SCALE, axis=PERCENT) if metric == "accuracy"
          else alt.Y("loss:Q", title="cross-entropy loss"))
     # Plain lines (no point markers) so the legend shows the dash pattern of each split.
-    return alt.Chart(history).transform_calculate(way=WAY_NAME).mark_line(strokeWidth=2.5).encode(
+    return alt.Chart(history).transform_calculate(way=way_labels(names, "method")).mark_line(strokeWidth=2.5).encode(
         x=alt.X("epoch:Q", title="rounds over the training examples (epochs)", axis=alt.Axis(tickMinStep=1)),
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
-                        legend=WAY),
+                        legend=alt.Legend(labelExpr=way_labels(names))),
         strokeDash=alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", other],
                                   range=[[5, 3], [1, 0]]), title="data"),
         tooltip=["way:N", "split", "epoch", alt.Tooltip("accuracy:Q", format=".1%"),
@@ -118,18 +125,20 @@ def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
 
 
 def learning_curve_chart(summary: pd.DataFrame, height: int = 340, x: str = "n_per_class",
-                         x_title: str = "labeled examples per class (log scale)", log: bool = True) -> alt.Chart:
+                         x_title: str = "labeled examples per class (log scale)", log: bool = True,
+                         names: tuple = ()) -> alt.Chart:
     """Mean test accuracy against an amount of data, a 95% band per method: every learning curve
     in the app (labeled examples on a log axis; the movie-review page's unlabeled reviews on a
     linear one).
 
-    `summary` has columns method, `x`, mean, low, high, and optionally seeds (lib.curves.summarise).
+    `summary` has columns method, `x`, mean, low, high, and optionally seeds (lib.curves.summarise);
+    `names` renames ways in the legend (way_labels).
     """
-    scale = method_scale(summary["method"].unique())
+    scale, solid = method_scale(summary["method"].unique()), alt.Legend(symbolOpacity=1, labelExpr=way_labels(names))
     axis = alt.Axis(title=x_title, values=sorted(summary[x].unique().tolist()))
     x_enc = alt.X(f"{x}:Q", scale=alt.Scale(type="log", base=2) if log else alt.Scale(), axis=axis)
-    base = alt.Chart(summary).transform_calculate(way=WAY_NAME).encode(
-        x=x_enc, color=alt.Color("method:N", scale=scale, title="way", legend=SOLID))
+    base = alt.Chart(summary).transform_calculate(way=way_labels(names, "method")).encode(
+        x=x_enc, color=alt.Color("method:N", scale=scale, title="way", legend=solid))
     tips = ["way:N", alt.Tooltip(f"{x}:Q", title=x_title.split(" (")[0], format=","),
             alt.Tooltip("mean:Q", format=".1%", title="mean accuracy"),
             alt.Tooltip("low:Q", format=".1%", title="95% low"),
@@ -137,7 +146,7 @@ def learning_curve_chart(summary: pd.DataFrame, height: int = 340, x: str = "n_p
     tips += [alt.Tooltip("seeds:Q")] if "seeds" in summary else []
     band = base.mark_area(opacity=0.18).encode(y=alt.Y("low:Q", scale=ACCURACY_SCALE, axis=PERCENT),
                                                y2="high:Q", fill=alt.Fill("method:N", scale=scale,
-                                                                          title="way", legend=SOLID))
+                                                                          title="way", legend=solid))
     line = base.mark_line(point=alt.OverlayMarkDef(size=50)).encode(
         y=alt.Y("mean:Q", scale=ACCURACY_SCALE, axis=PERCENT), tooltip=tips)
     return (band + line).properties(height=height)

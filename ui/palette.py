@@ -28,6 +28,9 @@ NAMES = {"pixels": "simplest (linear on pixels)", "scratch": "from scratch",
          "transfer": "transfer (frozen)", "finetune": "fine-tuned", "control": "control (random frozen)",
          "encoder": "transfer (encoder)", "bow": "bag-of-words baseline",
          "skipgram": "skip-gram on your texts", "zero_shot": "zero-shot (no labels)"}
+# On the movie-review page "transfer" is the article's word vectors, the cards' "Word vectors":
+# its charts name the ways as its cards do (pairs, so a chart's cache key can hold them).
+TEXT_NAMES = (("transfer", "word vectors (frozen)"), ("encoder", "sentence encoder (frozen)"))
 
 # Classes, in order: a chart with classes a, b, c uses CLASS_COLOURS[0], [1], [2] (class_colours).
 CLASS_COLOURS = ["#BD0F32", "#1D5C63", "#773C22"]  # crimson, dark teal, brown
