@@ -11,7 +11,8 @@ bits wherever and in whatever order it runs (tests/test_workers.py).
 - `Pool.submit(job, priority)` -> Future. Lower numbers run first: NOW (what a page shows), then
   NEXT (what a presenter will likely ask for next), LATER (the rest of the ladder, the default
   sweep). Asked again with a lower number, a queued job moves up: what the presenter asks for
-  jumps the queue.
+  jumps the queue. A NOW job also finds a process free when every worker is busy with work
+  queued ahead: the pool holds RESERVED process more than `workers`, which only NOW jobs use.
 - `Pool.prefetch(group, jobs)`: replaces that group's queued background jobs (a change of
   settings re-aims the queue). Running jobs finish: their results are stored, nothing is wasted.
   LATER and SWEEP jobs never take the last free worker: a job is never cut short, and a
@@ -41,6 +42,7 @@ SERVER_ENV = "TRANSFER_LAB_SERVER_PID"  # set by the server for its forkserver a
 NOW, PROFILE, NEXT, LATER, SWEEP = 0, 1, 2, 3, 4
 PRELOAD = ["lib.workers", "lib.stored", "lib.image.ways", "lib.image.finetune", "lib.comparisons"]
 RETRIES = 1
+RESERVED = 1  # processes kept beyond `workers` for what a page asks for (NOW), never for the queue ahead
 
 
 class WorkerDied(RuntimeError):
@@ -230,7 +232,14 @@ class Pool:
         """Start queued jobs while a worker is free, lowest priority number first."""
         while True:
             with self._lock:
-                if self._running >= max(self.workers, 1) or not self._queue:
+                if not self._queue:
+                    return
+                # What a page asks for (NOW) may use one process more than there are workers:
+                # with both busy on what was queued ahead (a neighbour's fine-tuning, another
+                # draw), a slider move waited 21-60 s for its first card (measured). Running
+                # jobs are never cut short, so the page's job shares the cores with them instead.
+                room = max(self.workers, 1) + (RESERVED if self.workers > 0 and self._queue[0][0] == NOW else 0)
+                if self._running >= room:
                     return
                 if self._queue[0][0] >= LATER and self._background >= max(self.workers - 1, 1):
                     return  # one worker stays free for what a page asks for
@@ -257,7 +266,8 @@ class Pool:
 
     def _executor_locked(self):
         if self._executor is None:
-            self._executor = _make_executor(self.workers, self.progress, self.cards)
+            self._executor = _make_executor(self.workers + (RESERVED if self.workers > 0 else 0),
+                                            self.progress, self.cards)
         return self._executor
 
     def _finished(self, entry, future, error, executor):

@@ -181,3 +181,26 @@ def test_background_work_never_takes_the_last_free_worker(monkeypatch):
     work.release.set()
     assert asked.result() == 7 and [f.result() for f in ladder] == [0, 1]
     pool.shutdown()
+
+
+def test_what_a_page_asks_for_starts_at_once_when_every_worker_is_busy_ahead(monkeypatch):
+    """Both workers on what the prefetch queued (a neighbour's fine-tuning): the page's job takes
+    the reserved process at once instead of waiting for one of them; more queued-ahead work does
+    not take it."""
+    from concurrent.futures import ThreadPoolExecutor
+    work = _Recording()
+    monkeypatch.setattr(workers, "work", work)
+    monkeypatch.setattr(workers, "_make_executor", lambda n, *a: ThreadPoolExecutor(n))
+    pool = Pool(2)
+    ahead = [pool.submit(Job.run("dress", "finetune", 8, s, OPTIONS), NEXT) for s in (0, 1, 2)]
+    while len(work.started) < 2:
+        time.sleep(0.01)
+    asked = pool.submit(Job.run("dress", "pixels", 4, 7, OPTIONS), NOW)
+    while len(work.started) < 3:
+        time.sleep(0.01)
+    assert not any(f.done() for f in ahead), "the page's job waited for a worker to finish"
+    time.sleep(0.2)  # the third job queued ahead must not start in the reserved process
+    assert work.started == [0, 1, 7]
+    work.release.set()
+    assert asked.result() == 7 and [f.result() for f in ahead] == [0, 1, 2]
+    pool.shutdown()
