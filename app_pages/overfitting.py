@@ -2,8 +2,8 @@
 import numpy as np
 import streamlit as st
 
-from lib import confusion_cells, held_out, overfitting_reading, per_class_accuracy, resolve_task, sweep_options
-from ui import cards, charts, controls, images as ui_images, live, presenter, state
+from lib import confusion_cells, held_out, per_class_accuracy, resolve_task, sweep_options
+from ui import cards, charts, controls, images as ui_images, live, presenter, state, words
 
 
 st.title(":material/psychology: Overfitting: memorising instead of learning")
@@ -53,7 +53,7 @@ runs = {m: r for m, r in c.runs.items() if len(r.history)}
 for m, r in runs.items():
     colour = charts.COLOURS.get(m, "#000")
     st.markdown(f"<span style='color:{colour}'>■</span> "
-                f"{overfitting_reading(r.history, n_train, r.label, unit)}", unsafe_allow_html=True)
+                f"{words.overfitting_reading(r.history, n_train, r.label, unit)}", unsafe_allow_html=True)
 history = cards.histories(c)
 history = history[history.method.isin(list(runs))]
 acc_tab, loss_tab = st.tabs(["Accuracy", "Loss"])

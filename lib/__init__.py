@@ -30,7 +30,7 @@ purpose:
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
   beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT, SIGNIFICANT,
   LEVEL, RESAMPLES; paired_difference, disagreements, clearly_ahead; DRAW_SEEDS, over_draws;
-  held_out, confusion_cells, per_class_accuracy, overfitting_reading.
+  held_out, confusion_cells, per_class_accuracy.
 - counts: LITE0, stage_weights, total_weights, trained_by_way, head_weights, head_formula, weight_census.
 - downloads: Unavailable, offline; photos_available, fetch_photos, photos_checksum,
   PHOTOS_SIZE_MB; rotten_available, fetch_rotten, rotten_checksum, ROTTEN_SIZE_MB,
@@ -100,7 +100,6 @@ _API = {
     "paired_difference": "lib.runs", "disagreements": "lib.runs", "clearly_ahead": "lib.runs",
     "DRAW_SEEDS": "lib.draws", "over_draws": "lib.draws",
     "held_out": "lib.metrics", "confusion_cells": "lib.metrics", "per_class_accuracy": "lib.metrics",
-    "overfitting_reading": "lib.metrics",
     # counts
     "LITE0": "lib.counts", "stage_weights": "lib.counts", "total_weights": "lib.counts",
     "trained_by_way": "lib.counts", "head_weights": "lib.heads", "head_formula": "lib.heads",

@@ -1,5 +1,5 @@
-"""What a trained way got right and wrong: confusion matrix, per-class accuracy, and a one-line
-reading of its train-vs-validation history (the overfitting page).
+"""What a trained way got right and wrong: confusion matrix, per-class accuracy, and which split
+its history is read against (the overfitting page's words are ui.words.overfitting_reading).
 
 The confusion matrix and per-class recall are scikit-learn's; every page that shows them comes
 through here.
@@ -40,22 +40,3 @@ def held_out(history: pd.DataFrame) -> str:
     """The split read against "train": the test set (for reading only) where the history has
     it, else the validation split."""
     return "test" if (history["split"] == "test").any() else "validation"
-
-
-def overfitting_reading(history: pd.DataFrame, n_train: int, name: str, unit: str = "examples") -> str:
-    """One computed line on how far accuracy on the training examples and on held-out ones (the
-    test set where the history has it, for reading only; else the validation split) came apart."""
-    other = held_out(history)
-    train = history[history.split == "train"].sort_values("epoch")
-    val = history[history.split == other].sort_values("epoch")
-    top = float(train.accuracy.max())
-    reached = int(train.epoch[train.accuracy >= top - 1e-9].iloc[0])
-    line = f"{name} reaches {100 * top:.0f} % on its {n_train} training {unit} by epoch {reached}"
-    if val.empty:
-        return line + "; with one example per class none is held back, so nothing measures overfitting."
-    best = val.loc[val.accuracy.idxmax()]
-    last = float(val.accuracy.iloc[-1])
-    gap = float(train.accuracy.iloc[-1]) - last
-    return (line + f", while the {other} set stays at most {100 * best.accuracy:.0f} % (epoch "
-            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: a gap of {100 * gap:.0f} points "
-            f"after {int(train.epoch.max())} epochs.")

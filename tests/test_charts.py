@@ -35,6 +35,19 @@ def test_charts_coloured_by_way_keep_their_legend(chart):
     assert all(enc.get("legend", {}) is not None for enc in encodings)
 
 
+def test_a_chart_of_one_way_draws_no_legend_at_all():
+    """The overfitting page draws one chart per way in narrow columns: a legend there took most of
+    the width (seen in Chromium), and Streamlit drew it despite configure_legend(disable=True), so
+    every encoding must say legend None."""
+    spec = charts.overfitting_chart(HISTORY.assign(split=HISTORY.split.replace("validation", "test")),
+                                    legend=False).to_dict()
+    channels = [(ch, enc) for layer in spec.get("layer", [spec])
+                for ch, enc in layer.get("encoding", {}).items()
+                if ch in ("color", "fill", "strokeDash") and isinstance(enc, dict) and "field" in enc]
+    assert {ch for ch, _ in channels} == {"color", "fill", "strokeDash"}
+    assert all(enc.get("legend", "missing") is None for _, enc in channels), channels
+
+
 @pytest.mark.parametrize("chart", [charts.learning_curve_chart, charts.history_chart])
 def test_a_page_can_name_the_ways_as_its_cards_do(chart):
     """The movie-review page's "transfer" is the word vectors: its legends say so, other pages'

@@ -1,10 +1,10 @@
-"""Confusion matrix and per-class accuracy against scikit-learn; the overfitting reading."""
+"""Confusion matrix and per-class accuracy against scikit-learn."""
 import numpy as np
 import pandas as pd
 import pytest
 from sklearn.metrics import confusion_matrix as sk_confusion, recall_score
 
-from lib.metrics import confusion_cells, confusion_matrix, overfitting_reading, per_class_accuracy
+from lib.metrics import confusion_cells, confusion_matrix, per_class_accuracy
 
 
 def test_confusion_matrix_equals_scikit_learns_including_an_unpredicted_class():
@@ -33,31 +33,6 @@ def test_per_class_accuracy_is_scikit_learns_recall():
 def test_mismatched_lengths_say_so():
     with pytest.raises(ValueError, match="3 true labels but 2 predictions"):
         confusion_matrix([0, 1, 1], [0, 1], 2)
-
-
-def _history(train, val):
-    rows = [(e + 1, "train", 0.0, a) for e, a in enumerate(train)]
-    rows += [(e + 1, "validation", 0.0, a) for e, a in enumerate(val)]
-    return pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
-
-
-def test_overfitting_reading_is_computed_from_the_history():
-    text = overfitting_reading(_history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5]), 16, "Scratch", "images")
-    assert text.startswith("Scratch reaches 100 % on its 16 training images by epoch 3")
-    assert "the validation set stays at most 61 % (epoch 2) and ends at 50 %" in text
-    assert "gap of 50 points after 4 epochs" in text
-
-
-def test_overfitting_reading_prefers_the_test_set_where_it_was_measured():
-    history = _history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5])
-    test = history[history.split == "validation"].assign(split="test", accuracy=[0.5, 0.7, 0.72, 0.7])
-    text = overfitting_reading(pd.concat([history, test]), 16, "Scratch", "images")
-    assert "the test set stays at most 72 % (epoch 3) and ends at 70 %" in text
-
-
-def test_overfitting_reading_without_validation():
-    text = overfitting_reading(_history([0.5, 1.0], []), 2, "Transfer")
-    assert "by epoch 2" in text and "none is held back" in text
 
 
 def test_the_upload_pages_tables_are_the_same_scikit_learn_numbers():

@@ -202,3 +202,37 @@ def test_words_import_without_streamlit():
                           cwd=ROOT, capture_output=True, text=True)
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == "False"             # lib.runs (torch) only when a verdict is written
+
+
+# --- overfitting ------------------------------------------------------------------------------
+
+def _history(train, val):
+    rows = [(e + 1, "train", 0.0, a) for e, a in enumerate(train)]
+    rows += [(e + 1, "validation", 0.0, a) for e, a in enumerate(val)]
+    return pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
+
+
+def test_overfitting_reading_is_computed_from_the_history():
+    text = words.overfitting_reading(_history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5]), 16, "Scratch", "images")
+    assert text.startswith("Scratch reaches 100 % on its 16 training images by epoch 3")
+    assert "the validation set stays at most 61 % (epoch 2) and ends at 50 %" in text
+    assert "gap of 50 points after 4 epochs" in text
+
+
+def test_overfitting_reading_prefers_the_test_set_where_it_was_measured():
+    history = _history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5])
+    test = history[history.split == "validation"].assign(split="test", accuracy=[0.5, 0.7, 0.72, 0.7])
+    text = words.overfitting_reading(pd.concat([history, test]), 16, "Scratch", "images")
+    assert "the test set stays at most 72 % (epoch 3) and ends at 70 %" in text
+
+
+def test_overfitting_reading_without_validation():
+    text = words.overfitting_reading(_history([0.5, 1.0], []), 2, "Transfer")
+    assert "by epoch 2" in text and "none is held back" in text
+
+
+def test_overfitting_reading_never_says_minus_zero():
+    """Held-out accuracy a hair above training accuracy rounds to a gap of 0, not "-0" (seen on
+    the overfitting page)."""
+    text = words.overfitting_reading(_history([0.5, 0.84], [0.5, 0.8425]), 32, "From scratch", "images")
+    assert "a gap of 0 points" in text and "-0" not in text

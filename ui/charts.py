@@ -66,9 +66,10 @@ SOLID = alt.Legend(symbolOpacity=1, labelExpr=WAY_LABELS)
 
 
 def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int = 260,
-                  names: tuple = ()) -> alt.Chart:
+                  names: tuple = (), legend: bool = True) -> alt.Chart:
     """Train (dashed) vs held-out (solid) per epoch, one colour per method, on one set of axes;
-    `names` renames ways in the legend (way_labels).
+    `names` renames ways in the legend (way_labels); legend=False draws none (a chart of one way
+    whose card title names it).
 
     `history` has columns method, epoch, split, loss, accuracy. Held out is the whole test set
     (measured at lib.train.CURVE_EPOCHS) where the history has it, else the validation split.
@@ -82,9 +83,9 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
         x=alt.X("epoch:Q", title="rounds over the training examples (epochs)", axis=alt.Axis(tickMinStep=1)),
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
-                        legend=alt.Legend(labelExpr=way_labels(names))),
+                        legend=alt.Legend(labelExpr=way_labels(names)) if legend else None),
         strokeDash=alt.StrokeDash("split:N", scale=alt.Scale(domain=["train", other],
-                                  range=[[5, 3], [1, 0]]), title="data"),
+                                  range=[[5, 3], [1, 0]]), title="data", legend=alt.Legend() if legend else None),
         tooltip=["way:N", "split", "epoch", alt.Tooltip("accuracy:Q", format=".1%"),
                  alt.Tooltip("loss:Q", format=".3f")],
     ).properties(height=height)
@@ -163,19 +164,19 @@ def overfitting_chart(history: pd.DataFrame, metric: str = "accuracy", height: i
     wide = history.pivot_table(index=["method", "epoch"], columns="split", values=metric).reset_index()
     accuracy = metric == "accuracy"
     y_axis = dict(scale=ACCURACY_SCALE, axis=PERCENT) if accuracy else dict(title="cross-entropy loss")
-    lines = history_chart(history, metric, height)
+    lines = history_chart(history, metric, height, legend=legend)
     if other not in wide:
-        return lines if legend else lines.configure_legend(disable=True)
+        return lines
     wide = wide.dropna(subset=["train", other]).rename(columns={other: "held_out"})
     gap = alt.Chart(wide).mark_area(opacity=0.15).encode(
         x="epoch:Q", y=alt.Y("train:Q", **y_axis), y2="held_out:Q",
-        fill=alt.Fill("method:N", scale=scale, title="way", legend=SOLID),
+        fill=alt.Fill("method:N", scale=scale, title="way", legend=SOLID if legend else None),
         tooltip=["method", "epoch", alt.Tooltip("train:Q", format=".1%" if accuracy else ".3f"),
                  alt.Tooltip("held_out:Q", format=".1%" if accuracy else ".3f", title=other)])
-    out = (gap + lines).properties(height=height)
-    # one chart per way (the overfitting page): the card's title names the way, the caption the
-    # dashes; a legend there took most of a narrow column's width
-    return out if legend else out.configure_legend(disable=True)
+    # legend=False, one chart per way (the overfitting page): the card's title names the way, the
+    # caption the dashes. Each encoding's legend is None: configure_legend(disable=True) left
+    # Streamlit's chart a legend that took most of a narrow column, the lines squeezed to a sliver
+    return (gap + lines).properties(height=height)
 
 
 # 1, 10, 100, 1,000, 10,000, 100,000, 1 million, 10 million, ...: the numbers on the page, written

@@ -178,7 +178,7 @@ def _overfitting(comparison=None, **_):
         last = h[h.epoch == held.epoch.max()].set_index("split")["accuracy"]
         gap = last["train"] - last[other]
         parts.append(f"{name} ends at {pct(last['train'])} on its training examples and "
-                     f"{pct(last[other])} on the {other} set, a gap of {100 * gap:.0f} points")
+                     f"{pct(last[other])} on the {other} set, a gap of {round(100 * gap)} points")
     return "; ".join(parts).capitalize() + ". A wide gap is memorising, not learning."
 
 

@@ -261,3 +261,25 @@ def over_draws(o, unit: str = "photos", names: dict = IN_A_SENTENCE) -> tuple[st
             f"{ranges}. Paired t-test over the {k} draws of the leader against each other way "
             f"(below 0.05: more than luck): {tests}.")
     return first + said + ".", test
+
+
+# --- overfitting: training examples against held-out ones -------------------------------------
+
+def overfitting_reading(history, n_train: int, name: str, unit: str = "examples") -> str:
+    """One computed line on how far accuracy on the training examples and on held-out ones (the
+    test set where the history has it, for reading only; else the validation split) came apart."""
+    from lib import held_out
+    other = held_out(history)
+    train = history[history.split == "train"].sort_values("epoch")
+    val = history[history.split == other].sort_values("epoch")
+    top = float(train.accuracy.max())
+    reached = int(train.epoch[train.accuracy >= top - 1e-9].iloc[0])
+    line = f"{name} reaches {100 * top:.0f} % on its {n_train} training {unit} by epoch {reached}"
+    if val.empty:
+        return line + "; with one example per class none is held back, so nothing measures overfitting."
+    best = val.loc[val.accuracy.idxmax()]
+    last = float(val.accuracy.iloc[-1])
+    gap = float(train.accuracy.iloc[-1]) - last
+    return (line + f", while the {other} set stays at most {100 * best.accuracy:.0f} % (epoch "
+            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: a gap of {round(100 * gap)} points "
+            f"after {int(train.epoch.max())} epochs.")
