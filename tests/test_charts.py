@@ -46,6 +46,8 @@ def test_a_chart_of_one_way_draws_no_legend_at_all():
                 if ch in ("color", "fill", "strokeDash") and isinstance(enc, dict) and "field" in enc]
     assert {ch for ch, _ in channels} == {"color", "fill", "strokeDash"}
     assert all(enc.get("legend", "missing") is None for _, enc in channels), channels
+    x_titles = [layer["encoding"]["x"].get("title") for layer in spec["layer"] if "title" in layer["encoding"]["x"]]
+    assert x_titles and all(len(t) <= 16 for t in x_titles), x_titles  # fits a quarter of the page
 
 
 @pytest.mark.parametrize("chart", [charts.learning_curve_chart, charts.history_chart])

@@ -80,7 +80,10 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
          else alt.Y("loss:Q", title="cross-entropy loss"))
     # Plain lines (no point markers) so the legend shows the dash pattern of each split.
     return alt.Chart(history).transform_calculate(way=way_labels(names, "method")).mark_line(strokeWidth=2.5).encode(
-        x=alt.X("epoch:Q", title="rounds over the training examples (epochs)", axis=alt.Axis(tickMinStep=1)),
+        # one way's narrow chart (legend=False) gets a short title: a title wider than the chart
+        # made Vega shrink the plot to a third of its column (seen in Chromium)
+        x=alt.X("epoch:Q", title="rounds over the training examples (epochs)" if legend else "rounds (epochs)",
+                axis=alt.Axis(tickMinStep=1)),
         y=y,
         color=alt.Color("method:N", scale=method_scale(history["method"].unique()), title="way",
                         legend=alt.Legend(labelExpr=way_labels(names)) if legend else None),
