@@ -24,7 +24,7 @@ about = presenter.intro(
 
 task = ui_images.load_task("dress")
 with about:  # in presenter mode, folded with the introduction
-    ui_images.samples(task, per_class=9, width=96, label="Sample photos (from the held-out test set)")
+    ui_images.samples(task, per_class=8, width=96, label="Sample photos (from the held-out test set)")
 ui_images.experiment("dress", default_n=ui_images.DEFAULT_N["dress"], hi=POOL_PER_CLASS, step="dress_colour")
 cards.training_settings_expander(ui_images.recipes() | {
     "Test set": f"{len(task.test)} photos, balanced, rendered with their own seed (never trained on)",
