@@ -216,7 +216,7 @@ def more_tabs(c, n: int) -> None:
 
 def pretraining_learned(c) -> None:
     """The pretrained word vectors' nearest words, how often they share a sentiment, and a map."""
-    words = c.transfer.word_vectors[0]
+    words = ui_text.word_vectors(c.transfer)[0]
     if not words:
         st.info("With no unlabeled reviews there are no pretrained word vectors: that way sees "
                 "every review as the same zero vector and can only guess one class.")
@@ -233,7 +233,7 @@ def pretraining_learned(c) -> None:
                "vectors are (1: pointing the same way, 0: unrelated).",
                help="Cosine similarity of the two word vectors.")
     st.dataframe(ui_text.neighbour_table(c.runs, word))
-    agree, chance = polarity_agreement(*c.transfer.word_vectors)
+    agree, chance = polarity_agreement(*ui_text.word_vectors(c.transfer))
     if agree == agree:  # not NaN
         st.markdown(f"Over all sentiment words, **{cards.percent(agree)}** of their 5 nearest "
                     f"pretrained neighbours (among sentiment words) share their sentiment; "
@@ -243,8 +243,8 @@ def pretraining_learned(c) -> None:
                help="A principal component analysis (PCA) of each way's word vectors: the axes "
                     "are their first and second principal components.")
     left, right = st.columns(2)
-    cards.chart(ui_text.word_map, *c.transfer.word_vectors, "Pretrained on unlabeled reviews", where=left)
-    cards.chart(ui_text.word_map, *c.scratch.word_vectors, "Learned from the labeled reviews only", where=right)
+    cards.chart(ui_text.word_map, *ui_text.word_vectors(c.transfer), "Pretrained on unlabeled reviews", where=left)
+    cards.chart(ui_text.word_map, *ui_text.word_vectors(c.scratch), "Learned from the labeled reviews only", where=right)
 
 
 @st.fragment

@@ -1,7 +1,7 @@
 """Every text way, zero labels included, on real movie-review sentences, over sizes and seeds.
 
     python benchmarks/real_reviews.py ../shared/data/real_reviews/sentence_polarity_dev_2000.csv \
-        [--sizes 0 1 2 4 8 16 64] [--seeds 10]
+        [--sizes 0 1 2 4 8 16 64] [--seeds 10] [--rows rows.csv]
 
 The CSV (text, label) is loaded as an upload is (lib.data.load_texts) and split as the app splits
 an upload: a stratified quarter held out as the test set (split seed 0), the rest the labeled pool.
@@ -36,7 +36,7 @@ from lib.curves import beats_zero  # noqa: E402
 from lib.data import load_texts  # noqa: E402
 from lib.data.datasets import Task, split_task  # noqa: E402
 from lib.experiments import compare  # noqa: E402
-from lib.text import encoders, zero_shot  # noqa: E402
+from lib.text import encoders, ways, zero_shot  # noqa: E402
 from lib.text.models import tokenize  # noqa: E402
 from ui.words import beats_zero_words  # noqa: E402
 
@@ -45,6 +45,8 @@ NAMES = {"zero_shot": "zero-shot: encoder vs 'a negative/positive movie review'"
          "scratch": "from scratch: word vectors + head",
          "transfer": "transfer A: skip-gram (pool, unlabeled) + head",
          "encoder": "transfer B: MiniLM encoder + linear head",
+         "encoder_cut": "transfer B at the cut cross-validation chose + linear head",
+         "finetune": "fine-tuned: MiniLM's top layer + new head",
          "bow": "bag-of-words baseline",
          "ref_encoder": "reference: sklearn LogisticRegression on MiniLM embeddings",
          "ref_words": "reference: sklearn LogisticRegression on word presence"}
@@ -79,6 +81,8 @@ if __name__ == "__main__":
     ap.add_argument("csv", type=Path)
     ap.add_argument("--sizes", type=int, nargs="+", default=[0, 1, 2, 4, 8, 16, 64])
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--rows", type=Path, help="also append every result to this CSV as it comes "
+                    "(seeds outermost: a run cut short still holds whole seeds)")
     args = ap.parse_args()
     data = load_texts(args.csv)
     split = split_task(data)
@@ -89,12 +93,19 @@ if __name__ == "__main__":
         rows.append(("zero_shot", 0, 0, z.runs["zero_shot"].test_accuracy))
         template = zero_shot.zero_shot_run(task, zero_shot.descriptions_for(task.classes))
         rows.append(("zero_shot_template", 0, 0, template.test_accuracy))
-    for n in [s for s in args.sizes if s > 0]:
-        for seed in range(args.seeds):
+    cuts = []
+    for seed in range(args.seeds):
+        for n in [s for s in args.sizes if s > 0]:
             c = compare(task, n, seed)
-            rows += [(m, n, seed, r.test_accuracy) for m, r in c.runs.items()]
-            rows.append(("ref_encoder", n, seed, encoder_reference(task, c)))
-            rows.append(("ref_words", n, seed, words_reference(task, c)))
+            new = [(m, n, seed, r.test_accuracy) for m, r in c.runs.items()]
+            at_cut = ways.ENCODER.run(task, c.train_index, c.val_index, seed, {"cut": "auto"})
+            cuts.append((n, seed, at_cut.details["cut"]))
+            new.append(("encoder_cut", n, seed, at_cut.test_accuracy))
+            new.append(("ref_encoder", n, seed, encoder_reference(task, c)))
+            new.append(("ref_words", n, seed, words_reference(task, c)))
+            rows += new
+            if args.rows:
+                pd.DataFrame(new).to_csv(args.rows, mode="a", header=False, index=False)
             print(f"  {n} per class, seed {seed}: done ({time.perf_counter() - start:.0f} s)", file=sys.stderr)
     frame = pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
     table = frame.groupby(["method", "n_per_class"], sort=False).test_accuracy.apply(cell).unstack().fillna("")
@@ -106,11 +117,16 @@ if __name__ == "__main__":
     print("Test accuracy, % (mean ± std over seeds; zero-shot is one number). Columns: labeled "
           "sentences per class")
     print(table.to_string())
+    if cuts:
+        chosen = pd.DataFrame(cuts, columns=["n_per_class", "seed", "cut"])
+        print("\nThe cut cross-validation chose (seeds per cut), by size:")
+        print(chosen.groupby("n_per_class").cut.value_counts().unstack(fill_value=0).to_string())
     if len(rows) > 2:
         print(f"\nWhat the pretrained ways are: {c.backbone}")
     if 0 in args.sizes and args.seeds > 1:
         print("\nHow many labels beat zero (lib.curves.beats_zero: paired t-test over the seeds at each size):")
         short = {"scratch": "from scratch", "transfer": "skip-gram's head", "encoder": "the encoder's head",
+                 "encoder_cut": "the encoder's head at the chosen cut", "finetune": "fine-tuning",
                  "bow": "bag of words", "ref_encoder": "the scikit-learn reference on the embeddings"}
         for m, name in short.items():
             if m in set(frame.method):

@@ -10,7 +10,7 @@ import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
-from lib import Unavailable, compare, neighbours, offline, polarity, toy_runs
+from lib import Unavailable, compare, neighbours, offline, polarity, text_live, toy_runs
 from ui import cards, charts
 from ui.palette import POLARITY_COLOURS
 
@@ -78,14 +78,16 @@ def side_by_side(comparison) -> None:
                 cards.run_card(run, n_train, cards.TEXT_TITLES)
 
 
-TORCH_WAYS = ("scratch", "transfer", "encoder", "bow")  # every text way trains by epochs
+TORCH_WAYS = ("scratch", "transfer", "encoder", "finetune", "bow")  # every text way trains by epochs
 
 
 def predictions(comparison, text: str) -> pd.DataFrame:
     """Each way's predicted class and confidence for one typed text."""
     rows = []
     for method, run in comparison.runs.items():
-        p = run.predict([text])[0]
+        if (model := text_live(run)) is None:  # read from disk or sent by a worker: numbers only
+            continue
+        p = model.predict([text])[0]
         rows.append({"way": run.label, "prediction": comparison.classes[int(p.argmax())],
                      "confidence": f"{100 * p.max():.0f} %"})
     return pd.DataFrame(rows)
@@ -94,12 +96,18 @@ def predictions(comparison, text: str) -> pd.DataFrame:
 NEIGHBOUR_COLUMNS = {"transfer": "pretrained on unlabeled reviews", "scratch": "learned from the labeled reviews only"}
 
 
+def word_vectors(run) -> tuple:
+    """(words, vectors) of a word-vector way trained in this process, else no words."""
+    model = text_live(run)
+    return model.word_vectors if model is not None and model.word_vectors is not None else ([], np.zeros((0, 1)))
+
+
 def neighbour_table(runs, word: str, k: int = 8) -> pd.DataFrame:
     """The k nearest words to `word`, in each way's word vectors, with their lexicon polarity and
     cosine similarity (the page says what the number means)."""
     cols = {}
     for method, name in NEIGHBOUR_COLUMNS.items():
-        words, vectors = runs[method].word_vectors
+        words, vectors = word_vectors(runs[method])
         if word in words:
             cols[name] = [f"{w} ({polarity(w)}, {s:.2f})" for w, s in neighbours(words, vectors, word, k)]
         else:

@@ -27,18 +27,21 @@ every labeled text trains, no validation split, max(60 epochs, 300 optimiser ste
 kept, at every size); the two linear heads (the encoder's, bag-of-words) are the convex probe
 (lib.probe), the same recipe as the image ways' frozen head (issue 20: one frozen-head recipe).
 `epochs=E` runs each exactly E epochs (the probe: E iterations) and keeps the last weights.
-Each Run also carries `.predict(texts) -> probabilities` and, for word-vector ways,
+A way's Run is plain numbers (lib.stored keeps it, a worker sends it back): the extra test sets
+(the hand-written reviews) are scored inside the run. Trained in this process, its live model stays
+reachable through `live(run)`: `.predict(texts) -> probabilities` and, for word-vector ways,
 `.word_vectors` = (words, vectors), so a page can classify a typed sentence and show what the
 vectors learned.
 """
 import dataclasses
+import weakref
 
 import numpy as np
 import torch
 
 from lib import cache
 
-from lib.text import encoders, skipgram, zero_shot
+from lib.text import depth, encoders, finetune, skipgram, zero_shot
 from lib.heads import head_formula
 from lib.models import linear_head
 from lib.probe import fit_probe
@@ -171,6 +174,52 @@ def encoder_run(task, train_index, val_index, seed, progress=None, stop=None, it
     return run
 
 
+def encoder_cut_run(task, labeled, seed, cut, scores, stop=None, iterations=None, method="encoder") -> Run:
+    """The encoder's linear head (lib.probe, as `encoder_run`) on the mean-pooled token vectors
+    after `cut` (lib.text.depth.CUTS) instead of the sentence embedding: the frozen head at the
+    cut cross-validation chose. Only the labeled texts and the test set go through the encoder."""
+    texts = [task.pool.texts[i] for i in labeled]
+    train, test = depth.layer_features(texts)[cut], depth.layer_features(task.test.texts)[cut]
+    train_z, test_z = standardise(train, train, test)[1:]
+    k, d = len(task.classes), train.shape[1]
+    model = linear_head(d, k)
+    trainer = lambda x, y, t, stop: fit_probe(x, y, k, iterations, t, stop, head=model)
+    where = "" if cut == depth.CUTS[-1] else f" after its {cut}"
+    run = train_and_score(
+        method, f"Transfer: sentence encoder{where} + linear head", None, train_z,
+        task.pool.labels[labeled], np.arange(len(labeled)), np.zeros(0, np.int64), test_z,
+        task.test.labels, seed, frozen_params=depth.params_up_to(cut), formula=head_formula(d, k),
+        stop=stop, trainer=trainer)
+    run.predict = Predictor(CutFeatures(cut, train), model)
+    run.details = {"backbone": encoders.DESCRIPTION, "cut": cut, "cut_scores": scores,
+                   "depth": depth.CUTS.index(cut), "cuts": list(depth.CUTS)}
+    return run
+
+
+class CutFeatures:
+    """texts -> the encoder's mean-pooled token vectors after `cut`, z-scored with the labeled
+    texts' statistics."""
+
+    def __init__(self, cut, train_features):
+        self.cut, self.train = cut, train_features
+
+    def __call__(self, texts):
+        texts = list(texts)
+        return standardise(self.train, depth.layer_features(texts)[self.cut])[1]
+
+
+class FineTunedFeatures:
+    """texts -> rows of a token store holding them, for a fine-tuned model's typed sentences."""
+
+    def __init__(self, model):
+        self.model = model
+
+    def __call__(self, texts):
+        tokens, offsets = depth.top_input(list(texts))
+        self.model.tokens = finetune.Tokens(tokens, offsets)
+        return torch.arange(len(offsets) - 1)
+
+
 def bow_run(task, train_index, val_index, seed, stop=None, epochs=None) -> Run:
     """Bag-of-words logistic regression, scikit-learn's defaults (C = 1), trained by lib.probe like
     the image ways' frozen head, on which words a text contains: per word of the labeled texts one
@@ -189,6 +238,35 @@ def bow_run(task, train_index, val_index, seed, stop=None, epochs=None) -> Run:
         formula=f"({n_words:,} words + 1) × {rows} = {(n_words + 1) * rows:,}")
     run.predict = Predictor(features, model)
     return run
+
+
+@dataclasses.dataclass(frozen=True)
+class Live:
+    """What a text run trained in this process can still do with its model, beside its numbers:
+    `predict(texts) -> probabilities` (a typed sentence) and, for word-vector ways,
+    `word_vectors` = (words, vectors)."""
+    predict: object = None
+    word_vectors: tuple | None = None
+
+
+_live: dict = {}  # id(run) -> Live, dropped with the run (weakref.finalize)
+
+
+def plain(run: Run) -> Run:
+    """The run as plain numbers (what lib.stored keeps and a worker sends back): its live model
+    and word vectors move to `live(run)`, which answers for as long as this process holds the run.
+    Every number a page reads (the extra test sets' accuracies too) is computed before this."""
+    parts = {k: vars(run).pop(k) for k in ("predict", "word_vectors") if k in vars(run)}
+    if parts:
+        _live[id(run)] = Live(**parts)
+        weakref.finalize(run, _live.pop, id(run), None)
+    return run
+
+
+def live(run: Run) -> Live | None:
+    """The live model of a run trained in this process, or None (a run read from disk or sent
+    back by a worker: plain numbers only)."""
+    return _live.get(id(run))
 
 
 def default_extra_tests(task) -> dict:
@@ -213,7 +291,7 @@ class TextWay(Way):
             run = self.train(task, train_index, val_index, seed, options, say, stop)
             run.extra_tests = {name: float((run.predict(ds.texts).argmax(1) == ds.labels).mean())
                                for name, ds in extra.items()}
-        return run
+        return plain(run)
 
     def prepare(self, task, extra, say):
         pass
@@ -268,6 +346,15 @@ class EncoderHead(TextWay):
         _embed_first(task, extra, say)
 
     def train(self, task, train_index, val_index, seed, options, say, stop):
+        cut = options.get("cut", depth.OUTPUT)
+        if cut != depth.OUTPUT:  # a cut of the encoder (or the one cross-validation picks)
+            labeled = np.concatenate([train_index, val_index])
+            say(f"Choosing where to cut {encoders.MODEL} on the labeled texts", 0.85)
+            cut, scores = depth.where_to_cut(task, labeled, cut)
+            say(f"Training the linear head on {encoders.MODEL} after its {cut}", 0.9)
+            if cut != depth.OUTPUT:
+                return encoder_cut_run(task, labeled, seed, cut, scores, stop,
+                                       options.get("epochs"), self.method)
         say(f"Training the linear head on {encoders.MODEL} embeddings", 0.9)
         label = (ENCODER_TITLE if self.method == "encoder" else
                  f"Transfer: {encoders.MODEL} sentence encoder + linear head")
@@ -275,6 +362,33 @@ class EncoderHead(TextWay):
                           iterations=options.get("epochs"), method=self.method, label=label)
         run.details = {"backbone": encoders.DESCRIPTION}
         return run
+
+
+class FineTuneText(TextWay):
+    """The encoder's top layer unfrozen and trained with a new head (lib.text.finetune): the
+    layers below run once per text (cached), so a step costs only the top."""
+
+    def prepare(self, task, extra, say):
+        say(f"Loading {encoders.MODEL}", 0.01)
+        encoders.load()
+        for texts in [task.test.texts] + [ds.texts for ds in extra.values()]:
+            depth.top_input(texts, lambda done, total: say(
+                f"Running the test texts through {encoders.MODEL} once (then cached): {done}/{total}",
+                0.02 + 0.5 * done / total))
+
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        say = progress or _quiet
+        extra = _extra_tests(task, options)
+        self.prepare(task, extra, say)
+        config = finetune.FINETUNE_TEXT
+        if options.get("epochs") is not None:
+            config = config.fixed(options["epochs"])
+        say(f"Fine-tuning the top layer of {encoders.MODEL}", 0.6)
+        with limited_threads():
+            run, model = finetune.finetune_run(task, train_index, val_index, seed, config, stop, extra=extra)
+        run.predict = Predictor(FineTunedFeatures(model), model)
+        run.details = {"backbone": encoders.DESCRIPTION}
+        return plain(run)
 
 
 class BagOfWordsWay(TextWay):
@@ -339,7 +453,10 @@ def _embed_first(task, extra, say, pool=True):
 SCRATCH = TextScratch("scratch", "text", ("dims", "epochs", "extra_tests"))
 SKIPGRAM = SkipGramHead("transfer", "text",  # the article's method
                         ("unlabeled", "dims", "pretrain_seed", "epochs", "extra_tests"))
-ENCODER = EncoderHead("encoder", "text", ("epochs", "extra_tests"))  # a real pretrained sentence encoder
+# a real pretrained sentence encoder; `cut`: "output" (the sentence embedding, the default),
+# "auto" (cross-validated on the labeled draw) or a layer (lib.text.depth.CUTS)
+ENCODER = EncoderHead("encoder", "text", ("epochs", "extra_tests", "cut"))
+FINETUNE_TEXT = FineTuneText("finetune", "text", ("epochs", "extra_tests"))
 BOW = BagOfWordsWay("bow", "text", ("epochs", "extra_tests"))  # epochs: the probe's iterations
 ZERO_SHOT = ZeroShotText("zero_shot", "text", ("extra_tests",))
 # On a user's texts skip-gram can read only those texts: the encoder leads as "transfer" and
@@ -348,7 +465,7 @@ ENCODER_LEADS = dataclasses.replace(ENCODER, method="transfer")
 SKIPGRAM_OWN = dataclasses.replace(SKIPGRAM, method="skipgram")
 # By method, as the movie-review tasks name them (with skip-gram on a user's own texts as
 # "skipgram"); `text_ways_for` gives a task's ways under its own names.
-TEXT_WAYS = {w.method: w for w in (SCRATCH, SKIPGRAM, ENCODER, SKIPGRAM_OWN, BOW, ZERO_SHOT)}
+TEXT_WAYS = {w.method: w for w in (SCRATCH, SKIPGRAM, ENCODER, SKIPGRAM_OWN, FINETUNE_TEXT, BOW, ZERO_SHOT)}
 
 
 def encoder_problem() -> str | None:
@@ -382,6 +499,8 @@ def text_ways_for(task, options: dict) -> list:
         out = [SCRATCH, ENCODER_LEADS, SKIPGRAM_OWN]
     else:
         out = [SCRATCH, SKIPGRAM] + ([ENCODER] if use_encoder else [])
+    if use_encoder and options.get("finetune", True):
+        out.append(FINETUNE_TEXT)
     out.append(BOW)
     if options.get("zero_shot") and zero_shot_problem(task) is None:
         out.append(ZERO_SHOT)
