@@ -22,7 +22,8 @@ purpose:
   RETRY_S, BACKBONES, cuts_of, THUMB); training and the probe (TrainConfig, FINETUNE,
   probe_recipe).
 - text: toy_runs, SkipGramConfig, neighbours, polarity, polarity_agreement, TEXT_HIDDEN,
-  ENCODER_MODEL, load_encoder, ZERO_SHOT_DESCRIPTIONS.
+  ENCODER_MODEL, load_encoder, ZERO_SHOT_DESCRIPTIONS; the sentence encoder fine-tuned and cut
+  (issue 28): text_live, text_depth_profile, TEXT_CUTS, TEXT_FINETUNE.
 - stored results and workers: compare_stored, stored_run, stored_profile; sweep, run_sweep,
   sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (view_jobs,
   draw_jobs, next_jobs, sweep_jobs, not_stored); the worker processes (pool, Job, NOW, PROFILE,
@@ -82,6 +83,8 @@ _API = {
     "TEXT_HIDDEN": "lib.text.models:HIDDEN",
     "ENCODER_MODEL": "lib.text.encoders:MODEL", "load_encoder": "lib.text.encoders:load",
     "ZERO_SHOT_DESCRIPTIONS": "lib.text.zero_shot:DESCRIPTIONS",
+    "text_live": "lib.text.ways:live", "text_depth_profile": "lib.text.depth:depth_profile",
+    "TEXT_CUTS": "lib.text.depth:CUTS", "TEXT_FINETUNE": "lib.text.finetune:FINETUNE_TEXT",
     # stored results and workers
     "compare_stored": "lib.stored", "stored_run": "lib.stored", "stored_profile": "lib.stored",
     "sweep": "lib.sweeps", "run_sweep": "lib.sweeps", "sweep_options": "lib.sweeps",
