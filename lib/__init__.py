@@ -29,9 +29,10 @@ purpose:
   draw_jobs, next_jobs, sweep_jobs, not_stored); the worker processes (pool, Job, NOW, PROFILE,
   NEXT, LATER); the imports (import_engine, import_all).
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
-  beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT, SIGNIFICANT,
-  LEVEL, RESAMPLES; paired_difference, disagreements, clearly_ahead; DRAW_SEEDS, over_draws;
-  held_out, confusion_cells, per_class_accuracy.
+  beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT; paired_difference,
+  disagreements, clearly_ahead; DRAW_SEEDS, over_draws; held_out, confusion_cells,
+  per_class_accuracy; the tests behind every verdict (lib.stats): SIGNIFICANT, LEVEL, mcnemar,
+  paired_t, holm, all_pairs.
 - counts: LITE0, stage_weights, total_weights, trained_by_way, head_weights, head_formula, weight_census.
 - downloads: Unavailable, offline; photos_available, fetch_photos, photos_checksum,
   PHOTOS_SIZE_MB; rotten_available, fetch_rotten, rotten_checksum, ROTTEN_SIZE_MB,
@@ -98,8 +99,9 @@ _API = {
     "summarise": "lib.curves", "first_reach": "lib.curves", "equivalence": "lib.curves",
     "equivalence_table": "lib.curves", "Equivalence": "lib.curves", "beats_zero": "lib.curves",
     "BeatsZero": "lib.curves", "compare_depths": "lib.curves", "summarise_depth": "lib.curves",
-    "DepthComparison": "lib.curves", "ZERO_SHOT": "lib.curves", "SIGNIFICANT": "lib.curves",
-    "LEVEL": "lib.curves", "RESAMPLES": "lib.curves",
+    "DepthComparison": "lib.curves", "ZERO_SHOT": "lib.curves",
+    "SIGNIFICANT": "lib.stats", "LEVEL": "lib.stats", "mcnemar": "lib.stats", "paired_t": "lib.stats",
+    "holm": "lib.stats", "all_pairs": "lib.stats",
     "paired_difference": "lib.runs", "disagreements": "lib.runs", "clearly_ahead": "lib.runs",
     "DRAW_SEEDS": "lib.draws", "over_draws": "lib.draws",
     "held_out": "lib.metrics", "confusion_cells": "lib.metrics", "per_class_accuracy": "lib.metrics",

@@ -6,18 +6,25 @@ log(examples) between the measured sizes (the sizes double, so that is where the
 straightest). Scratch may never reach it in the measured range, or may reach it with fewer.
 
 That factor is read off two means, and means over a few seeds move. So it comes with a
-bootstrap interval over seeds (`factor_interval`), and with a paired t-test over the seeds of
-the two ways' accuracies at N (a seed draws the same labeled examples for both ways, so their
-accuracies come in pairs); the words claim the factor only when that gap is more than chance.
-The depth profile's cuts are compared with the last stage the same way, Holm-corrected for the
-number of cuts (`compare_depths`). This module is the one place that computes these numbers:
-the learning-curves page, the image pages and the presenter all call it.
+confidence interval over seeds (`factor_interval`: the paired t-test inverted, lib.stats), and
+with a paired t-test over the seeds of the two ways' accuracies at N (a seed draws the same
+labeled examples for both ways, so their accuracies come in pairs); the words claim the factor
+only when that gap is more than chance. The depth profile's cuts are compared with the last
+stage the same way, Holm-corrected for the number of cuts (`compare_depths`). This module reads
+curves and profiles; every test it applies is lib.stats's (issue 27: one statistics module).
 """
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 from scipy import stats
+
+from lib.stats import LEVEL, SIGNIFICANT, first_clear, holm, paired_t
+from lib.stats import factor_interval as _factor_interval
+
+__all__ = ["summarise", "summarise_depth", "first_reach", "equivalence", "equivalence_table",
+           "factor_interval", "paired_gap", "compare_depths", "beats_zero", "holm", "Equivalence",
+           "CutTest", "DepthComparison", "BeatsZero", "SIGNIFICANT", "LEVEL", "ZERO_SHOT"]
 
 
 def summarise(results: pd.DataFrame, level: float = 0.95) -> pd.DataFrame:
@@ -67,11 +74,6 @@ def first_reach(sizes, accuracies, target: float):
     return float(np.exp(x0 + share * (x1 - x0))), "reaches"
 
 
-SIGNIFICANT = 0.05  # below this p-value a gap is called more than chance, everywhere in the app
-LEVEL = 0.95        # the factor's bootstrap interval
-RESAMPLES = 9999    # scipy.stats.bootstrap's default: enough for a 95 % percentile interval
-RESAMPLE_SEED = 0   # fixed, so the same results always give the same interval and words
-
 
 @dataclass
 class Equivalence:
@@ -87,9 +89,9 @@ class Equivalence:
     pairs: int = 0          # how many seeds measured both ways at n
     smallest: int = 0       # scratch's smallest and largest size measured: the factor's range
     largest: int = 0
-    low: float | None = None   # LEVEL bootstrap interval of the factor over seeds (None: < 2 seeds
-    high: float | None = None  # with both curves; inf: past the sizes measured): `factor_interval`
-    seeds: int = 0          # seeds the interval resampled
+    low: float | None = None   # LEVEL confidence interval of the factor over seeds (None: < 2 seeds
+    high: float | None = None  # with both curves, or no spread; inf: past the sizes measured)
+    seeds: int = 0          # seeds the interval was computed from
 
     @property
     def factor(self) -> float | None:
@@ -118,49 +120,22 @@ class Equivalence:
 
 
 def paired_gap(results: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch"):
-    """(pairs, p): seeds that measured both ways at `n`, and the two-sided p-value of a paired
-    t-test on their accuracies. p is None with fewer than 2 pairs, and when every pair differs
-    by the same amount: t is then undefined (no spread), so the gap is untestable, not p = 0."""
+    """(pairs, p): seeds that measured both ways at `n`, and lib.stats.paired_t's two-sided p on
+    their accuracies. p is None with fewer than 2 pairs, and when every pair differs by the same
+    amount: t is then undefined (no spread), so the gap is untestable, not p = 0."""
     at = results[results.n_per_class == n].pivot_table(index="seed", columns="method",
                                                        values="test_accuracy")
     if not {ahead, behind} <= set(at.columns):
         return 0, None
-    pairs = at[[ahead, behind]].dropna().astype(float)  # a concat with an empty frame gives objects
-    if len(pairs) < 2:
-        return len(pairs), None
-    diff = pairs[ahead] - pairs[behind]
-    if np.allclose(diff, diff.iloc[0]):
-        return len(pairs), None
-    return len(pairs), float(stats.ttest_rel(pairs[ahead], pairs[behind]).pvalue)
-
-
-def _log_reach(curves: np.ndarray, targets: np.ndarray, sizes: np.ndarray) -> np.ndarray:
-    """`first_reach` for many curves at once (rows of `curves`, each with its target), in log
-    size. A curve reaching its target at the first size gets that size (the truth may be fewer);
-    one never reaching it gets one doubling past the largest size, a stand-in for "beyond"."""
-    logs = np.log(sizes)
-    above = curves >= targets[:, None]
-    i = above.argmax(axis=1)
-    rows = np.arange(len(curves))
-    prev = np.maximum(i - 1, 0)
-    lo, hi = curves[rows, prev], curves[rows, i]
-    share = np.where(i > 0, (targets - lo) / np.where(hi > lo, hi - lo, 1.0), 0.0)
-    out = logs[prev] + share * (logs[i] - logs[prev])
-    return np.where(above.any(axis=1), out, logs[-1] + np.log(2.0))
+    t = paired_t(at[ahead], at[behind])
+    return t.pairs, t.p
 
 
 def factor_interval(results: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch",
                     level: float = LEVEL):
-    """(low, high, seeds): a percentile bootstrap interval over seeds of the factor `equivalence`
-    reads off the mean curves (None, None, seeds with fewer than 2 seeds).
-
-    A seed is one labeled draw shared by both ways, so a resample draws whole seeds with
-    replacement, each with its pair of curves (`ahead` at n, `behind` at every size), averages
-    them, and reads the factor again. scipy.stats.bootstrap, RESAMPLES resamples from a fixed
-    seed: the same results give the same interval. Only seeds that measured `ahead` at n take
-    part, and only the sizes all of them measured for `behind`. Where a resample's scratch curve
-    never reaches the target, its factor is a stand-in past the largest size, and a bound that
-    falls among those is returned as infinity: beyond what was measured, by how much unknown."""
+    """(low, high, seeds): lib.stats.factor_interval over the seeds of run_sweep's `results` (the
+    paired t-test inverted; None, None with fewer than 2 seeds or no spread). Only seeds that
+    measured `ahead` at n take part, and only the sizes all of them measured for `behind`."""
     a = results[(results.method == ahead) & (results.n_per_class == n)].groupby("seed")["test_accuracy"].mean()
     b = results[results.method == behind].pivot_table(index="seed", columns="n_per_class",
                                                       values="test_accuracy")
@@ -168,28 +143,16 @@ def factor_interval(results: pd.DataFrame, n: int, ahead: str = "transfer", behi
     b = b.loc[seeds].dropna(axis=1)
     if len(seeds) < 2 or b.shape[1] == 0:
         return None, None, len(seeds)
-    targets, curves = a.loc[seeds].to_numpy(float), b.to_numpy(float)
-    sizes = b.columns.to_numpy(float)
-
-    def log_factor(idx, axis=-1):  # idx: resampled seed positions, (..., seeds)
-        shape = idx.shape[:-1]
-        idx = idx.reshape(-1, idx.shape[-1])
-        found = _log_reach(curves[idx].mean(axis=1), targets[idx].mean(axis=1), sizes)
-        return (found - np.log(n)).reshape(shape)
-
-    ci = stats.bootstrap((np.arange(len(seeds)),), log_factor, vectorized=True, n_resamples=RESAMPLES,
-                         confidence_level=level, method="percentile",
-                         rng=np.random.default_rng(RESAMPLE_SEED)).confidence_interval
-    # a bound among the stand-ins past the largest size is "beyond the sizes measured": infinity
-    beyond = lambda log_k: np.inf if log_k > np.log(sizes[-1] / n) + 1e-9 else float(np.exp(log_k))
-    return beyond(ci.low), beyond(ci.high), len(seeds)
+    low, high = _factor_interval(a.loc[seeds].to_numpy(float), b.to_numpy(float),
+                                 b.columns.to_numpy(float), n, level)
+    return low, high, len(seeds)
 
 
 def equivalence(summary: pd.DataFrame, n: int, ahead: str = "transfer", behind: str = "scratch",
                 results: pd.DataFrame | None = None) -> Equivalence:
     """How many examples `behind` needs to match what `ahead` scores with `n` per class. Pass the
     per-seed `results` (run_sweep's table) to test whether the two differ at n by more than
-    chance, and for the factor's bootstrap interval over seeds (`factor_interval`)."""
+    chance, and for the factor's confidence interval over seeds (`factor_interval`)."""
     a = summary[summary.method == ahead].set_index("n_per_class")["mean"]
     b = summary[summary.method == behind].sort_values("n_per_class")
     if n not in a.index:
@@ -209,7 +172,7 @@ def equivalence(summary: pd.DataFrame, n: int, ahead: str = "transfer", behind: 
 def equivalence_table(summary: pd.DataFrame, ahead: str = "transfer", behind: str = "scratch",
                       results: pd.DataFrame | None = None) -> pd.DataFrame:
     """The equivalence at every measured size, for the page's table (with `results`, the paired
-    test's p-value and the factor's bootstrap interval at each size too). The gap is "untested"
+    test's p-value and the factor's confidence interval at each size too). The gap is "untested"
     with one seed, "untestable" when every seed shows the same difference."""
     rows = []
     for n in sorted(summary[summary.method == ahead].n_per_class):
@@ -221,31 +184,10 @@ def equivalence_table(summary: pd.DataFrame, ahead: str = "transfer", behind: st
                                        "factor", "factor_low", "factor_high", "status", "gap", "p"])
 
 
-def _paired(a: pd.Series, b: pd.Series, no_spread=None):
-    """(mean of a - b, two-sided p of a paired t-test over seeds; None with < 2 pairs). When
-    every pair differs by the same amount t is undefined: p is None (untestable) unless the
-    caller passes `no_spread(diff)` for its own rule (beats_zero keeps its old one)."""
-    pairs = pd.concat([a, b], axis=1).dropna()
-    if len(pairs) < 2:
-        return float((pairs.iloc[:, 0] - pairs.iloc[:, 1]).mean()) if len(pairs) else 0.0, None
-    diff = pairs.iloc[:, 0] - pairs.iloc[:, 1]
-    if np.allclose(diff, diff.iloc[0]):
-        return float(diff.iloc[0]), (None if no_spread is None else no_spread(float(diff.iloc[0])))
-    return float(diff.mean()), float(stats.ttest_rel(pairs.iloc[:, 0], pairs.iloc[:, 1]).pvalue)
-
-
-def holm(pvalues, m: int | None = None) -> list:
-    """Holm's step-down adjustment (Holm 1979) of p-values from `m` tests (default: as many as
-    given): the i-th smallest times (m - i + 1), made non-decreasing in that order, at most 1.
-    A None (a test that could not be run) stays None but still counts in m, which only makes
-    the others more cautious."""
-    m = len(pvalues) if m is None else m
-    ranked = sorted((p, i) for i, p in enumerate(pvalues) if p is not None)
-    out, running = [None] * len(pvalues), 0.0
-    for rank, (p, i) in enumerate(ranked):
-        running = max(running, min(1.0, (m - rank) * p))
-        out[i] = running
-    return out
+def _paired(a: pd.Series, b: pd.Series):
+    """(mean of a - b, lib.stats.paired_t's p: None with < 2 pairs or no spread)."""
+    t = paired_t(a, b)
+    return t.diff, t.p
 
 
 @dataclass
@@ -319,28 +261,31 @@ ZERO_SHOT = "zero_shot"  # the way with no labeled example (lib.image.zero_shot,
 @dataclass
 class BeatsZero:
     method: str             # the trained way
-    n: int | None           # smallest measured size at which it beats zero-shot (None: none did)
+    n: int | None           # smallest size of the run of sizes, from the largest down, at which it
+                            # beats zero-shot (None: the largest size does not)
     zero: float             # zero-shot's test accuracy (the same for every seed: nothing is drawn)
     accuracy: float | None  # the trained way's mean test accuracy at n (None when n is None)
     p: float | None         # paired t-test over seeds at n (None when n is None)
     pairs: int              # seeds measured at n (or, when n is None, at the largest size)
-    status: str             # "beats", "never" (tested, never ahead by more than chance), "untested"
+    status: str             # "beats"; "never" (tested at the largest size, not ahead by more than
+                            # chance); "untestable" (no spread there); "untested" (one seed)
     best: float             # the trained way's best mean accuracy over the sizes...
     best_at: int            # ...and where
+    largest: int = 0        # the largest size measured: where the test starts
 
 
 def beats_zero(results: pd.DataFrame, method: str, zero: str = ZERO_SHOT) -> BeatsZero:
-    """The smallest measured size at which `method` beats the zero-shot run over the seeds.
+    """The smallest measured size from which `method` beats the zero-shot run over the seeds.
 
     `results` is run_sweep's table (method, n_per_class, seed, test_accuracy), with the zero-shot
     run's rows (any size, usually 0). At each size the trained way's accuracies over the seeds are
     paired with zero-shot's on the same seed and the same test set (zero-shot draws nothing and
     trains nothing, so its accuracy is one number, whichever seed: then the paired t-test is a
-    one-sample test of the trained way against it). It beats zero-shot at a size where its mean
-    is higher and the two-sided p-value is below SIGNIFICANT. Each size is tested on its own, at
-    that level; testing several sizes gives chance several tries, so the first size is a reading
-    of these curves, not a threshold that holds for other seeds. Raises ValueError without
-    zero-shot or `method` results."""
+    one-sample test of the trained way against it). The sizes are tested from the largest down,
+    each at SIGNIFICANT, stopping at the first not ahead (lib.stats.first_clear: a fixed sequence,
+    so the chance of any false "beats" over all sizes is at most SIGNIFICANT; testing each size on
+    its own and reporting the first that passed gave chance one try per size). No spread at a size
+    is untestable and ends the run. Raises ValueError without zero-shot or `method` results."""
     z = results[results.method == zero]
     if z.empty:
         raise ValueError(f"no {zero} results to compare with")
@@ -350,18 +295,17 @@ def beats_zero(results: pd.DataFrame, method: str, zero: str = ZERO_SHOT) -> Bea
     zero_by_seed = z.groupby("seed")["test_accuracy"].mean().astype(float)
     constant = bool(np.allclose(zero_by_seed, zero_by_seed.iloc[0]))
     means = mine.groupby("n_per_class")["test_accuracy"].mean()
-    best_at = int(means.idxmax())
-    tested, pairs = False, 0
+    best_at, largest = int(means.idxmax()), int(means.index.max())
+    by_size = {}
     for n, rows in mine.groupby("n_per_class", sort=True):
         a = rows.groupby("seed")["test_accuracy"].mean().astype(float)
         b = (pd.Series(float(zero_by_seed.iloc[0]), index=a.index) if constant
              else zero_by_seed.reindex(a.index))
-        # its old rule for seeds that all differ alike (issue 20's "untestable" is the factor's so far)
-        diff, p = _paired(a, b, no_spread=lambda d: 1.0 if np.isclose(d, 0) else 0.0)
-        pairs = int(pd.concat([a, b], axis=1).dropna().shape[0])
-        tested = tested or p is not None
-        if p is not None and diff > 0 and p < SIGNIFICANT:
-            return BeatsZero(method, int(n), float(zero_by_seed.mean()), float(a.mean()), p, pairs,
-                             "beats", float(means.max()), best_at)
-    return BeatsZero(method, None, float(zero_by_seed.mean()), None, None, pairs,
-                     "never" if tested else "untested", float(means.max()), best_at)
+        by_size[int(n)] = (a, b)
+    n, at, top = first_clear(by_size, SIGNIFICANT)
+    if n is not None:
+        return BeatsZero(method, n, float(zero_by_seed.mean()), float(by_size[n][0].mean()), at.p,
+                         at.pairs, "beats", float(means.max()), best_at, largest)
+    status = "untestable" if top.untestable else "untested" if top.p is None else "never"
+    return BeatsZero(method, None, float(zero_by_seed.mean()), None, None, top.pairs, status,
+                     float(means.max()), best_at, largest)

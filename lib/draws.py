@@ -3,16 +3,17 @@
 One draw of 16 photos per class can put any way ahead by luck (which photos were drawn, which
 initial weights): on the dress scratch moves 15 points between seeds at 2 per class. The first
 sentence a room reads is therefore about DRAW_SEEDS, the same five draws whatever seed the
-sidebar shows: each way's mean and range, how many draws each way led, and a paired test over
+sidebar shows: each way's mean and range, how many draws each way led, and a paired t-test over
 the draws of the leader against every other way (each draw gives every way the same examples,
-so the accuracies come in pairs). Numbers only; ui.words writes the sentence.
+so the accuracies come in pairs), Holm-corrected over every pair of ways (lib.stats.all_pairs
+says why every pair and not only the leader's: the leader is picked on these same numbers).
+Numbers only; ui.words writes the sentence.
 """
 from dataclasses import dataclass
 
 import numpy as np
-from scipy import stats
 
-from lib.curves import SIGNIFICANT
+from lib.stats import SIGNIFICANT, all_pairs
 
 DRAW_SEEDS = tuple(range(5))
 
@@ -38,15 +39,22 @@ class WayOverDraws:
 
 @dataclass(frozen=True)
 class Gap:
-    """The leader against another way over the draws: mean paired difference, and the paired
-    t-test's p (None where every difference is the same: no spread, nothing to test)."""
+    """The leader against another way over the draws: mean paired difference, the paired t-test's
+    p on its own, and Holm's adjustment of it over every pair of ways (both None where every
+    difference is the same: no spread, so it cannot be tested with these draws)."""
     behind: str
     diff: float
     p: float | None
+    p_holm: float | None = None
+    pairs_tested: int = 0   # how many pairs of ways the adjustment allowed for
 
     @property
     def beyond_luck(self) -> bool:
-        return self.p is not None and self.p < SIGNIFICANT and self.diff > 0
+        return self.p_holm is not None and self.p_holm < SIGNIFICANT and self.diff > 0
+
+    @property
+    def untestable(self) -> bool:
+        return self.p is None
 
 
 @dataclass(frozen=True)
@@ -72,12 +80,12 @@ def over_draws(runs_by_seed: dict, n_per_class: int) -> OverDraws:
     led = (np.isclose(acc, top)).sum(axis=0)
     ways = {m: WayOverDraws(m, tuple(float(a) for a in acc[:, i]), int(led[i])) for i, m in enumerate(methods)}
     leader = methods[int(np.argmax(acc.mean(axis=0)))]
-    lead = acc[:, methods.index(leader)]
-    gaps = {m: _gap(m, lead - acc[:, i]) for i, m in enumerate(methods) if m != leader}
+    L = methods.index(leader)
+    tests = all_pairs(acc)
+    gaps = {}
+    for i, m in enumerate(methods):
+        if i != L:
+            t = tests[(min(i, L), max(i, L))]
+            sign = 1.0 if L < i else -1.0  # the pair's difference is first minus second way
+            gaps[m] = Gap(m, sign * t.diff, t.p, t.p_holm, len(tests))
     return OverDraws(int(n_per_class), seeds, ways, leader, gaps)
-
-
-def _gap(behind: str, diffs: np.ndarray) -> Gap:
-    if np.allclose(diffs, diffs[0]):  # no spread: a t-test would divide by zero
-        return Gap(behind, float(diffs.mean()), None)
-    return Gap(behind, float(diffs.mean()), float(stats.ttest_1samp(diffs, 0.0).pvalue))

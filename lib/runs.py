@@ -1,6 +1,6 @@
 """What one way of learning produced (`Run`), what a side-by-side produced (`Comparison`), and the
 small steps every way shares: drawing the labeled examples, training, scoring with an interval,
-and McNemar's test between two ways (ui.words.verdict puts it in words).
+and McNemar's test between two ways (lib.stats.mcnemar; ui.words.verdict puts it in words).
 """
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -211,18 +211,14 @@ def disagreements(a: Run, b: Run, y_true: np.ndarray) -> tuple:
 
 
 def paired_difference(a: Run, b: Run, y_true: np.ndarray) -> tuple:
-    """(accuracy of a minus b, two-sided p-value) on the same test examples.
-
-    McNemar's exact test: only the examples one way gets right and the other wrong carry
-    information about which is better, and under "no difference" each is a fair coin.
-    """
-    only_a, only_b = disagreements(a, b, y_true)
-    p = 1.0 if only_a + only_b == 0 else binomtest(only_a, only_a + only_b).pvalue
-    return a.test_accuracy - b.test_accuracy, float(p)
+    """(accuracy of a minus b, two-sided p-value) on the same test examples: McNemar's exact test
+    on the examples only one of the two got right (lib.stats.mcnemar, which says what it assumes)."""
+    from lib.stats import mcnemar
+    return a.test_accuracy - b.test_accuracy, mcnemar(*disagreements(a, b, y_true))
 
 
 def clearly_ahead(comparison: Comparison, a: str = "transfer", b: str = "scratch") -> bool:
     """`a` beats `b` on this draw by more than chance (McNemar's test, as ui.words.verdict words it)."""
-    from lib.curves import SIGNIFICANT
+    from lib.stats import SIGNIFICANT
     diff, p = paired_difference(comparison.runs[a], comparison.runs[b], comparison.test_labels)
     return diff > 0 and p < SIGNIFICANT

@@ -54,13 +54,34 @@ def test_zero_shot_measured_once_pairs_with_every_seed():
 
 
 def test_zero_shot_that_varies_by_seed_is_paired_seed_by_seed():
+    zero = [0.70, 0.80, 0.90, 0.75, 0.85]
+    rows = [("transfer", 4, s, a) for s, a in enumerate([0.72, 0.81, 0.93, 0.77, 0.87])]
+    rows += [("zero_shot", 0, s, a) for s, a in enumerate(zero)]
+    results = pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
+    b = beats_zero(results, "transfer")
+    # 1 to 3 points ahead on every seed: paired, that is clear (unpaired it would be noise)
+    assert b.status == "beats" and b.p == pytest.approx(
+        stats.ttest_rel([0.72, 0.81, 0.93, 0.77, 0.87], zero).pvalue)
+    assert stats.ttest_ind([0.72, 0.81, 0.93, 0.77, 0.87], zero).pvalue > 0.5
+
+
+def test_the_same_lead_on_every_seed_is_untestable_never_beats():
+    """Issue 27: no spread is not evidence (the old code gave p = 0 and said "beats")."""
     rows = [("transfer", 4, s, a) for s, a in enumerate([0.71, 0.81, 0.91])]
     rows += [("zero_shot", 0, s, a) for s, a in enumerate([0.70, 0.80, 0.90])]
     results = pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
     b = beats_zero(results, "transfer")
-    # every seed exactly 1 point ahead: paired, that is no spread at all (unpaired it would be noise)
-    assert b.status == "beats" and b.p == 0.0
-    assert stats.ttest_ind([0.71, 0.81, 0.91], [0.70, 0.80, 0.90]).pvalue > 0.5
+    assert b.status == "untestable" and b.n is None and b.p is None
+    same = beats_zero(table("finetune", {2: [0.75, 0.75, 0.75, 0.75, 0.75]}, zero=0.7), "finetune")
+    assert same.status == "untestable"
+
+
+def test_sizes_are_tested_from_the_largest_down_and_a_lucky_middle_size_is_not_claimed():
+    results = table("transfer", {2: [0.78, 0.80, 0.77, 0.81, 0.79],     # clearly ahead on its own...
+                                 4: [0.55, 0.95, 0.60, 0.90, 0.62],     # ...but 4 is not
+                                 8: [0.85, 0.86, 0.84, 0.87, 0.85]})
+    b = beats_zero(results, "transfer")
+    assert b.status == "beats" and b.n == 8  # the run from the top stops at 4
 
 
 def test_without_zero_shot_or_the_way_it_refuses():

@@ -61,7 +61,7 @@ def test_a_clear_gap_gets_the_factor_with_its_interval_over_the_seeds():
     assert f"between {eq.low:.1f}× and {eq.high:.1f}× over the 5 seeds" in text
     assert text == words.headline(equivalence(summarise(r), 2, results=r), unit="photos")  # the same words
     note = words.chance_note(eq)
-    assert "paired t-test over the 5 seeds" in note.lower() and "9,999 resamples of the 5 seeds" in note
+    assert "paired t-test over the 5 seeds" in note.lower() and "95 % interval: every factor k" in note
 
 
 def test_past_the_largest_size_the_words_say_so_instead_of_a_number():
@@ -77,8 +77,8 @@ def test_no_spread_is_untestable_never_p_0():
     r = _results(SIZES, TRANSFER, SCRATCH, gaps=[0.0, 0.0, 0.0])
     eq = equivalence(summarise(r), 2, results=r)
     text, note = words.headline(eq), words.chance_note(eq)
-    assert "Untestable" in text and "no spread" in text and "no interval" in text
-    assert "untestable" in note and "p = " not in note
+    assert "cannot be tested with these draws" in text and "no spread" in text and "no interval" in text
+    assert "cannot be tested" in note and "p = " not in note
 
 
 def test_a_gap_within_the_seeds_spread_is_called_chance_not_a_factor():
@@ -169,7 +169,10 @@ def test_beats_zero_words_follow_the_test():
     assert f"p = {b.p:.2g}" in words.beats_zero_note(b)
     never = words.beats_zero_words(beats_zero(_zero_table("scratch", {1: [0.5, 0.55, 0.52],
                                                                       64: [0.72, 0.70, 0.71]}), "scratch"))
-    assert never.startswith("At no measured size is scratch ahead of zero labels (70 %)") and "beats" not in never
+    assert never.startswith("Even with the most labels measured (64 per class) scratch is not ahead of zero "
+                            "labels (70 %)") and "beats" not in never
+    flat = words.beats_zero_words(beats_zero(_zero_table("transfer", {4: [0.75, 0.75, 0.75]}), "transfer"))
+    assert "cannot be tested with these draws" in flat and "beats" not in flat  # no spread: not "beats"
     one = words.beats_zero_words(beats_zero(_zero_table("transfer", {4: [0.95]}), "transfer"))
     assert one.startswith("With one seed per size nothing here tells")
     fine = beats_zero(_zero_table("finetune", {2: [0.80, 0.82, 0.81]}, zero_seeds=[0]), "finetune")
@@ -216,7 +219,9 @@ def test_overfitting_reading_is_computed_from_the_history():
     text = words.overfitting_reading(_history([0.5, 0.8, 1.0, 1.0], [0.5, 0.61, 0.55, 0.5]), 16, "Scratch", "images")
     assert text.startswith("Scratch reaches 100 % on its 16 training images by epoch 3")
     assert "the validation set stays at most 61 % (epoch 2) and ends at 50 %" in text
-    assert "gap of 50 points after 4 epochs" in text
+    assert "the training set 50 points ahead after 4 epochs" in text
+    behind = words.overfitting_reading(_history([0.5, 0.8], [0.5, 0.81]), 16, "Scratch", "images")
+    assert "the validation set 1 point ahead of the training set" in behind and "-1" not in behind
 
 
 def test_overfitting_reading_prefers_the_test_set_where_it_was_measured():
@@ -235,4 +240,4 @@ def test_overfitting_reading_never_says_minus_zero():
     """Held-out accuracy a hair above training accuracy rounds to a gap of 0, not "-0" (seen on
     the overfitting page)."""
     text = words.overfitting_reading(_history([0.5, 0.84], [0.5, 0.8425]), 32, "From scratch", "images")
-    assert "a gap of 0 points" in text and "-0" not in text
+    assert "the training and validation sets level" in text and "-0" not in text

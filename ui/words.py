@@ -6,7 +6,7 @@ than the test behind it, with a second function naming that test for a tooltip.
 Plain functions, no Streamlit: the presenter's talking points, the benchmarks and the tests call
 them too. lib.runs (which loads torch) is imported inside the functions that need it.
 """
-from lib import LEVEL, RESAMPLES, SIGNIFICANT, BeatsZero, DepthComparison, Equivalence
+from lib import LEVEL, SIGNIFICANT, BeatsZero, DepthComparison, Equivalence
 
 # What the depth profile's sidebar option is called (ui/images.py's cut selector)
 CHOSEN_CUT = "chosen from the labeled photos"
@@ -66,7 +66,7 @@ def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch",
              unit: str = "examples") -> str:
     """The equivalence in words no stronger than the evidence, whichever way it came out: the
     factor is claimed only when the gap at n is more than chance (see `chance_note`), and comes
-    with its bootstrap interval over the seeds. `unit` names what is counted ("photos")."""
+    with its confidence interval over the seeds (lib.stats.factor_interval). `unit` names what is counted ("photos")."""
     word = _way(ahead)
     lead = f"{word.capitalize()} with {eq.n} example{'s' if eq.n != 1 else ''} per class scores {pct(eq.accuracy)}"
     if eq.p is not None and not eq.clear:
@@ -75,8 +75,8 @@ def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch",
                 f"not show {word} saving labeled data at this size.")
     text = lead + _factor_words(eq, word, behind, unit)
     if eq.untestable:
-        text += (f" (Untestable: on each of the {eq.pairs} seeds the two ways differ by the same "
-                 f"amount, so there is no spread to tell that gap from chance.)")
+        text += (f" (That gap cannot be tested with these draws: on each of the {eq.pairs} seeds the "
+                 f"two ways differ by the same amount, and with no spread nothing tells it from chance.)")
     elif eq.pairs == 1:
         text += " (One seed per point: nothing here tells that gap from chance.)"
     return text
@@ -85,14 +85,13 @@ def headline(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch",
 def _interval(eq: Equivalence) -> str:
     """The factor's interval over the seeds in words ("" when there is none)."""
     if eq.low is None:
-        return ""
+        return (f"; with no spread over the {eq.seeds} seeds there is no interval to give"
+                if eq.seeds >= 2 else "")
     if eq.low == float("inf"):
-        return f"; on every resample of the {eq.seeds} seeds, more than the {eq.largest} per class measured"
+        return f"; over the {eq.seeds} seeds, more than the {eq.largest} per class measured"
     low = _times(eq.low) + (" or fewer" if eq.below else "")
     if eq.beyond:
         return f"; between {low} and more than the {eq.largest} per class measured, over the {eq.seeds} seeds"
-    if eq.high - eq.low <= 1e-9 * eq.high:  # every resample alike
-        return f"; the {eq.seeds} seeds do not vary, so there is no interval to give"
     return f"; between {low} and {_times(eq.high)} over the {eq.seeds} seeds"
 
 
@@ -100,7 +99,7 @@ def _factor_words(eq: Equivalence, ahead: str, behind: str, unit: str = "example
     who = _who(behind)
     if eq.status == "never":
         low = (f" Over the {eq.seeds} seeds it could take as few as {_times(eq.low)} as many."
-               if eq.low is not None and eq.low < float("inf") else "")
+               if eq.low is not None and eq.low < float("inf") else "")  # the test could not rule it out
         return (f". {who.capitalize()} never reaches that in this range: it would need more than "
                 f"the {eq.largest} per class measured (its best is {pct(eq.best)}, with "
                 f"{eq.best_at} per class).{low}")
@@ -121,13 +120,14 @@ def _factor_words(eq: Equivalence, ahead: str, behind: str, unit: str = "example
 def chance_note(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch") -> str:
     """The tests behind `headline`'s words, for a tooltip."""
     interval = ("" if eq.low is None else
-                f" The interval: the factor read again on {RESAMPLES:,} resamples of the {eq.seeds} seeds "
-                f"(each seed's two curves kept together), the middle {pct(LEVEL)}; where a resample's "
-                f"{behind} curve never reaches the target, the factor lies beyond the sizes measured.")
+                f" The {pct(LEVEL)} interval: every factor k at which the same paired t-test over the "
+                f"{eq.seeds} seeds cannot tell {behind} with k times the examples (each seed's curve "
+                f"read between measured sizes on the log axis) from {ahead} at {eq.n} per class; "
+                f"a bound at the largest size measured means beyond it.")
     if eq.untestable:
         return (f"On each of the {eq.pairs} seeds at {eq.n} per class, {ahead} and {behind} differ "
                 f"by the same amount: a paired t-test has no spread to weigh that gap against, so "
-                f"it is untestable and no p-value is given." + interval)
+                f"it cannot be tested with these draws and no p-value is given." + interval)
     if eq.p is None:
         return (f"With {eq.pairs} seed{'s' if eq.pairs != 1 else ''} measuring both ways at {eq.n} "
                 f"per class there is no spread to test the gap against.")
@@ -142,7 +142,7 @@ def chance_note(eq: Equivalence, ahead: str = "transfer", behind: str = "scratch
 def _against(diff: float, p, pairs: int, here: str) -> str:
     if p is None and pairs >= 2:
         return (f"{here} pretrained and random weights differ by {100 * diff:+.0f} points on every "
-                f"seed alike, which no test can weigh (untestable)")
+                f"seed alike, which cannot be tested with these draws (no spread)")
     if p is None:
         return f"{here} one seed cannot tell pretrained from random weights"
     if p >= SIGNIFICANT:
@@ -196,10 +196,16 @@ def beats_zero_words(b: BeatsZero, name: str | None = None) -> str:
     if b.status == "beats":
         return (f"{word.capitalize()} first beats zero labels ({pct(b.zero)}) at **{b.n} labeled "
                 f"example{'s' if b.n != 1 else ''} per class** among the sizes measured: "
-                f"{pct(b.accuracy)} on average over {b.pairs} seeds, more than chance explains.")
+                f"{pct(b.accuracy)} on average over {b.pairs} seeds, more than chance explains, "
+                f"and so does every larger size measured.")
     if b.status == "never":
-        return (f"At no measured size is {word} ahead of zero labels ({pct(b.zero)}) by more than "
-                f"chance; its best is {pct(b.best)}, with {b.best_at} per class.")
+        return (f"Even with the most labels measured ({b.largest} per class) {word} is not ahead of "
+                f"zero labels ({pct(b.zero)}) by more than chance, so no size is called ahead; its "
+                f"best is {pct(b.best)}, with {b.best_at} per class.")
+    if b.status == "untestable":
+        return (f"Whether {word} is ahead of zero labels ({pct(b.zero)}) cannot be tested with these "
+                f"draws: at {b.largest} per class every seed is the same distance from it (no "
+                f"spread); its best is {pct(b.best)}, with {b.best_at} per class.")
     return (f"With one seed per size nothing here tells {word} from zero labels "
             f"({pct(b.zero)}); its best is {pct(b.best)}, with {b.best_at} per class.")
 
@@ -208,8 +214,9 @@ def beats_zero_note(b: BeatsZero) -> str:
     """The test behind `beats_zero_words`, for a tooltip."""
     return ("At each size, a paired t-test over the seeds of the trained way's test accuracy "
             "against zero-shot's on the same test set (zero-shot uses no labeled example, so its "
-            f"accuracy is the same for every seed). Below p = {SIGNIFICANT} a gap is called more "
-            "than chance; each size is tested on its own, so with many sizes one may pass by chance."
+            f"accuracy is the same for every seed). The sizes are tested in a fixed sequence, from "
+            f"the largest down, stopping at the first not ahead at p < {SIGNIFICANT}: the chance of "
+            f"any false \"beats\" over all the sizes stays at most {SIGNIFICANT}."
             + (f" At {b.n} per class: p = {b.p:.2g}." if b.p is not None else ""))
 
 
@@ -237,7 +244,8 @@ def _listed(names: list) -> str:
 def over_draws(o, unit: str = "photos", names: dict = IN_A_SENTENCE) -> tuple[str, str]:
     """(the sentence a room reads first, the test behind it for a tooltip) from a
     lib.draws.OverDraws: each way's mean over the draws, who led how often, and whether the
-    leader's lead over each other way is more than the luck of the draw."""
+    leader's lead over each other way is more than the luck of the draw (Holm over every pair of
+    ways, lib.stats.all_pairs), could be luck, or cannot be tested (no spread)."""
     k, n = len(o.seeds), o.n_per_class
     means = ", ".join(f"{_named(m, names)} {100 * w.mean:.0f} %" for m, w in
                       sorted(o.ways.items(), key=lambda mw: -mw[1].mean))
@@ -245,21 +253,33 @@ def over_draws(o, unit: str = "photos", names: dict = IN_A_SENTENCE) -> tuple[st
              f"{means}.")
     lead = o.ways[o.leader]
     beyond = [_named(m, names) for m, g in o.gaps.items() if g.beyond_luck]
-    luck = [_named(m, names) for m, g in o.gaps.items() if not g.beyond_luck]
-    said = f" {_named(o.leader, names).capitalize()} led on {lead.led} of {k} draws"
+    luck = [_named(m, names) for m, g in o.gaps.items() if not g.beyond_luck and not g.untestable]
+    flat = [_named(m, names) for m, g in o.gaps.items() if g.untestable]
+    who = _named(o.leader, names).capitalize()
+    if lead.led:
+        said, gap = f" {who} led on {lead.led} of {k} draws", "lead"
+    else:  # highest on average, yet highest on no single draw: not a lead a room should hear
+        said, gap = f" {who} has the highest average but was highest on none of the {k} draws", "edge"
     if beyond:
-        said += f"; its lead over {_listed(beyond)} is more than the luck of the draw explains"
+        said += f"; its {gap} over {_listed(beyond)} is more than the luck of the draw explains"
     if luck:
-        said += (f"; its lead over {_listed(luck)} could be the luck of the draw: other draws "
+        said += (f"; its {gap} over {_listed(luck)} could be the luck of the draw: other draws "
                  f"could put {'it' if len(luck) == 1 else 'any of them'} ahead")
+    if flat:
+        said += (f"; its {gap} over {_listed(flat)} cannot be tested with these draws (the same "
+                 f"gap on every draw: no spread to weigh it against)")
     ranges = "; ".join(f"{_named(m, names)} {100 * w.low:.0f}–{100 * w.high:.0f} %" for m, w in o.ways.items())
     tests = "; ".join(f"{_named(o.leader, names)} vs {_named(m, names)}: {100 * g.diff:+.1f} points, "
-                      + ("no spread, nothing to test" if g.p is None else f"p = {g.p:.2g}")
+                      + ("no spread, cannot be tested" if g.p is None
+                         else f"p = {g.p:.2g}, Holm-adjusted {g.p_holm:.2g}")
                       for m, g in o.gaps.items())
+    pairs = next(iter(o.gaps.values())).pairs_tested if o.gaps else 0
     test = (f"Each draw (seeds {o.seeds[0]}–{o.seeds[-1]}) picks other labeled {unit} and other "
             f"starting weights; every way gets the same {unit} on a draw. Range over the draws: "
-            f"{ranges}. Paired t-test over the {k} draws of the leader against each other way "
-            f"(below 0.05: more than luck): {tests}.")
+            f"{ranges}. Paired t-test over the {k} draws of the leader against each other way, "
+            f"Holm-corrected over all {pairs} pairs of ways (the leader is picked on these same "
+            f"draws, so correcting only its own comparisons would let chance pass too often); "
+            f"adjusted p below {SIGNIFICANT}: more than luck. {tests}.")
     return first + said + ".", test
 
 
@@ -281,5 +301,15 @@ def overfitting_reading(history, n_train: int, name: str, unit: str = "examples"
     last = float(val.accuracy.iloc[-1])
     gap = float(train.accuracy.iloc[-1]) - last
     return (line + f", while the {other} set stays at most {100 * best.accuracy:.0f} % (epoch "
-            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: a gap of {round(100 * gap)} points "
+            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: {_gap_words(gap, other)} "
             f"after {int(train.epoch.max())} epochs.")
+
+
+def _gap_words(gap: float, other: str) -> str:
+    """Training accuracy minus held-out accuracy, saying which side is ahead (never "-1 points")."""
+    points = round(100 * gap)
+    if points == 0:
+        return f"the training and {other} sets level"
+    if points > 0:
+        return f"the training set {points} point{'s' if points != 1 else ''} ahead"
+    return f"the {other} set {-points} point{'s' if points != -1 else ''} ahead of the training set"
