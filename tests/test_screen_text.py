@@ -61,7 +61,7 @@ def _card():
     from types import SimpleNamespace
     from ui import cards
     history = pd.DataFrame({"epoch": [1], "split": ["train"], "loss": [0.5], "accuracy": [1.0]})
-    run = SimpleNamespace(method="transfer", label="Transfer", test_accuracy=0.5, test_interval=(0.4, 0.6),
+    run = SimpleNamespace(method="scratch", label="Scratch", test_accuracy=0.5, test_interval=(0.4, 0.6),
                           n_test=100, train_accuracy=1.0, trainable_params=22, total_params=22,
                           formula="", history=history, train_seconds=0.01, n_train=2)
     cards.run_card(run)

@@ -128,12 +128,25 @@ def run_card(run, n_train: int | None = None, titles: dict = TITLES) -> None:
         st.caption(f"Head: {run.formula} trained, on top of {frozen:,} frozen weights")
     elif frozen:  # fine-tuning: the network's top and a new head, counted from their tensors
         st.caption(f"The unfrozen top and a new head trained, on top of {frozen:,} frozen weights")
-    else:
+    elif run.method in BY_EPOCHS:
         st.caption("Every weight starts random and is learned from the labeled examples")
+    else:  # a linear probe (lib.probe): L-BFGS from zero weights
+        st.caption("Every weight starts at zero and is learned from the labeled examples")
     epochs = int(run.history.epoch.max()) if len(run.history) else 0
-    st.caption(f"{run.label}. Training took {run.train_seconds:.2f} s for {epochs} "
-               f"round{'s' if epochs != 1 else ''} over the data",
-               help="A round over every labeled example is an epoch.")
+    if run.method in BY_EPOCHS:
+        st.caption(f"{run.label}. Training took {run.train_seconds:.2f} s for {epochs} "
+                   f"round{'s' if epochs != 1 else ''} over the data",
+                   help="A round over every labeled example is an epoch.")
+    else:
+        st.caption(f"{run.label}. Training took {run.train_seconds:.2f} s for {epochs} "
+                   f"L-BFGS step{'s' if epochs != 1 else ''}",
+                   help="A linear probe is fitted by L-BFGS: each step reads every labeled example "
+                        "once, and it stops when the fit no longer improves.")
+
+
+# Ways trained by gradient steps over epochs (lib.train.fit); every other way is a linear probe
+# fitted by L-BFGS iterations from zero weights (lib.probe), whatever its history calls "epoch".
+BY_EPOCHS = {"scratch", "finetune"}
 
 
 def side_by_side(comparison) -> None:

@@ -24,8 +24,9 @@ def cut_select(backbone: str) -> str:
         help="A pretrained network is a stack of stages: early ones respond to edges and colours, "
              "later ones to parts of the objects it was trained to name. The transfer head can "
              "read any stage's output (averaged over the photo). 'Chosen from the labeled photos' "
-             "picks the stage by 5-fold cross-validation on the labeled photos alone, never the "
-             "test set; with 1 per class it keeps the last stage.")
+             "picks the stage by cross-validation on the labeled photos alone (5 folds, or as "
+             "many as there are photos per class below 5), never the test set; with 1 per class "
+             "it keeps the last stage.")
     state.remember(cut=cut)
     return cut
 
@@ -156,9 +157,10 @@ def recipes() -> dict:
         "From scratch": f"3 convolution blocks + linear layer, 25% dropout, on {SCRATCH_SIZE} px "
                         f"photos; " + TrainConfig().in_words(),
         "Transfer (frozen)": "linear probe: " + probe_recipe("labeled photos"),
-        "Fine-tuned": FINETUNE.in_words() + " (the PyTorch transfer-learning tutorial's recipe); "
-                                            "every labeled photo trains; batch-norm statistics kept "
-                                            "as pretrained",
+        "Fine-tuned": FINETUNE.in_words() + " (the PyTorch transfer-learning tutorial's optimiser "
+                                            "and schedule, but only the network's top trains, on "
+                                            "photos read once through the frozen layers, without "
+                                            "augmentation); batch-norm statistics kept as pretrained",
     }
 
 
