@@ -1,5 +1,4 @@
 """Overfitting: accuracy on the examples a way trains on against held-back ones, epoch by epoch."""
-import numpy as np
 import streamlit as st
 
 from lib import confusion_cells, held_out, per_class_accuracy, resolve_task, sweep_options
@@ -44,10 +43,9 @@ if c is None:
 cards.show_notices(c)
 presenter.say("overfitting", comparison=c)
 unit = "images" if t.kind == "image" else "reviews"
-n_train, n_val = len(c.train_index), len(c.val_index)
-st.caption(f"{n_train + n_val} labeled {unit} ({n} per class, seed {seed})"
-           + (f", of which from scratch holds {n_val} back for validation" if n_val else "")
-           + f". Test set: {len(c.test_labels)} {unit}. Pretrained network: {c.backbone}.")
+n_train = len(c.train_index)  # every labeled example trains (no validation split, issue 20)
+st.caption(f"{n_train} labeled {unit} ({n} per class, seed {seed}). Test set: {len(c.test_labels)} "
+           f"{unit}. Pretrained network: {c.backbone}.")
 
 runs = {m: r for m, r in c.runs.items() if len(r.history)}
 for m, r in runs.items():
@@ -67,7 +65,7 @@ st.caption(f"Dashed: the examples each way trains on. Solid: the {held_out(histo
 
 # What each way memorised: examples it trained on against test examples it never saw.
 st.subheader("What the models saw, and what they said")
-labeled = np.concatenate([c.train_index, c.val_index])
+labeled = c.train_index
 trained, tested = list(range(min(4, n_train))), list(range(min(4, len(c.test_labels))))
 test_set = t.test
 

@@ -15,11 +15,6 @@ from sklearn.preprocessing import StandardScaler
 from lib.models import count_params
 from lib.train import TrainConfig, fit, predict_proba
 
-# No way holds labeled examples out (issue 20; lib.train's docstring says why): every labeled
-# example trains, at every size. The two names stay for ui.cards until its wording follows.
-VALIDATION_FRACTION = 0.0
-VALIDATION_MIN_PER_CLASS = 5  # the old rule's floor: a split under 5 per class was decided by chance
-
 
 @dataclass
 class Run:
@@ -74,23 +69,13 @@ class Comparison:
         return self.runs.get("finetune")
 
 
-def validation_count(n_per_class: int) -> int:
-    """How many of each class's labeled examples are held back for early stopping: none, at
-    every size (issue 20). The old rule held 20 % out from 25 per class up and none below: two
-    recipes, with the change inside the sizes the pages compare. Every way now trains on every
-    labeled example with a fixed budget (lib.train)."""
-    if n_per_class < 0:
-        raise ValueError(f"n_per_class must be at least 0, got {n_per_class}")
-    return 0
-
-
 def draw(labels: np.ndarray, n_per_class: int, seed: int):
     """Pick n_per_class examples of each class; return (train_index, val_index).
 
     Each class is shuffled by (seed, class) and its first n taken, so for one seed a smaller
-    draw is part of a larger one: a learning curve adds data instead of swapping it. Validation
-    examples, were any held out (`validation_count`: none), would be the last of each class's n,
-    so the training examples too stay a prefix of the shuffled class, nested across sizes.
+    draw is part of a larger one: a learning curve adds data instead of swapping it. Every drawn
+    example trains (no way holds any out, issue 20: lib.train's docstring says why); val_index is
+    empty, kept only because the ways' `run(task, train_index, val_index, ...)` still take it.
     """
     counts = np.bincount(labels)
     if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or not 0 <= seed < 2 ** 32:
@@ -100,14 +85,11 @@ def draw(labels: np.ndarray, n_per_class: int, seed: int):
     if n_per_class > counts.min():
         raise ValueError(f"n_per_class={n_per_class} is more than the smallest class has "
                          f"({counts.min()}); choose at most {counts.min()}")
-    train, val = [], []
-    n_val = validation_count(n_per_class)
+    train = []
     for c in range(len(counts)):
         mine = np.flatnonzero(labels == c)
-        picked = np.random.default_rng([seed, c]).permutation(mine)[:n_per_class]
-        train.extend(picked[:n_per_class - n_val])
-        val.extend(picked[n_per_class - n_val:])
-    return np.array(train, dtype=np.int64), np.array(val, dtype=np.int64)
+        train.extend(np.random.default_rng([seed, c]).permutation(mine)[:n_per_class])
+    return np.array(train, dtype=np.int64), np.zeros(0, dtype=np.int64)
 
 
 def accuracy_interval(correct: int, n: int, level: float = 0.95) -> tuple:
@@ -138,8 +120,8 @@ def standardise(train: np.ndarray, *others: np.ndarray):
 def train_and_score(method, label, model, x, y, train_index, val_index, x_test, y_test,
                     seed, frozen_params=0, formula="", config=TrainConfig(), stop=None,
                     trainer=None) -> Run:
-    """Train `model` on x[train_index] and score it on the test set (x[val_index], when not
-    empty, is passed to lib.train.fit as validation data; no way passes any).
+    """Train `model` on x[train_index] and score it on the test set (val_index is always empty:
+    `draw`).
 
     Pass `model` as a zero-argument factory (e.g. `lambda: ScratchCNN(2)`) so that its initial
     weights are drawn under `seed` and depend on nothing that ran before. `trainer(x, y, test,
@@ -177,9 +159,8 @@ def train_and_score(method, label, model, x, y, train_index, val_index, x_test, 
         scored["run"] = score(model, history, seconds)
         announce(scored["run"])
 
-    model, history, seconds = fit(model, x[train_index], y[train_index], x[val_index], y[val_index],
-                                  config=config, seed=seed, stop=stop, test=(x_test, y_test),
-                                  on_trained=trained)
+    model, history, seconds = fit(model, x[train_index], y[train_index], config=config, seed=seed,
+                                  stop=stop, test=(x_test, y_test), on_trained=trained)
     return replace(scored["run"], history=history)  # the announced run stays as it was announced
 
 
@@ -187,7 +168,7 @@ _announce: ContextVar = ContextVar("transfer_lab_card_ready", default=None)
 
 
 def announce(run: Run) -> None:
-    """Tell whoever listens (lib.workers: the page waiting for this card) that `run`'s numbers
+    """Tell whoever listens (lib.engine: the page waiting for this card) that `run`'s numbers
     are known; its history may still gain the display-only test curve."""
     listener = _announce.get()
     if listener is not None:

@@ -57,8 +57,6 @@ class TrainConfig:
     lr: float = 1e-3
     weight_decay: float = 1e-4
     batch_size: int = 32
-    patience: int | None = None  # epochs without a better validation loss before stopping, when
-    # fit is given validation data (no way is); None: every epoch runs, the last weights are kept
     optimizer: str = "adam"    # or "sgd"
     momentum: float = 0.0      # SGD only
     step_size: int | None = None  # multiply the learning rate by `gamma` every step_size epochs
@@ -80,7 +78,7 @@ class TrainConfig:
 
     def fixed(self, epochs: int) -> "TrainConfig":
         """The same recipe run for exactly `epochs` epochs, nobody stopping it, last weights kept."""
-        return replace(self, max_epochs=int(epochs), patience=None, min_steps=0)
+        return replace(self, max_epochs=int(epochs), min_steps=0)
 
     def describe(self) -> dict:
         return asdict(self)
@@ -96,10 +94,8 @@ class TrainConfig:
                         if self.min_steps else ""))
         length = (f"max({self.max_epochs} epochs, {self.min_steps} optimiser steps)" if self.min_steps
                   else f"{self.max_epochs} epochs")
-        stop = (f"at most {length}, early stopping after {self.patience} epochs without a better "
-                f"validation loss (best epoch kept)" if self.patience
-                else f"every labeled example trains, no validation split; {length}, last weights kept")
-        return f"{opt}{steps}; batches of {self.batch_size}; {stop}"
+        return (f"{opt}{steps}; batches of {self.batch_size}; every labeled example trains, "
+                f"no validation split; {length}, last weights kept")
 
 
 # Fine-tuning pretrained layers: the PyTorch transfer-learning tutorial's recipe (SGD, lr 1e-3,
@@ -110,8 +106,7 @@ class TrainConfig:
 # floor as every network, max(25 epochs, 300 steps), and its rate falls at 7/25, 14/25 and 21/25
 # of whatever it runs (`step_every`): for two classes from 23 per class up (46 photos, 12 steps
 # an epoch) it is the tutorial's recipe unchanged.
-FINETUNE = TrainConfig(max_epochs=25, lr=1e-3, weight_decay=0.0, batch_size=4, patience=None,
-                       optimizer="sgd", momentum=0.9, step_size=7)
+FINETUNE = TrainConfig(max_epochs=25, lr=1e-3, weight_decay=0.0, batch_size=4, optimizer="sgd", momentum=0.9, step_size=7)
 
 
 def seed_everything(seed: int) -> torch.Generator:
@@ -136,21 +131,20 @@ def _evaluate(model, x, y, loss_fn):
 
 
 def fit(model: nn.Module, x_train: torch.Tensor, y_train: torch.Tensor,
-        x_val: torch.Tensor | None = None, y_val: torch.Tensor | None = None,
         config: TrainConfig = TrainConfig(), seed: int = 0, stop=None, test=None, on_trained=None):
     """Train `model` in place; return (model, history, seconds).
 
-    history has columns epoch, split, loss, accuracy (split is "train", "validation" or, when
+    history has columns epoch, split, loss, accuracy (split is "train" or, when
     `test=(x_test, y_test)` is given, "test": for display only, it decides nothing).
-    With no validation data (no way holds any out: see the module's docstring) it trains for
-    `config.epochs_for(len(x_train))` epochs and records only the train split. `stop()`
-    returning True ends training early.
+    It trains for `config.epochs_for(len(x_train))` epochs on every example it is given (no
+    validation split, no early stopping: see the module's docstring); `stop()` returning True
+    ends training early.
     Training runs on `lib.device.device()` (a GPU when there is one); the model comes back on
     the CPU, where the rest of the app uses it. `on_trained(model, history, seconds)` is called
     once training is done, before the test curve is scored.
     """
     with limited_threads():  # small models: one thread is fastest (see lib.device)
-        return _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_trained)
+        return _fit(model, x_train, y_train, config, seed, stop, test, on_trained)
 
 
 def _optimiser(params, config, epochs=None):
@@ -164,7 +158,7 @@ def _optimiser(params, config, epochs=None):
     return opt, steps
 
 
-def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_trained):
+def _fit(model, x_train, y_train, config, seed, stop, test, on_trained):
     if len(x_train) == 0:
         raise ValueError("fit() needs at least one training example, got 0")
     if len(x_train) != len(y_train):
@@ -173,14 +167,11 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_tra
     dev = device()
     model = model.to(dev)
     x_train, y_train = x_train.to(dev), y_train.to(dev)
-    has_val = x_val is not None and len(x_val) > 0
-    if has_val:
-        x_val, y_val = x_val.to(dev), y_val.to(dev)
     loss_fn = nn.CrossEntropyLoss()
     params = [p for p in model.parameters() if p.requires_grad]
     epochs = config.epochs_for(len(x_train))
     optimiser, schedule = _optimiser(params, config, epochs)
-    rows, best, best_state, since_best, kept = [], float("inf"), None, 0, {}
+    rows, kept = [], {}
     start = time.perf_counter()
     for epoch in range(1, epochs + 1):
         model.train()
@@ -196,20 +187,8 @@ def _fit(model, x_train, y_train, x_val, y_val, config, seed, stop, test, on_tra
         rows.append((epoch, "train", loss, acc))
         if test is not None and (epoch in CURVE_EPOCHS or epoch == epochs):
             kept[epoch] = _copy(model.state_dict())  # scored after training (test_curve)
-        if has_val:
-            val_loss, val_acc = _evaluate(model, x_val, y_val, loss_fn)
-            rows.append((epoch, "validation", val_loss, val_acc))
-            if val_loss < best - 1e-4:
-                best, since_best = val_loss, 0
-                best_state = _copy(model.state_dict())
-            else:
-                since_best += 1
-                if config.patience is not None and since_best >= config.patience:
-                    break
         if stop is not None and stop():
             break
-    if best_state is not None and config.patience is not None:
-        model.load_state_dict(best_state)
     seconds = time.perf_counter() - start
     history = pd.DataFrame(rows, columns=["epoch", "split", "loss", "accuracy"])
     if on_trained is not None:
@@ -235,8 +214,8 @@ def test_curve(model, kept: dict, test, loss_fn, dev) -> list:
 
 
 def _with_test_curve(history: pd.DataFrame, rows: list) -> pd.DataFrame:
-    """The test rows in their place: each epoch's train, then test, then validation row."""
-    order = {"train": 0, "test": 1, "validation": 2}
+    """The test rows in their place: each epoch's train row, then its test row."""
+    order = {"train": 0, "test": 1}
     both = pd.concat([history, pd.DataFrame(rows, columns=history.columns)], ignore_index=True)
     both = both.assign(_rank=both.split.map(order)).sort_values(["epoch", "_rank"], kind="stable")
     return both.drop(columns="_rank").reset_index(drop=True)

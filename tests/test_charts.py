@@ -66,8 +66,6 @@ from test_palette import contrast                      # noqa: E402  (WCAG's rat
 
 from ui import palette                                 # noqa: E402
 
-RUNS = pd.DataFrame({"method": ["pixels", "scratch", "transfer", "finetune"], "accuracy": [.6, .7, .8, .9],
-                     "low": [.5, .6, .7, .8], "high": [.7, .8, .9, 1.]})
 CELLS = pd.DataFrame({"true": ["ants", "ants", "bees", "bees"], "predicted": ["ants", "bees"] * 2,
                       "count": [30, 2, 5, 25], "method": "finetune"})
 PARTS = pd.DataFrame({"model": ["ResNet-50"] * 3, "part": ["trained from scratch", "pretrained, kept frozen",
@@ -78,7 +76,6 @@ DEPTH = pd.DataFrame({"cut": ["stage1", "head"] * 2, "depth": [1, 8] * 2,
                       "mean": [.6, .9, .55, .6], "low": [.5, .8, .5, .5], "high": [.7, 1., .6, .7], "seeds": 5})
 EVERY_CHART = {
     "history_chart": lambda: charts.history_chart(HISTORY),
-    "accuracy_bars": lambda: charts.accuracy_bars(RUNS),
     "confusion_chart": lambda: charts.confusion_chart(CELLS),
     "learning_curve_chart": lambda: charts.learning_curve_chart(SUMMARY),
     "overfitting_chart": lambda: charts.overfitting_chart(HISTORY),

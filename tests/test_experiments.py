@@ -5,7 +5,7 @@ import pytest
 
 from lib.experiments import compare
 from lib.tasks import resolve_task
-from lib.runs import accuracy_interval, draw, paired_difference, validation_count
+from lib.runs import accuracy_interval, draw, paired_difference
 from ui.words import verdict, verdict_test
 
 
@@ -133,26 +133,6 @@ def test_draw_is_balanced_disjoint_and_nested():
         assert len(val) == 0 and np.bincount(labels[train], minlength=3).tolist() == [n] * 3
         assert previous <= set(train), n
         previous = set(train)
-
-
-def test_a_validation_split_would_come_from_the_end_of_each_class_so_draws_stay_nested(monkeypatch):
-    """Were a split held out again (here 20 % per class), it is the last of each class's draw: the
-    training examples stay a prefix of the class's shuffle, nested across sizes (taken from the
-    front, as the old rule took it, the 30-per-class training set lost 6 of the 25's per class)."""
-    import lib.runs
-    monkeypatch.setattr(lib.runs, "validation_count", lambda n: round(0.2 * n))
-    labels = np.repeat([0, 1, 2], 50)
-    previous = set()
-    for n in range(1, 51):
-        train, val = draw(labels, n, seed=4)
-        assert not set(train) & set(val) and np.bincount(labels[val], minlength=3).tolist() == [round(0.2 * n)] * 3
-        assert previous <= set(train), n
-        previous = set(train)
-
-
-def test_validation_count_rule():
-    """One rule at every size: nothing held out (issue 20), so no change of regime at 25 per class."""
-    assert [validation_count(n) for n in (1, 2, 4, 16, 22, 23, 24, 25, 32, 128, 1000)] == [0] * 11
 
 
 def test_draw_input_checks():

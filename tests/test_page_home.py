@@ -42,14 +42,14 @@ def test_the_picture_draws_the_real_stages_and_what_each_way_trains(home):
     counts = stage_weights(2)
     # the counts are the network's own: the staged backbone the ways train on, summed from its tensors
     from lib.image.backbones import load_backbone
-    from lib.image.finetune import trained_weights
+    from lib.image.finetune import FineTuned
     from lib.models import count_params
     bb = load_backbone("efficientnet_lite0", pretrained=False)
     assert [s["weights"] for s in counts["stages"]] == [count_params(s) for s in bb.stages]
     assert [s["cut"] for s in counts["stages"]] == bb.cuts
     assert [s["features"] for s in counts["stages"]] == bb.dims
     learns = trained_by_way(counts, 2)
-    assert learns["finetune"] == trained_weights(bb, 2)
+    assert learns["finetune"] == count_params(FineTuned(bb, 2), trainable_only=True)  # the live model
     assert learns["transfer"] == (bb.feature_dim + 1) * 2
     for s in counts["stages"]:
         assert f">{s['weights']:,}<" in svg                 # each stage's count, written on it
@@ -60,3 +60,20 @@ def test_the_picture_draws_the_real_stages_and_what_each_way_trains(home):
     assert rows[0].count(">trained<") == 0 and rows[0].count(">frozen<") == len(bb.cuts)
     assert rows[1].count(">trained<") == 2 and rows[1].count(">frozen<") == len(bb.cuts) - 2
     assert "(1,280 + 1) × 2 = 2,562" in svg                  # the live (D + 1) × C, in a tooltip
+
+
+def test_the_presenters_point_counts_the_network_the_picture_draws():
+    """Issue 26: the talking point counted ResNet-50 (25,557,032 weights, a 4,098-weight head)
+    beside a picture of EfficientNet-Lite0 (a 2,562-weight head)."""
+    at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=300)
+    at.query_params["present"] = "1"
+    at.run()
+    assert not at.exception
+    svg = next(m.value for m in at.markdown if m.value.startswith("<svg"))
+    [point] = [i.value for i in at.info if "rocket" in i.value]
+    counts = stage_weights(2)
+    total = sum(s["weights"] for s in counts["stages"])
+    head = trained_by_way(counts, 2)["transfer"]
+    assert f"{total:,} weights" in svg                       # the picture's header
+    assert f"EfficientNet-Lite0, has {total:,} weights" in point and f"has {head:,}," in point
+    assert "25,557,032" not in point and "4,098" not in point

@@ -1,5 +1,5 @@
-"""The training loop: history contract, the budget rule, early stopping (still there for a caller
-that passes validation data; no way does), determinism, input checks."""
+"""The training loop: history contract, the budget rule, the display-only test curve, determinism,
+input checks."""
 import numpy as np
 import pytest
 import torch
@@ -16,27 +16,15 @@ def _blobs(n, seed=0):
 
 def test_history_has_contract_columns_and_learns_a_separable_problem():
     x, y = _blobs(80)
-    model, history, seconds = fit(nn.Linear(5, 2), x[:60], y[:60], x[60:], y[60:],
-                                  TrainConfig(lr=0.05, max_epochs=30, patience=100, min_steps=0))
+    model, history, seconds = fit(nn.Linear(5, 2), x[:60], y[:60],
+                                  TrainConfig(lr=0.05, max_epochs=30, min_steps=0), test=(x[60:], y[60:]))
     assert list(history.columns) == ["epoch", "split", "loss", "accuracy"]
-    assert set(history.split) == {"train", "validation"}
-    assert history[history.split == "validation"].accuracy.iloc[-1] > 0.85
+    assert set(history.split) == {"train", "test"}
+    assert history[history.split == "test"].accuracy.iloc[-1] > 0.85
     assert seconds > 0
 
 
-def test_early_stopping_stops_before_max_epochs_and_restores_best_weights():
-    x, y = _blobs(40)
-    y_val = 1 - y[20:]  # validation labels flipped: validation loss only gets worse
-    model, history, _ = fit(nn.Linear(5, 2), x[:20], y[:20], x[20:], y_val,
-                            TrainConfig(lr=0.05, max_epochs=200, patience=5, min_steps=0))
-    assert history.epoch.max() < 200
-    val = history[history.split == "validation"]
-    best = val.loss.min()
-    final = nn.functional.cross_entropy(model(x[20:]), y_val).item()
-    assert final == pytest.approx(best, rel=1e-4)
-
-
-def test_without_validation_runs_all_epochs_and_records_train_only():
+def test_every_epoch_runs_and_only_the_train_split_is_recorded():
     x, y = _blobs(10)
     _, history, _ = fit(nn.Linear(5, 2), x, y, config=TrainConfig().fixed(7))
     assert history.epoch.max() == 7 and set(history.split) == {"train"}
@@ -59,14 +47,12 @@ def test_the_default_recipe_has_one_regime_at_every_size():
     """Issue 20: no early stopping, no validation split, and a budget that never shrinks as the
     draw grows: at least 60 epochs and at least 300 optimiser steps, for every size 1-500 per class
     (2 and 3 classes), where the old recipe fell from 60 steps at 16 per class to ~20 at 32."""
-    from lib.runs import validation_count
     config = TrainConfig()
-    assert config.patience is None and (config.max_epochs, config.min_steps, config.batch_size) == (60, 300, 32)
+    assert (config.max_epochs, config.min_steps, config.batch_size) == (60, 300, 32)
     for k in (2, 3):
         last = 0
         for per_class in range(1, 501):
-            n = k * per_class - k * validation_count(per_class)
-            assert n == k * per_class
+            n = k * per_class  # every drawn example trains (test_experiments: the draw)
             epochs = config.epochs_for(n)
             steps = epochs * -(-n // 32)
             assert epochs >= 60 and steps >= 300 and steps >= last, (k, per_class)
@@ -99,21 +85,20 @@ def test_input_checks_say_what_was_wrong():
 
 def test_the_test_curve_is_for_reading_only():
     """Drawn on the whole test set at CURVE_EPOCHS and the last epoch; with or without it, the
-    same training happens (early stopping reads the validation split, never the test set)."""
+    same training happens."""
     from lib.train import CURVE_EPOCHS
     x, y = _blobs(120)
-    config = TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0)
+    config = TrainConfig(lr=0.05, max_epochs=12, min_steps=0)
     torch.manual_seed(0)
-    plain, h_plain, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60], config)
+    plain, h_plain, _ = fit(nn.Linear(5, 2), x[:40], y[:40], config)
     torch.manual_seed(0)
     flipped = 1 - y[60:]  # the worst possible test labels: if they steered anything, it would show
-    seen, h_seen, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60], config,
-                          test=(x[60:], flipped))
+    seen, h_seen, _ = fit(nn.Linear(5, 2), x[:40], y[:40], config, test=(x[60:], flipped))
     assert torch.equal(plain.weight, seen.weight)
     assert h_seen[h_seen.split != "test"].reset_index(drop=True).equals(h_plain)
     tested = h_seen[h_seen.split == "test"]
     ran = int(h_seen.epoch.max())
-    assert set(tested.epoch) == {e for e in CURVE_EPOCHS if e <= ran} | ({ran} if ran == 12 else set())
+    assert ran == 12 and set(tested.epoch) == {e for e in CURVE_EPOCHS if e <= ran} | {ran}
     assert all(abs(a * 60 - round(a * 60)) < 1e-6 for a in tested.accuracy)  # all 60 test examples
 
 
@@ -159,11 +144,11 @@ def test_a_runs_numbers_are_announced_before_its_display_only_test_curve():
     heard = []
     with announcing(heard.append):
         run = train_and_score("scratch", "toy", lambda: nn.Linear(5, 2), x[:80], y[:80], np.arange(40),
-                              np.arange(40, 60), x[80:], y[80:], seed=0,
-                              config=TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0))
+                              np.zeros(0, dtype=np.int64), x[80:], y[80:], seed=0,
+                              config=TrainConfig(lr=0.05, max_epochs=12, min_steps=0))
     assert len(heard) == 1 and "test" not in set(heard[0].history.split)
     assert heard[0].test_accuracy == run.test_accuracy and "test" in set(run.history.split)
     torch.manual_seed(0)
-    _, inside, _ = fit(nn.Linear(5, 2), x[:40], y[:40], x[40:60], y[40:60],
-                       TrainConfig(lr=0.05, max_epochs=12, patience=3, min_steps=0), test=(x[80:], y[80:]))
+    _, inside, _ = fit(nn.Linear(5, 2), x[:40], y[:40], TrainConfig(lr=0.05, max_epochs=12, min_steps=0),
+                       test=(x[80:], y[80:]))
     assert inside.equals(run.history)  # the curve is where fit puts it, epoch by epoch

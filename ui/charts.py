@@ -94,21 +94,6 @@ def history_chart(history: pd.DataFrame, metric: str = "accuracy", height: int =
     ).properties(height=height)
 
 
-def accuracy_bars(runs: pd.DataFrame, height: int = 200) -> alt.Chart:
-    """Test accuracy per method with its 95% interval. Columns method, accuracy, low, high."""
-    base = alt.Chart(runs).encode(y=alt.Y("method:N", title=None, sort=list(runs["method"])))
-    bars = base.mark_bar().encode(
-        x=alt.X("accuracy:Q", scale=ACCURACY_SCALE, axis=alt.Axis(format="%", title="test accuracy")),
-        color=alt.Color("method:N", scale=method_scale(runs["method"]), legend=None),
-        tooltip=["method", alt.Tooltip("accuracy:Q", format=".1%"),
-                 alt.Tooltip("low:Q", format=".1%", title="95% low"),
-                 alt.Tooltip("high:Q", format=".1%", title="95% high")])
-    whiskers = base.mark_errorbar(thickness=2, ticks=True).encode(x="low:Q", x2="high:Q")
-    chance = alt.Chart(pd.DataFrame({"x": [runs.attrs.get("chance", 0.5)]})).mark_rule(
-        strokeDash=[4, 4], color="#444").encode(x="x:Q")
-    return (bars + whiskers + chance).properties(height=height)
-
-
 def confusion_chart(cells: pd.DataFrame, height: int = 240) -> alt.Chart:
     """Confusion matrix heatmap: rows the true class, columns the predicted one, counts written
     in each cell. `cells` has columns true, predicted, count (one row per pair, zeros included);

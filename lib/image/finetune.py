@@ -38,12 +38,6 @@ class FineTuned(nn.Module):
         return self
 
 
-def trained_weights(backbone: Backbone, num_classes: int) -> int:
-    """How many weights fine-tuning trains, counted from the live model as its card counts them."""
-    from lib.models import count_params
-    return count_params(FineTuned(backbone, num_classes), trainable_only=True)
-
-
 def unfrozen_stages(backbone: Backbone) -> list:
     """The names of the stages fine-tuning trains."""
     return backbone.cuts[backbone.depth(backbone.top_from):]
