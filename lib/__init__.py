@@ -26,8 +26,8 @@ purpose:
   (issue 28): text_live, text_depth_profile, TEXT_CUTS, TEXT_FINETUNE.
 - stored results and workers: compare_stored, stored_run, stored_profile; sweep, run_sweep,
   sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (view_jobs,
-  draw_jobs, next_jobs, sweep_jobs, not_stored); the worker processes (pool, Job, NOW, PROFILE,
-  NEXT, LATER); the imports (import_engine, import_all).
+  draw_jobs, next_jobs, sweep_jobs, not_stored); the Dask engine (current_engine, Asks, Job, NOW, PROFILE,
+  NEXT, LATER, SWEEP); the imports (import_engine, import_all).
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
   beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT; paired_difference,
   disagreements, clearly_ahead; DRAW_SEEDS, over_draws; held_out, confusion_cells,
@@ -92,8 +92,8 @@ _API = {
     "DEFAULT_SIZES": "lib.sweeps", "DEFAULT_SEEDS": "lib.sweeps",
     "doubling_sizes": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
     "sweep_jobs": "lib.plan", "not_stored": "lib.plan",
-    "pool": "lib.workers", "Job": "lib.workers", "NOW": "lib.workers", "PROFILE": "lib.workers",
-    "NEXT": "lib.workers", "LATER": "lib.workers",
+    "current_engine": "lib.engine:current", "Asks": "lib.engine", "Job": "lib.engine", "NOW": "lib.engine",
+    "PROFILE": "lib.engine", "NEXT": "lib.engine", "LATER": "lib.engine", "SWEEP": "lib.engine",
     "import_engine": "lib.imports:engine", "import_all": "lib.imports",
     # readings and statistics
     "summarise": "lib.curves", "first_reach": "lib.curves", "equivalence": "lib.curves",

@@ -108,7 +108,7 @@ def _waiting(progress):
 def run_here(way, task, train_index, val_index, seed, options, progress=None, stop=None):
     """One way, trained in this process. One training at a time per process: torch's random
     generator is shared by all its threads, so this is what makes the same seed give the same
-    numbers on a classroom server (lib.workers runs ways in processes of their own instead)."""
+    numbers on a classroom server (lib.engine runs ways on Dask workers instead)."""
     with cache.scope(task), training_slot(_waiting(progress)):
         return way.run(task, train_index, val_index, seed, options, progress, stop)
 

@@ -4,14 +4,15 @@ likely ask for next, in the order they will likely ask.
 From a drawn view (task, size, seed, options) the next moves are, nearest first: this position's
 control and other cuts (a toggle, a selectbox), the slider's neighbouring positions in both
 directions with their other draws (lib.draws) and depth profiles, then the rest of the ladder. Positions above NEAR_LIMIT per
-class cost the most and are asked for the least, so they come last. `lib.workers.Pool.prefetch`
-runs these on idle workers; what a page asks for jumps the queue.
+class cost the most and are asked for the least, so they come last. A session holds these as
+Dask futures (lib.engine.Asks) at lower priorities than what a page asks for, on the workers
+that are not kept for pages.
 """
 from lib.draws import DRAW_SEEDS
 from lib.image.backbones import cuts_of
-from lib.image.ways import CONTROL, TRANSFER, WAYS, ways_for
+from lib.image.ways import CONTROL, TRANSFER, ways_for
 from lib.tasks import resolve_options
-from lib.workers import LATER, NEXT, SWEEP, Job
+from lib.engine import LATER, NEXT, SWEEP, Job
 
 NEAR_LIMIT = 64  # per class: the presenter's range, prefetched first
 
@@ -53,7 +54,7 @@ def next_jobs(task: str, n: int, seed: int, hi: int, options: dict) -> list:
         around += [(job, priority) for job in view_jobs(task, size, seed, options)]
         around += [(job, priority if steps(size) == 1 else LATER)  # its sentence over draws
                    for job in draw_jobs(task, size, options, but=seed)]
-        around.append((Job.profile(task, size, options["backbone"]), LATER))
+        around.append((Job.profile(task, size, options["backbone"], options.get("control", False)), LATER))
     return here + around
 
 
@@ -72,7 +73,7 @@ def not_stored(jobs) -> list:
         if job.kind == "profile":
             done = stored.profile_path(job.task, job.n_per_class, options).exists()
         else:
-            done = stored.run_path(WAYS[job.method], job.task, job.n_per_class, job.seed, options).exists()
+            done = stored.run_path(job.way, job.task, job.n_per_class, job.seed, options).exists()
         if not done:
             out.append((job, priority))
     return out

@@ -1,5 +1,5 @@
 """Results kept on disk as JSON, one file per way: a slider position trained once, by anyone on
-this machine, by a worker ahead of time (lib.workers) or by `scripts/prefetch.py` before the
+this machine, by a Dask worker ahead of time (lib.engine) or by `scripts/prefetch.py` before the
 workshop, is a file read from then on.
 
 `run_stored(way, ...)` answers one way from `cache_dir("runs")` when it can and otherwise trains
@@ -81,11 +81,36 @@ def storable(c: Comparison) -> bool:
 
 
 def save_run(path, r: Run) -> bool:
-    """Write `r` atomically if it is storable; True if written."""
+    """Write `r` atomically if it is storable; True if written. A cache folder that is full or
+    read-only loses nothing but the file: the result is still returned and shown (write_problem
+    says what happened)."""
     if not storable_run(r):
         return False
-    cache.save_text(path, json.dumps(_run_to_json(r), default=_plain))
-    return True
+    return _write(path, run_json(r))
+
+
+write_problem = None  # the last failed write's message, for the page to show (lib.engine sends it)
+
+
+def _write(path, text: str) -> bool:
+    global write_problem
+    try:
+        cache.save_text(path, text)
+        return True
+    except OSError as err:
+        write_problem = (f"Results could not be saved in the cache folder {path.parent} ({err.strerror or err}): "
+                         f"they are shown, but will be computed again next time. Free some disk space, or "
+                         f"set {cache.CACHE_ENV} to a writable folder.")
+        return False
+
+
+def run_json(r: Run) -> str:
+    """`r` as JSON text: what a stored file and a worker's early card carry (numbers, never code)."""
+    return json.dumps(_run_to_json(r), default=_plain)
+
+
+def run_from_json(text: str) -> Run:
+    return _run_from_json(json.loads(text))
 
 
 def load_run(path) -> Run | None:
@@ -99,12 +124,14 @@ def load_run(path) -> Run | None:
         return None
 
 
-def run_stored(way, task, identity, n_per_class, seed, options, progress=None, stop=None) -> Run:
+def run_stored(way, task, identity, n_per_class, seed, options, progress=None, stop=None,
+               on_compute=None) -> Run:
     """`way.run(...)` on the draw of (n_per_class, seed), answered from disk when it was stored.
     At n_per_class == 0 nothing is drawn (empty train and validation indices): the zero-shot way's
     run, stored like any other, keyed by what it reads (the backbone).
     One computation per file at a time, across threads and processes (lib.cache.locked): the
-    second asker waits, then reads what the first stored."""
+    second asker waits, then reads what the first stored. `on_compute()` hears that it trains
+    (instead of reading): how the benchmarks count work done twice."""
     options = resolve_options(way.kind, options)
     path = run_path(way, identity, n_per_class, seed, options)
     if (found := load_run(path)) is not None:
@@ -112,6 +139,8 @@ def run_stored(way, task, identity, n_per_class, seed, options, progress=None, s
     with cache.locked(path.name):
         if (found := load_run(path)) is not None:
             return found
+        if on_compute is not None:
+            on_compute()
         t = resolve_task(task)
         if int(n_per_class) == 0:  # zero labels (the zero-shot way): nothing to draw
             train_index = val_index = np.zeros(0, dtype=np.int64)
@@ -194,7 +223,7 @@ def stored_profile(task: str, n_per_class: int, options: dict) -> pd.DataFrame |
     return load_profile(path) if path.exists() else None
 
 
-def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options) -> pd.DataFrame:
+def depth_profile_stored(task, n_per_class: int, seeds, progress=None, on_compute=None, **options) -> pd.DataFrame:
     """`depth_profile(...)` of a named task, kept on disk as CSV like a run (same key policy:
     task, size, seeds, options, engine code). Other tasks are simply computed."""
     seeds = [int(s) for s in seeds]
@@ -204,8 +233,10 @@ def depth_profile_stored(task, n_per_class: int, seeds, progress=None, **options
     with cache.locked(path.name):
         if path.exists() and (found := load_profile(path)) is not None:
             return found
+        if on_compute is not None:
+            on_compute()
         with training_slot():
             profile = comparisons.depth_profile(task, n_per_class, seeds, progress=progress, **options)
         if not profile.attrs.get("notices"):
-            cache.save_text(path, profile.to_csv(index=False))
+            _write(path, profile.to_csv(index=False))
         return profile

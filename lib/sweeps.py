@@ -6,7 +6,7 @@ the engine's source and the device), so a changed line of code trains afresh whi
 answers a second visit, or a link opened later, from disk. Cells rather than whole sweeps: a sweep
 that was stopped keeps what it finished, and a sweep with one more seed reuses the rest.
 
-A named image task's cells are trained by the server's worker processes (lib.workers), one way
+A named image task's cells are trained by the Dask workers (lib.engine), one way
 per job, so a sweep uses both cores and shares its queue with the pages; anything else (an
 upload, a text task) is trained in this process.
 """
@@ -19,7 +19,7 @@ from lib.stored import compare_stored
 from lib.tasks import resolve_options, resolve_task, task_identity, task_kind
 from lib.plan import doubling_sizes
 from lib.versions import result_key
-from lib.workers import NOW, pool as workers_pool
+from lib.engine import PROFILE, current, default_workers
 
 COLUMNS = ["method", "n_per_class", "seed", "test_accuracy", "label", "train_accuracy", "backbone"]
 
@@ -108,7 +108,7 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
                 write_cell(paths[cell], frame, private)
             say(len(found), len(cells), f"trained {cell[0]} per class, seed {cell[1]}")
 
-        if named and task_kind(task) == "image" and workers_pool().workers > 0:
+        if named and task_kind(task) == "image" and default_workers() > 0:
             _in_workers(named, todo, options, keep, stop, say, lambda: len(found), len(cells))
         else:  # in this process: an upload, a text task, or no worker processes
             for cell in todo:
@@ -123,14 +123,16 @@ def run_sweep(task, sizes=DEFAULT_SIZES, seeds=DEFAULT_SEEDS, progress=None, sto
 
 
 def _in_workers(task: str, todo, options, keep, stop, say, done, total):
-    """Every way of every cell as a job for the server's workers (lib.workers), at the front of
-    the queue; a cell is kept once all its ways are back (each way is stored as it finishes, so
-    the pages' sliders find them). The default sweep may already be queued by the warm-up: its
-    jobs then move up instead of running twice."""
+    """Every way of every cell as a Dask task (lib.engine), behind what a slider move asks for
+    (PROFILE: a learning curve is hundreds of trainings, and must not hold the worker kept for
+    pages); a cell is kept
+    once all its ways are back (each way is stored as it finishes, so the pages' sliders find
+    them). The default sweep may already be queued by the warm-up: its tasks then read what the
+    first one stored instead of training twice."""
     from lib.comparisons import assemble
     from lib.plan import view_jobs
-    pool = workers_pool()
-    futures = {cell: {job.method: pool.submit(job, NOW) for job in view_jobs(task, *cell, options)}
+    e = current()
+    futures = {cell: {job.method: e.submit(job, PROFILE) for job in view_jobs(task, *cell, options)}
                for cell in sorted(todo)}
     for cell, jobs in futures.items():  # smallest first: the chart fills from the left
         if stop is not None and stop():

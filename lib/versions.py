@@ -3,6 +3,7 @@ its sources and assets) and the device kind it ran on. `result_key` is the one k
 stored result (comparisons, sweep cells, depth profiles), so a changed line of engine code, or a
 GPU, never reuses a number computed otherwise.
 """
+import functools
 import hashlib
 from pathlib import Path
 
@@ -13,8 +14,8 @@ ROOT = Path(__file__).resolve().parents[1]
 # architecture counts for the parameters page, the import lock, and the plumbing that stores,
 # schedules and gathers results (a changed layout fails to read and is recomputed). Editing
 # them keeps the cache.
-PRESENTATION = {"curves.py", "zoo.py", "imports.py", "stored.py", "sweeps.py", "workers.py",
-                "experiments.py"}
+PRESENTATION = {"curves.py", "zoo.py", "imports.py", "stored.py", "sweeps.py", "engine.py",
+                "cluster.py", "plan.py", "experiments.py"}
 
 
 def engine_files() -> list:
@@ -24,14 +25,24 @@ def engine_files() -> list:
 
 
 def code_version() -> str:
-    """Hash of every engine source and asset file that can change a result (about 1.5 ms).
-    Read every time: a memo keyed by file times missed an edit of the same size within one
-    clock tick (tests/test_sweep.py caught it)."""
+    """Hash of every engine source and asset file that can change a result, read once per process
+    (about 1.5 ms a read, and a waiting page asked for it twice per way every 150 ms). A server
+    runs the code it imported: an edit of lib/ takes a restart to run, and so to be keyed."""
+    return _hashed(ROOT)
+
+
+@functools.lru_cache(maxsize=None)
+def _hashed(root: Path) -> str:
     h = hashlib.sha256()
     for path in engine_files():
-        h.update(str(path.relative_to(ROOT)).encode())
+        h.update(str(path.relative_to(root)).encode())
         h.update(path.read_bytes())
     return h.hexdigest()[:16]
+
+
+def forget() -> None:
+    """Read the sources again at the next code_version() (a test that edits them)."""
+    _hashed.cache_clear()
 
 
 def computed_on() -> str:

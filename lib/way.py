@@ -6,7 +6,7 @@ the options it reads, and those options are its cache key.
 `reads` names the only options that can change the way's result. A stored result is keyed by
 them alone (lib.stored.run_path): turning on the control, or moving the cut, never retrains
 the network from scratch, which reads neither. `compare` (lib.comparisons) is a loop over the
-ways a page shows; the workers (lib.workers) run one way per job, so the two cores each take one.
+ways a page shows; the Dask workers (lib.engine) run one way per job, so the two cores each take one.
 """
 from dataclasses import dataclass
 

@@ -23,6 +23,8 @@ def test_code_version_hashes_the_sources(tmp_path, monkeypatch):
     before = versions.code_version()
     assert versions.code_version() == before
     (tmp_path / "lib" / "a.py").write_text("x = 2")
+    assert versions.code_version() == before  # read once per process: a server runs what it imported
+    versions.forget()
     assert versions.code_version() != before
 
 
@@ -72,23 +74,6 @@ def test_stop_ends_between_cells_and_a_later_sweep_finishes_the_rest(task):
     assert cached.attrs["complete"] is False and sorted(set(cached.n_per_class)) == [1, 2, 4]
 
 
-def test_a_named_image_task_sweeps_in_the_worker_processes_with_the_same_numbers(monkeypatch):
-    from lib.workers import Pool
-    here = sweep("dress", [1], [3])  # the suite's setting: in this process
-    for folder in ("sweeps", "runs"):  # ...forgotten, so the workers really train
-        for path in sweeps.cache.cache_dir(folder).glob("*"):
-            path.unlink()
-    pool = Pool(2)
-    monkeypatch.setattr(sweeps, "workers_pool", lambda: pool)
-    try:
-        there = sweep("dress", [1], [3])
-    finally:
-        pool.shutdown()
-    assert there.attrs["trained"] == 1 and pool.busy() == 0
-    key = ["method", "n_per_class", "seed"]
-    assert here.sort_values(key).test_accuracy.tolist() == there.sort_values(key).test_accuracy.tolist()
-
-
 def test_corrupt_cell_is_retrained_and_bad_sizes_say_why(task):
     sweep(task, [3], [0])
     for path in (sweeps.cache.cache_dir("sweeps")).glob("*.csv"):
@@ -110,4 +95,5 @@ def test_code_version_ignores_files_that_only_draw(tmp_path, monkeypatch):
     before = versions.code_version()
     (tmp_path / "lib" / "curves.py").write_text("y = 2")
     (tmp_path / "ui" / "charts.py").write_text("z = 2")
+    versions.forget()
     assert versions.code_version() == before

@@ -35,7 +35,7 @@ def _fail(*_a, **_k):
 
 def test_zero_shot_is_a_way_the_workers_can_run_by_name():
     from lib.image.ways import WAYS, ways_for, zero_shot_refusal
-    from lib.workers import Job
+    from lib.engine import Job
     assert WAYS["zero_shot"] is ZERO_SHOT_IMAGE
     assert ZERO_SHOT_IMAGE not in ways_for({}, 8)  # never among the trained ways' cards
     assert Job.run("ants_bees", "zero_shot", 0, 0, {"backbone": "efficientnet_lite0"}).key.startswith("zero_shot-")

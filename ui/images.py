@@ -94,8 +94,8 @@ def show_comparison(c, unit: str = "photos") -> None:
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
-def _profile(task: str, n: int, backbone: str, _progress=None):
-    return live.profile(task, n, backbone, progress=_progress)
+def _profile(task: str, n: int, backbone: str, control: bool = False, _progress=None):
+    return live.profile(task, n, backbone, progress=_progress, control=control)
 
 
 def _network_picture(classes: int, cut: str) -> None:
@@ -114,16 +114,18 @@ def over_draws_section(where, task: str, n: int, options: dict, unit: str = "pho
                             n, unit)
 
 
-def depth_section(task: str, n: int, backbone: str) -> None:
-    """The depth profile at this size: the frozen head after every stage, pretrained vs random."""
+def depth_section(task: str, n: int, backbone: str, control: bool = False) -> None:
+    """The depth profile at this size: the frozen head after every stage; with the control on,
+    pretrained vs random weights (the control's features are computed only then)."""
     st.subheader("Where to cut the network")
+    grey = (" Grey: the same network with random weights, the control: the gap between the lines "
+            "is what pretraining adds at that depth." if control else
+            " Turn on the control to see the same network with random weights beside it.")
     st.caption(f"The frozen head trained after each stage of the network, on the same {n} labeled "
-               f"per class, over {len(PROFILE_SEEDS)} seeds (band: 95 % interval). Grey: the same "
-               f"network with random weights, the control: the gap between the lines is what "
-               f"pretraining adds at that depth.")
+               f"per class, over {len(PROFILE_SEEDS)} seeds (band: 95 % interval).{grey}")
     bar = cards.Progress("Training the head after every stage…")
     try:
-        profile = cards.until_back(_profile, task, n, backbone, notices=lambda p: p.attrs.get("notices"),
+        profile = cards.until_back(_profile, task, n, backbone, control, notices=lambda p: p.attrs.get("notices"),
                                    _progress=bar)
     except (ValueError, Unavailable) as err:
         st.error(f"Could not measure the depth profile: {err}")
@@ -245,7 +247,7 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
             zero_shot_line(comparison, stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
         over = over_draws_section(headline, name, n, options)
         presenter.say(step, comparison=comparison, over=over)
-        depth_section(name, n, backbone)
+        depth_section(name, n, backbone, control)
         live.prefetch(name, n, seed, hi, zero=refusal is None, **options)  # the next positions
 
     run()

@@ -1,22 +1,58 @@
 """What a slider move shows, as it becomes ready: each way's card the moment that way is done,
 then the next positions trained before anyone asks for them.
 
-A way already on disk is a file read and its card is drawn at once. The others go to the
-server's workers (lib.workers) at the front of the queue, one way per job, so the two cores
-each take one and the quick ways' cards appear while fine-tuning still trains, with its own
-progress. Once a view is drawn, `prefetch` queues the neighbouring slider positions of the same
-settings (nearest first, both ways), the control and every cut at this position, then the rest
-of the ladder: moving the slider then reads a file. A change of settings re-aims the queue.
+A way already on disk is a file read and its card is drawn at once. The others are Dask tasks
+(lib.engine) at a page's priority, one way per task, so the workers each take one and the quick
+ways' cards appear while fine-tuning still trains, with its own progress. Once a view is drawn,
+`prefetch` asks for the neighbouring slider positions of the same settings (nearest first, both
+ways), the control and every cut at this position, then the rest of the ladder: moving the
+slider then reads a file.
+
+Each session holds its own futures (`_asks`, in its session state, so they go when it does), by
+group: the view it shows and what it asked for ahead. A move re-aims the group at once: the
+futures of the position left are released, and Dask drops a task only when no session holds it,
+so an attendee who moves on never cancels what another attendee waits for. Every wait loop
+touches the session state each poll: that is where Streamlit stops a script whose slider moved,
+so the new position starts at once instead of after the old one's cards.
 """
 import time
 
 import streamlit as st
 
-from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Job, assemble, draw_jobs, next_jobs,
-                 not_stored, pool, resolve_options, stored_profile, stored_run, view_jobs, ways_for)
+from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine, draw_jobs,
+                 next_jobs, not_stored, resolve_options, stored_profile, stored_run, view_jobs, ways_for)
 from ui import cards
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
+WAITING = ("Waiting for a free worker", 0.0)
+
+
+def _asks() -> Asks:
+    """This session's futures. Reading the session state is also a point where Streamlit stops
+    the script if the presenter moved on (every wait loop calls this each poll)."""
+    if "_transfer_lab_asks" not in st.session_state:
+        st.session_state["_transfer_lab_asks"] = Asks()
+    return st.session_state["_transfer_lab_asks"]
+
+
+def failure(err: Exception) -> str:
+    """A worker's failure in words a presenter can act on (never a traceback)."""
+    name = type(err).__name__
+    if name == "KilledWorker":
+        return ("a worker process stopped while training it, twice (the machine may be out of memory). "
+                "The rest of the page stands: move the slider or press R to try again; if it happens "
+                "again, close other programs or set TRANSFER_LAB_WORKERS=1.")
+    if name in ("CancelledError", "FutureCancelledError"):
+        return "the compute cluster dropped the job (it restarted or lost its connection): press R to try again."
+    return str(err) or name
+
+
+def notices() -> list:
+    """What the engine could not do, for the page to say: a cluster that did not answer, a
+    cache folder that is full or read-only."""
+    e = current_engine()
+    out = [e.notice] if e.notice else []
+    return out + list(dict.fromkeys(e.notices))[-1:]
 
 
 def _card_slot(slot, way, message, fraction):
@@ -79,38 +115,40 @@ def _ways(options: dict, n: int) -> list:
 def _gather(task, n, seed, options, ways, show, behind=()):
     """Each way from disk or from the workers; `show(way, what, payload)` hears each way's
     progress ("progress", (message, fraction)), its numbers ("card", run) or its failure.
-    `behind`: jobs queued right after this view's, in the same group (see `comparison`)."""
+    `behind`: jobs asked for right after this view's (its other draws), in the same group."""
     runs = {w.method: stored_run(w, task, n, seed, options) for w in ways}
-    jobs = {w.method: Job.run(task, w.method, n, seed, options) for w in ways if runs[w.method] is None}
-    view = _view_group(task)
-    pool().drop(view)  # the positions this session asked for before and has moved on from
-    futures = {m: pool().submit(job, NOW, view) for m, job in jobs.items()}
-    for job in behind:
-        pool().submit(job, PROFILE, view)
-    shown, failed = set(), {}
+    jobs = {w.method: Job.run(task, w.method, n, seed, options, w.kind) for w in ways if runs[w.method] is None}
+    # The position this session asked for before is released here, at once: a move never waits
+    # for the old position's cards, draws or profile (a task another session holds goes on).
+    futures = _asks().want(_view_group(task), [(job, NOW) for job in jobs.values()] +
+                           [(job, PROFILE) for job in behind])
+    e, shown, failed = current_engine(), set(), {}
     while True:
         for way in ways:
             m = way.method
             if m in failed:
                 continue
-            if runs[m] is None and futures[m].done():
+            if runs[m] is None and futures[jobs[m]].done():
                 try:
-                    runs[m] = futures[m].result()
+                    runs[m] = futures[jobs[m]].result()
                 except Exception as err:  # a worker died twice, a download failed...
                     failed[m] = err
-                    show(way, "error", err)
+                    show(way, "error", failure(err))
                     continue
+                finally:
+                    e.done(jobs[m])
             if m in shown:
                 continue
-            card = runs[m] if runs[m] is not None else pool().cards.get(jobs[m].key)
+            card = runs[m] if runs[m] is not None else e.cards.get(jobs[m].key)
             if card is not None:  # its numbers are known; its test curve may still be scored
                 show(way, "card", card)
                 shown.add(m)
             else:
-                show(way, "progress", pool().progress.get(jobs[m].key, ("Waiting for a free worker", 0.0)))
+                show(way, "progress", e.progress.get(jobs[m].key, WAITING))
         if all(runs[w.method] is not None or w.method in failed for w in ways):
             break
         time.sleep(POLL_S)
+        _asks()
     return None if failed else assemble(task, n, seed, runs, options)
 
 
@@ -128,53 +166,57 @@ def over_draws(task: str, n: int, progress=None, **options):
     options = resolve_options("image", options)
     ways = _ways(options, n)
     runs = {s: {w.method: stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
-    futures = {(s, m): pool().submit(Job.run(task, m, n, s, options), PROFILE, _view_group(task))
-               for s, by_way in runs.items() for m, run in by_way.items() if run is None}
+    jobs = {(s, m): Job.run(task, m, n, s, options) for s, by_way in runs.items()
+            for m, run in by_way.items() if run is None}
+    futures = _asks().want(_view_group(task), [(job, PROFILE) for job in jobs.values()], keep=True)
     total = len(DRAW_SEEDS) * len(ways)
-    while futures:
-        for (s, m), future in list(futures.items()):
-            if future.done():
-                runs[s][m] = future.result()
-                del futures[(s, m)]
+    while jobs:
+        for (s, m), job in list(jobs.items()):
+            if futures[job].done():
+                runs[s][m] = futures[job].result()
+                del jobs[(s, m)]
         if progress:
             progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: "
-                     f"{total - len(futures)} of {total} trainings done", 1 - len(futures) / total)
-        if futures:
+                     f"{total - len(jobs)} of {total} trainings done", 1 - len(jobs) / total)
+        if jobs:
             time.sleep(POLL_S)
+            _asks()
     return runs
 
 
-def profile(task: str, n: int, backbone: str, progress=None):
-    """The depth profile at this size: from disk at once, else from the workers, with progress."""
-    options = {"backbone": backbone}
+def profile(task: str, n: int, backbone: str, progress=None, control: bool = False):
+    """The depth profile at this size: from disk at once, else from the workers, with progress.
+    The random-weight control's features are computed only when the page shows the control."""
+    options = {"backbone": backbone, "control": bool(control)}
     found = stored_profile(task, n, options)
     if found is not None:
         return found
-    job = Job.profile(task, n, backbone)
-    future = pool().submit(job, PROFILE, _view_group(task))
+    job = Job.profile(task, n, backbone, control)
+    future = _asks().want(_view_group(task), [(job, PROFILE)], keep=True)[job]
+    e = current_engine()
     while not future.done():
         if progress:
-            progress(*pool().progress.get(job.key, ("Waiting for a free worker", 0.0)))
+            progress(*e.progress.get(job.key, WAITING))
         time.sleep(POLL_S)
+        _asks()
+    e.done(job)
     return future.result()
 
 
 def _view_group(task: str) -> str:
-    """The pool group of what this session's current view waits for (dropped when it moves on)."""
-    return f"{_session()}:{task}:view"
-
-
-def _session() -> str:
-    from streamlit.runtime.scriptrunner import get_script_run_ctx
-    ctx = get_script_run_ctx()
-    return ctx.session_id if ctx else "anonymous"
+    """This session's group for what its current view waits for (re-aimed when it moves on)."""
+    return f"{task}:view"
 
 
 def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **options) -> None:
-    """Queue what the presenter will likely ask for next (lib.plan.next_jobs), replacing this
-    session's earlier queue: a change of settings re-aims it. zero=True: the slider starts at 0
-    (the zero-shot way can run on this task), so that step is queued too; from 0 the next moves
-    are those from the first step, and the first step itself."""
+    """Ask for what the presenter will likely ask for next (lib.plan.next_jobs), replacing this
+    session's earlier asks ahead: a change of settings re-aims them. zero=True: the slider starts
+    at 0 (the zero-shot way can run on this task), so that step is asked for too; from 0 the next
+    moves are those from the first step, and the first step itself. Nothing is asked ahead when
+    the engine runs in this process (TRANSFER_LAB_WORKERS=0): it would queue in front of the
+    pages' own work on its one thread."""
+    if not current_engine().ahead:
+        return
     options = resolve_options("image", options)
     if int(n) == 0:
         jobs = [(job, NEXT) for job in view_jobs(task, 1, seed, options)]
@@ -183,4 +225,4 @@ def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **option
         jobs = next_jobs(task, n, seed, hi, options)
         if zero:
             jobs.append((Job.run(task, ZERO_SHOT_IMAGE.method, 0, seed, options), LATER))
-    pool().prefetch(f"{_session()}:{task}", not_stored(jobs))
+    _asks().want(f"{task}:ahead", not_stored(jobs))

@@ -83,27 +83,31 @@ def _lite0():
     get_backbone("efficientnet_lite0")
 
 
+_asks = None  # the warm-up's futures: held for the server's life (Dask forgets what nobody holds)
+
+
 def _dress_view():
-    """The dress page's default view, queued first for the worker processes (lib.workers): its
-    ways, then the same on the other draws (lib.draws), then its depth profile, then what a presenter does next there (lib.plan), while the
-    room settles. The workers start here, once per server, with the engine loaded."""
-    from lib import NOW, POOL_PER_CLASS, PROFILE, Job, draw_jobs, next_jobs, not_stored, pool, view_jobs
+    """The dress page's default view, asked of the Dask workers first (lib.engine): its ways,
+    then the same on the other draws (lib.draws), then its depth profile, then what a presenter
+    does next there (lib.plan), while the room settles. The cluster starts here, once per server,
+    with the engine loaded in each worker."""
+    global _asks
+    from lib import NOW, POOL_PER_CLASS, PROFILE, Asks, Job, draw_jobs, next_jobs, not_stored, view_jobs
     from ui.images import DEFAULT_N
     n, seed = DEFAULT_N["dress"], 0
-    for job in view_jobs("dress", n, seed, {}):
-        pool().submit(job, NOW)
-    for job in not_stored((job, PROFILE) for job in draw_jobs("dress", n, {}, but=seed)):
-        pool().submit(*job)  # the page's first sentence: the view over every draw
-    pool().submit(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)
-    pool().prefetch("warm-up:dress", not_stored(next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
+    _asks = _asks or Asks()
+    _asks.want("dress", [(job, NOW) for job in view_jobs("dress", n, seed, {})] +
+               not_stored((job, PROFILE) for job in draw_jobs("dress", n, {}, but=seed)) +
+               [(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)] +
+               not_stored(next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
 
 
 def _learning_curves():
     """The learning-curve page's default sweep, behind everything a page asks for: a server
     started before the talk has it on disk when the presenter gets there."""
-    from lib import DEFAULT_SEEDS, DEFAULT_SIZES, not_stored, pool, sweep_jobs, sweep_options
+    from lib import DEFAULT_SEEDS, DEFAULT_SIZES, not_stored, sweep_jobs, sweep_options
     jobs = sweep_jobs("dress", DEFAULT_SIZES, DEFAULT_SEEDS, sweep_options("dress"))
-    pool().prefetch("warm-up:learning_curves", not_stored(jobs))
+    _asks.want("learning_curves", not_stored(jobs))
 
 
 def _freeze():

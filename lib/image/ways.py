@@ -215,7 +215,7 @@ class ZeroShot(Way):
 
 
 ZERO_SHOT_IMAGE = ZeroShot("zero_shot", "image", ("backbone",))
-# every image way a worker process can run by its method name (lib.workers); zero_shot runs only
+# every image way a Dask worker can run by its method name (lib.engine); zero_shot runs only
 # at 0 labeled examples per class (lib.comparisons.compare(task, 0)), never in ways_for's cards
 WAYS = {w.method: w for w in (PIXELS, SCRATCH, TRANSFER, FINETUNED, CONTROL, ZERO_SHOT_IMAGE)}
 
