@@ -23,10 +23,10 @@ purpose:
   probe_recipe).
 - text: toy_runs, SkipGramConfig, neighbours, polarity, polarity_agreement, TEXT_HIDDEN,
   ENCODER_MODEL, load_encoder, ZERO_SHOT_DESCRIPTIONS; the sentence encoder fine-tuned and cut
-  (issue 28): text_live, text_depth_profile, TEXT_CUTS, TEXT_FINETUNE.
-- stored results and workers: compare_stored, stored_run, stored_profile; sweep, run_sweep,
+  (issue 28): text_live, text_depth_profile, text_where_to_cut, TEXT_CUTS, TEXT_FINETUNE.
+- stored results and workers: compare_stored, stored_run, keep_run, stored_profile; sweep, run_sweep,
   sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (view_jobs,
-  draw_jobs, next_jobs, sweep_jobs, not_stored); the Dask engine (current_engine, Asks, Job, NOW, PROFILE,
+  draw_jobs, next_jobs, sweep_jobs, not_stored); the Dask engine (current_engine, engine_started, Asks, Job, NOW, PROFILE,
   NEXT, LATER, SWEEP); the imports (import_engine, import_all).
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
   beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT; paired_difference,
@@ -87,12 +87,12 @@ _API = {
     "text_live": "lib.text.ways:live", "text_depth_profile": "lib.text.depth:depth_profile",
     "TEXT_CUTS": "lib.text.depth:CUTS", "TEXT_FINETUNE": "lib.text.finetune:FINETUNE_TEXT",
     # stored results and workers
-    "compare_stored": "lib.stored", "stored_run": "lib.stored", "stored_profile": "lib.stored",
+    "compare_stored": "lib.stored", "stored_run": "lib.stored", "keep_run": "lib.stored", "stored_profile": "lib.stored",
     "sweep": "lib.sweeps", "run_sweep": "lib.sweeps", "sweep_options": "lib.sweeps",
     "DEFAULT_SIZES": "lib.sweeps", "DEFAULT_SEEDS": "lib.sweeps",
     "doubling_sizes": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
     "sweep_jobs": "lib.plan", "not_stored": "lib.plan",
-    "current_engine": "lib.engine:current", "Asks": "lib.engine", "Job": "lib.engine", "NOW": "lib.engine",
+    "current_engine": "lib.engine:current", "engine_started": "lib.engine:started", "Asks": "lib.engine", "Job": "lib.engine", "NOW": "lib.engine",
     "PROFILE": "lib.engine", "NEXT": "lib.engine", "LATER": "lib.engine", "SWEEP": "lib.engine",
     "import_engine": "lib.imports:engine", "import_all": "lib.imports",
     # readings and statistics

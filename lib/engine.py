@@ -195,8 +195,8 @@ class Asks:
 
     def want(self, group: str, pairs, keep: bool = False) -> dict:
         """{job: future} for `pairs` (job, priority); keep=True adds to what the group holds."""
-        e = current()
         pairs = list(pairs)
+        e = current() if pairs else None  # a stored view asks nothing: no cluster needed for it
         with self._lock:
             held = self._groups.get(group, {})
             futures = {job: held.get(job) or e.submit(job, priority) for job, priority in pairs}

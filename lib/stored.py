@@ -152,6 +152,14 @@ def run_stored(way, task, identity, n_per_class, seed, options, progress=None, s
         return r
 
 
+def keep_run(way, identity, n_per_class, seed, options, r: Run) -> None:
+    """Keep a run that came from the workers in this process's cache folder too: a replica whose
+    folder differs from the workers' (another machine) then reads it locally next time."""
+    path = run_path(way, identity, n_per_class, seed, resolve_options(way.kind, options))
+    if not path.exists():
+        save_run(path, r)
+
+
 def stored_run(way, identity, n_per_class, seed, options) -> Run | None:
     """The run if it is on disk, else None: never trains (a page shows what is ready at once)."""
     return load_run(run_path(way, identity, n_per_class, seed, resolve_options(way.kind, options)))

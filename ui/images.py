@@ -238,16 +238,24 @@ def experiment(name: str, default_n: int, hi: int, step: str) -> None:
                 zero_shot_section(zero)
             live.prefetch(name, 0, seed, hi, **options)
             return
-        headline = st.container()  # what holds over draws: read first, filled once they are in
-        comparison = live.comparison(name, n, seed, draws=True, **options)
+        # Every part of the view is laid out now, before anything waits: what the previous slider
+        # position drew there is replaced at once, never shown above or below this size's cards.
+        headline = st.empty()  # what holds over draws: read first, filled once they are in
+        headline.caption(f"Over {len(DRAW_SEEDS)} random draws of {n} labeled photos per class: "
+                         f"waiting for this draw's cards first.")
+        cards_area, rest = st.container(), st.empty()
+        with cards_area:
+            comparison = live.comparison(name, n, seed, draws=True, **options)
         if comparison is None:
+            rest.empty()
             return
-        show_comparison(comparison)
-        if refusal is None:
-            zero_shot_line(comparison, stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
-        over = over_draws_section(headline, name, n, options)
-        presenter.say(step, comparison=comparison, over=over)
-        depth_section(name, n, backbone, control)
+        with rest.container():
+            show_comparison(comparison)
+            if refusal is None:
+                zero_shot_line(comparison, stored_run(ZERO_SHOT_IMAGE, name, 0, seed, options))
+            over = over_draws_section(headline, name, n, options)
+            presenter.say(step, comparison=comparison, over=over)
+            depth_section(name, n, backbone, control)
         live.prefetch(name, n, seed, hi, zero=refusal is None, **options)  # the next positions
 
     run()

@@ -19,7 +19,7 @@ import time
 
 import streamlit as st
 
-from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine, draw_jobs,
+from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine, draw_jobs, engine_started, keep_run,
                  next_jobs, not_stored, resolve_options, stored_profile, stored_run, view_jobs, ways_for)
 from ui import cards
 
@@ -28,11 +28,30 @@ WAITING = ("Waiting for a free worker", 0.0)
 
 
 def _asks() -> Asks:
-    """This session's futures. Reading the session state is also a point where Streamlit stops
-    the script if the presenter moved on (every wait loop calls this each poll)."""
+    """This session's futures (reading the session state is also a point where Streamlit stops
+    a script whose page reran)."""
     if "_transfer_lab_asks" not in st.session_state:
         st.session_state["_transfer_lab_asks"] = Asks()
     return st.session_state["_transfer_lab_asks"]
+
+
+def _yield() -> None:
+    """Called by every wait loop each poll: if the presenter moved the slider (or touched any
+    widget) meanwhile, stop waiting and rerun with the new value now. Streamlit does not let a
+    fragment's rerun (the slider lives in one) preempt a run in progress
+    (script_requests.py, _fragment_run_should_not_preempt_script): without this, 8 -> 4 -> 2
+    finished the whole 4-per-class view, about 100 s, before 2 started (issue 26). A pending
+    request is read from the run's ScriptRequests, which has no public reader."""
+    _asks()
+    from streamlit.runtime.scriptrunner_utils.script_requests import ScriptRequestType
+    from streamlit.runtime.scriptrunner_utils.script_run_context import get_script_run_ctx
+    requests = getattr(get_script_run_ctx(), "script_requests", None)
+    if getattr(requests, "_state", None) != ScriptRequestType.RERUN:
+        return
+    try:
+        st.rerun(scope="fragment")  # the new position, merged with the pending widget values
+    except st.errors.StreamlitAPIException:  # the fragment runs inside a whole-page run
+        st.rerun()
 
 
 def failure(err: Exception) -> str:
@@ -49,7 +68,9 @@ def failure(err: Exception) -> str:
 
 def notices() -> list:
     """What the engine could not do, for the page to say: a cluster that did not answer, a
-    cache folder that is full or read-only."""
+    cache folder that is full or read-only. Nothing before the engine is needed (a stored view)."""
+    if not engine_started():
+        return []
     e = current_engine()
     out = [e.notice] if e.notice else []
     return out + list(dict.fromkeys(e.notices))[-1:]
@@ -69,6 +90,8 @@ def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
     options = resolve_options("image", options)
     ways = _ways(options, n)
     behind = _draw_jobs(task, n, options) if draws else []
+    for notice in notices():
+        st.warning(notice, icon=":material/warning:")
     slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
 
     def show(way, what, payload):
@@ -122,7 +145,7 @@ def _gather(task, n, seed, options, ways, show, behind=()):
     # for the old position's cards, draws or profile (a task another session holds goes on).
     futures = _asks().want(_view_group(task), [(job, NOW) for job in jobs.values()] +
                            [(job, PROFILE) for job in behind])
-    e, shown, failed = current_engine(), set(), {}
+    e, shown, failed = current_engine() if jobs else None, set(), {}
     while True:
         for way in ways:
             m = way.method
@@ -131,6 +154,7 @@ def _gather(task, n, seed, options, ways, show, behind=()):
             if runs[m] is None and futures[jobs[m]].done():
                 try:
                     runs[m] = futures[jobs[m]].result()
+                    keep_run(way, task, n, seed, options, runs[m])
                 except Exception as err:  # a worker died twice, a download failed...
                     failed[m] = err
                     show(way, "error", failure(err))
@@ -148,7 +172,7 @@ def _gather(task, n, seed, options, ways, show, behind=()):
         if all(runs[w.method] is not None or w.method in failed for w in ways):
             break
         time.sleep(POLL_S)
-        _asks()
+        _yield()
     return None if failed else assemble(task, n, seed, runs, options)
 
 
@@ -180,7 +204,7 @@ def over_draws(task: str, n: int, progress=None, **options):
                      f"{total - len(jobs)} of {total} trainings done", 1 - len(jobs) / total)
         if jobs:
             time.sleep(POLL_S)
-            _asks()
+            _yield()
     return runs
 
 
@@ -198,7 +222,7 @@ def profile(task: str, n: int, backbone: str, progress=None, control: bool = Fal
         if progress:
             progress(*e.progress.get(job.key, WAITING))
         time.sleep(POLL_S)
-        _asks()
+        _yield()
     e.done(job)
     return future.result()
 

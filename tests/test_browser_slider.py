@@ -1,0 +1,67 @@
+"""The slider never shows an old answer (issue 26, item 2), in a real headless Chromium: two quick
+presses 8 -> 4 -> 2 land on 2 with 2's cards and sentence, and once the slider reads 2 no part of
+the 4-per-class view is on the page unless Streamlit marks it stale (greyed, being replaced).
+
+Before the fix, a move made while the page still repeated the view on other draws waited for that
+run to end (Streamlit does not let a fragment's rerun preempt a run in progress), and the old
+size's sentence stayed above the new cards for minutes. Needs Debian's chromium and
+chromium-driver; slow: it trains the dress at 8, 4 and 2 per class for real.
+"""
+import time
+
+import pytest
+
+from tests.test_browser import SLIDER, accuracies, browser, problems, start_server, stop_server, wait_rendered  # noqa: F401
+
+pytestmark = pytest.mark.slow
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+BOUND_S = 900  # a hang guard for each wait, not a speed assertion
+
+
+def _live_texts(drv):
+    """The text of every element on the page that Streamlit does not mark stale."""
+    return drv.execute_script("""
+        return Array.from(document.querySelectorAll('[data-testid="stElementContainer"]'))
+            .filter(e => e.getAttribute('data-stale') !== 'true' && !e.querySelector('[data-stale="true"]'))
+            .map(e => e.innerText);""")
+
+
+def _slider_value(drv):
+    return drv.find_element(By.CSS_SELECTOR, SLIDER).get_attribute("aria-valuenow")
+
+
+def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unmarked(browser):
+    proc, url = start_server()
+    try:
+        browser.get(f"{url}/dress_colour?n_per_class=8")
+        wait_rendered(browser, "the dress at 8 per class", timeout=BOUND_S)
+        assert "Over 5 random draws of 8 labeled photos per class" in " ".join(_live_texts(browser))
+        slider = browser.find_element(By.CSS_SELECTOR, SLIDER)
+        slider.click()
+        moved = time.time()
+        slider.send_keys(Keys.LEFT)
+        time.sleep(0.4)
+        browser.find_element(By.CSS_SELECTOR, SLIDER).send_keys(Keys.LEFT)
+        seen_old, first_card, deadline = [], None, time.time() + BOUND_S
+        while time.time() < deadline:
+            if _slider_value(browser) == "2":
+                live = " ".join(_live_texts(browser))
+                for old in ("draws of 4 labeled photos per class", "draws of 8 labeled photos per class"):
+                    if old in live:
+                        seen_old.append((round(time.time() - moved, 1), old))
+                if first_card is None and accuracies(browser):
+                    first_card = time.time() - moved
+                if "Over 5 random draws of 2 labeled photos per class, average" in live:
+                    break
+            time.sleep(0.2)
+        else:
+            pytest.fail(f"the page never showed the sentence at 2 per class within {BOUND_S} s; "
+                        f"it showed: {' | '.join(_live_texts(browser))[:2000]}")
+        print(f"8 -> 4 -> 2: first card {first_card} s, the sentence at 2 after {time.time() - moved:.1f} s")
+        assert not seen_old, f"an older size's view was shown unmarked after the move: {seen_old[:5]}"
+        assert len(accuracies(browser)) >= 3 and not problems(browser)
+    finally:
+        browser.get("about:blank")
+        stop_server(proc)
