@@ -77,24 +77,32 @@ class TrainConfig:
         return max(1, round(self.step_size * epochs / self.max_epochs))
 
     def fixed(self, epochs: int) -> "TrainConfig":
-        """The same recipe run for exactly `epochs` epochs, nobody stopping it, last weights kept."""
-        return replace(self, max_epochs=int(epochs), min_steps=0)
+        """The same optimiser run for exactly `epochs` epochs at a constant learning rate, nobody
+        stopping it, last weights kept: the overfitting page's runs, whose slider says how long
+        training goes on. The step schedule is dropped (issue 27): kept, it fell every
+        `step_size` epochs whatever the length (`step_every` of a run as long as its own
+        max_epochs), so fine-tuning's rate was 1e-6 from epoch 21 and the page's last 180 epochs
+        barely moved; and at a constant rate a run of E epochs is the first E epochs of a longer
+        one, so every slider position draws the same curve, only longer or shorter."""
+        return replace(self, max_epochs=int(epochs), min_steps=0, step_size=None)
 
     def describe(self) -> dict:
         return asdict(self)
 
     def in_words(self) -> str:
         """The recipe as a page shows it, written from these fields (never typed on a page)."""
-        opt = (f"SGD, learning rate {self.lr:g}, momentum {self.momentum:g}" if self.optimizer == "sgd"
-               else f"Adam, learning rate {self.lr:g}, weight decay {self.weight_decay:g}")
-        steps = ""
-        if self.step_size:
-            steps = (f", divided by {1 / self.gamma:g} every {self.step_size} epochs"
+        rate = f"learning rate {self.lr:g}"
+        if self.step_size:  # the schedule beside the rate it divides (not after the momentum)
+            rate += (f", divided by {1 / self.gamma:g} every {self.step_size} epochs"
                      + (f" of {self.max_epochs} (at the same fractions of a longer run)"
                         if self.min_steps else ""))
+        else:
+            rate += " (constant rate, no schedule)"
+        opt = (f"SGD, {rate}, momentum {self.momentum:g}" if self.optimizer == "sgd"
+               else f"Adam, {rate}, weight decay {self.weight_decay:g}")
         length = (f"max({self.max_epochs} epochs, {self.min_steps} optimiser steps)" if self.min_steps
-                  else f"{self.max_epochs} epochs")
-        return (f"{opt}{steps}; batches of {self.batch_size}; every labeled example trains, "
+                  else f"exactly {self.max_epochs} epochs")
+        return (f"{opt}; batches of {self.batch_size}; every labeled example trains, "
                 f"no validation split; {length}, last weights kept")
 
 

@@ -132,8 +132,32 @@ def test_fine_tuning_gets_at_least_300_steps_and_its_rate_falls_at_the_same_frac
             schedule.step()
         for fraction, rate in [(6 / 25, 1e-3), (8 / 25, 1e-4), (15 / 25, 1e-5), (22 / 25, 1e-6)]:
             assert rates[int(fraction * epochs)] == pytest.approx(rate), (n, fraction)
-    fixed = FINETUNE.fixed(10)  # the overfitting page's epochs: exactly that many, steps as ever
-    assert fixed.epochs_for(4) == 10 and fixed.step_every(10) == 7
+    fixed = FINETUNE.fixed(10)  # the overfitting page's epochs: exactly that many, no schedule
+    assert fixed.epochs_for(4) == 10 and fixed.step_every(10) is None
+
+
+def test_fixed_epoch_fine_tuning_trains_at_a_constant_rate_to_its_last_epoch(monkeypatch):
+    """The overfitting page's fine-tuning (FINETUNE.fixed(E)) runs exactly E epochs at the
+    tutorial's starting rate throughout: with the schedule kept, the rate was divided by 10
+    every 7 epochs whatever E, 1e-6 from epoch 21 on (issue 27). Read off the optimiser fit uses."""
+    from lib import train
+    from lib.train import FINETUNE
+    seen = []
+    real = train._optimiser
+
+    def spy(params, config, epochs=None):
+        opt, schedule = real(params, config, epochs)
+        seen.append(opt)
+        return opt, schedule
+
+    monkeypatch.setattr(train, "_optimiser", spy)
+    x, y = _blobs(8)
+    rates = []
+    fit(nn.Linear(5, 2), x, y, config=FINETUNE.fixed(30),
+        stop=lambda: rates.append(seen[0].param_groups[0]["lr"]) and False)
+    assert len(rates) == 30 and rates[0] == rates[-1] == FINETUNE.lr
+    assert "constant rate" in FINETUNE.fixed(30).in_words() and "exactly 30 epochs" in FINETUNE.fixed(30).in_words()
+    assert "divided by 10 every 7 epochs" in FINETUNE.in_words()  # the default recipe keeps its schedule
 
 
 def test_a_runs_numbers_are_announced_before_its_display_only_test_curve():
