@@ -8,7 +8,9 @@ from ui import cards, charts, controls, images as ui_images, live, presenter, st
 st.title(":material/psychology: Overfitting: memorising instead of learning")
 st.markdown(
     "A model with many weights and few examples can learn its training examples by heart. Here "
-    "every way trains for a fixed number of epochs with nobody stopping it early, and as it goes "
+    "every way trains for exactly the number of rounds on the slider below, at a constant "
+    "learning rate (the linear models: that many fitting steps), with nobody stopping it early, "
+    "and as it goes "
     "we measure its accuracy on the examples it trains on and on the test set, which no way ever "
     "trains on or chooses anything by. Where the two come apart (the shaded gap), the model is "
     "memorising what it saw rather than learning what generalises.")
@@ -30,8 +32,9 @@ seed = controls.seed_input()
 n = controls.n_per_class_slider(default=16, hi=min(t.max_per_class(), 256))
 state.url_int("epochs", 60, 5, 200)
 epochs = st.slider("Rounds over the training examples", 5, 200, key="epochs",
-                   help="Each round (an epoch) passes over every training example once; nobody "
-                        "stops a way early here.")
+                   help="Each round (an epoch) passes over every training example once, at a "
+                        "constant learning rate; a linear model's round is one L-BFGS iteration. "
+                        "Nobody stops a way early here.")
 state.remember(epochs=epochs)
 
 options = sweep_options(task, backbone, control, cut) | {"epochs": epochs}  # every way takes epochs
@@ -48,6 +51,10 @@ st.caption(f"{n_train} labeled {unit} ({n} per class, seed {seed}). Test set: {l
            f"{unit}. Pretrained network: {c.backbone}.")
 
 runs = {m: r for m, r in c.runs.items() if len(r.history)}
+with st.expander(f"How each way trains here: exactly {epochs} rounds, nobody stopping it",
+                 icon=":material/tune:"):  # words from the recipe objects the ways train with
+    recipes = words.fixed_epoch_recipes(runs, epochs, images)
+    st.table({"way": [runs[m].label for m in recipes], "recipe": list(recipes.values())})
 for m, r in runs.items():
     colour = charts.COLOURS.get(m, "#000")
     st.markdown(f"<span style='color:{colour}'>■</span> "

@@ -39,11 +39,15 @@ MAX_ITER = 100
 TOLERANCE = 1e-4  # stop when no gradient entry is larger (scikit-learn's tol for lbfgs)
 
 
-def in_words(examples: str = "labeled examples", standardised: bool = True) -> str:
-    """The probe's recipe as a page shows it, written from the constants above."""
+def in_words(examples: str = "labeled examples", standardised: bool = True,
+             iterations: int | None = None) -> str:
+    """The probe's recipe as a page shows it, written from the constants above; `iterations`
+    as `fit_probe` takes it (an int: exactly that many, the overfitting page's)."""
     on = f"the features standardised with the {examples}' mean and spread" if standardised else "the features"
-    return (f"logistic regression with an L2 penalty (C = {C:g}), L-BFGS from zero weights, at most "
-            f"{MAX_ITER} iterations, on {on}; every labeled example trains")
+    length = (f"at most {MAX_ITER} iterations" if iterations is None
+              else f"exactly {int(iterations)} iteration{'s' * (int(iterations) != 1)}, converged or not")
+    return (f"logistic regression with an L2 penalty (C = {C:g}), L-BFGS from zero weights, {length}, "
+            f"on {on}; every labeled example trains")
 
 
 def fit_probe(x: torch.Tensor, y: torch.Tensor, n_classes: int, iterations: int | None = None,

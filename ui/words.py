@@ -313,3 +313,23 @@ def _gap_words(gap: float, other: str) -> str:
     if points > 0:
         return f"the training set {points} point{'s' if points != 1 else ''} ahead"
     return f"the {other} set {-points} point{'s' if points != -1 else ''} ahead of the training set"
+
+
+def fixed_epoch_recipes(methods, epochs: int, images: bool) -> dict:
+    """What each way runs on the overfitting page, whose slider sets `epochs`, in words written
+    from the recipe objects the ways train with there (lib.image.ways and lib.text.ways call
+    .fixed(epochs) on these same objects; the linear ways run lib.probe for exactly `epochs`
+    iterations): {method: words} for the `methods` shown, in their order."""
+    from lib import FINETUNE, TEXT_FINETUNE, TrainConfig, probe_recipe
+    unit = "labeled photos" if images else "labeled reviews"
+    network = TrainConfig().fixed(epochs).in_words()
+    probe = probe_recipe(unit, iterations=epochs)
+    if images:  # pixels, the frozen head and its control: the probe; scratch: lib.train's default
+        known = {"pixels": probe.replace("the features", "the pixels"), "scratch": network, "transfer": probe, "control": probe,
+                 "finetune": "the network's top and a new head: " + FINETUNE.fixed(epochs).in_words()}
+    else:  # lib.text.ways: the networks (scratch, skip-gram's head) lib.train; the heads the probe
+        known = {"scratch": network, "transfer": "the head on the word vectors: " + network,
+                 "skipgram": "the head on the word vectors: " + network, "encoder": probe,
+                 "finetune": "the encoder's top layer and a new head: " + TEXT_FINETUNE.fixed(epochs).in_words(),
+                 "bow": probe_recipe(iterations=epochs, standardised=False)}
+    return {m: known[m] for m in methods if m in known}
