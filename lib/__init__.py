@@ -25,7 +25,7 @@ purpose:
   ENCODER_MODEL, load_encoder, ZERO_SHOT_DESCRIPTIONS; the sentence encoder fine-tuned and cut
   (issue 28): text_live, text_depth_profile, text_where_to_cut, TEXT_CUTS, TEXT_FINETUNE.
 - stored results and workers: compare_stored, stored_run, keep_run, stored_profile; sweep, run_sweep,
-  sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (view_jobs,
+  sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (ways_of, view_jobs,
   draw_jobs, next_jobs, sweep_jobs, not_stored); the Dask engine (current_engine, engine_started, Asks, Job, NOW, PROFILE,
   NEXT, LATER, SWEEP); the imports (import_engine, import_all).
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
@@ -86,11 +86,12 @@ _API = {
     "ZERO_SHOT_DESCRIPTIONS": "lib.text.zero_shot:DESCRIPTIONS",
     "text_live": "lib.text.ways:live", "text_depth_profile": "lib.text.depth:depth_profile",
     "TEXT_CUTS": "lib.text.depth:CUTS", "TEXT_FINETUNE": "lib.text.finetune:FINETUNE_TEXT",
+    "text_where_to_cut": "lib.text.depth:where_to_cut",
     # stored results and workers
     "compare_stored": "lib.stored", "stored_run": "lib.stored", "keep_run": "lib.stored", "stored_profile": "lib.stored",
     "sweep": "lib.sweeps", "run_sweep": "lib.sweeps", "sweep_options": "lib.sweeps",
     "DEFAULT_SIZES": "lib.sweeps", "DEFAULT_SEEDS": "lib.sweeps",
-    "doubling_sizes": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
+    "doubling_sizes": "lib.plan", "ways_of": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
     "sweep_jobs": "lib.plan", "not_stored": "lib.plan",
     "current_engine": "lib.engine:current", "engine_started": "lib.engine:started", "Asks": "lib.engine", "Job": "lib.engine", "NOW": "lib.engine",
     "PROFILE": "lib.engine", "NEXT": "lib.engine", "LATER": "lib.engine", "SWEEP": "lib.engine",

@@ -10,8 +10,8 @@ that are not kept for pages.
 """
 from lib.draws import DRAW_SEEDS
 from lib.image.backbones import cuts_of
-from lib.image.ways import CONTROL, TRANSFER, ways_for
-from lib.tasks import resolve_options
+from lib.image.ways import CONTROL, TRANSFER, ZERO_SHOT_IMAGE, ways_for
+from lib.tasks import resolve_options, resolve_task, task_kind
 from lib.engine import LATER, NEXT, SWEEP, Job
 
 NEAR_LIMIT = 64  # per class: the presenter's range, prefetched first
@@ -24,10 +24,19 @@ def doubling_sizes(hi: int, lo: int = 1, and_hi: bool = False) -> list[int]:
     return sizes + [int(hi)] if and_hi and int(hi) not in sizes else sizes
 
 
+def ways_of(task: str, options: dict, n: int) -> list:
+    """The ways a view of a named task shows, in the order of its cards, image or text (at 0
+    labeled examples per class an image view is the zero-shot way alone)."""
+    if task_kind(task) == "text":
+        from lib.text.ways import text_ways_for
+        return text_ways_for(resolve_task(task), options)
+    return [ZERO_SHOT_IMAGE] if int(n) == 0 else ways_for(options, n)
+
+
 def view_jobs(task: str, n: int, seed: int, options: dict) -> list:
     """The jobs behind one view: each way's run (the depth profile is asked for separately)."""
-    options = resolve_options("image", options)
-    return [Job.run(task, w.method, n, seed, options) for w in ways_for(options, n)]
+    options = resolve_options(task_kind(task), options)
+    return [Job.run(task, w.method, n, seed, options, w.kind) for w in ways_of(task, options, n)]
 
 
 def draw_jobs(task: str, n: int, options: dict, but: int | None = None) -> list:

@@ -19,8 +19,9 @@ import time
 
 import streamlit as st
 
-from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine, draw_jobs, engine_started, keep_run,
-                 next_jobs, not_stored, resolve_options, stored_profile, stored_run, view_jobs, ways_for)
+from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine,
+                 doubling_sizes, draw_jobs, engine_started, keep_run, next_jobs, not_stored, resolve_options,
+                 stored_profile, stored_run, task_kind, view_jobs, ways_of)
 from ui import cards
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
@@ -87,8 +88,8 @@ def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
     the Comparison once all are (None if a way failed: the page says which, and why).
     draws=True queues the same view on every draw of lib.draws.DRAW_SEEDS right behind it, so a
     core left idle by the cards starts on them (`over_draws` waits for them)."""
-    options = resolve_options("image", options)
-    ways = _ways(options, n)
+    options = resolve_options(task_kind(task), options)
+    ways = ways_of(task, options, n)
     behind = _draw_jobs(task, n, options) if draws else []
     for notice in notices():
         st.warning(notice, icon=":material/warning:")
@@ -111,8 +112,8 @@ def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
 def computed(task: str, n: int, seed: int, **options):
     """The Comparison from the workers, under one progress bar (for a page that draws its own
     charts instead of cards, such as the overfitting page); None and an st.error if a way failed."""
-    options = resolve_options("image", options)
-    ways = _ways(options, n)
+    options = resolve_options(task_kind(task), options)
+    ways = ways_of(task, options, n)
     bar, done = cards.Progress("Training every way…"), set()
 
     def show(way, what, payload):
@@ -127,12 +128,6 @@ def computed(task: str, n: int, seed: int, **options):
         return _gather(task, n, seed, options, ways, show)
     finally:
         bar.done()
-
-
-def _ways(options: dict, n: int) -> list:
-    """The ways of a view: at 0 labeled examples per class the zero-shot way alone
-    (lib.comparisons.compare(task, 0)), else ways_for's."""
-    return [ZERO_SHOT_IMAGE] if int(n) == 0 else ways_for(options, n)
 
 
 def _gather(task, n, seed, options, ways, show, behind=()):
@@ -187,11 +182,11 @@ def over_draws(task: str, n: int, progress=None, **options):
     """{seed: {method: Run}} for every draw of DRAW_SEEDS at this view's settings, from disk or
     from the workers (behind this view, before its depth profile); `progress(message, fraction)`
     hears how many runs are done. Raises what a worker raised (a way that cannot be trained)."""
-    options = resolve_options("image", options)
-    ways = _ways(options, n)
+    options = resolve_options(task_kind(task), options)
+    ways = ways_of(task, options, n)
     runs = {s: {w.method: stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
-    jobs = {(s, m): Job.run(task, m, n, s, options) for s, by_way in runs.items()
-            for m, run in by_way.items() if run is None}
+    jobs = {(s, w.method): Job.run(task, w.method, n, s, options, w.kind) for s, by_way in runs.items()
+            for w in ways if by_way[w.method] is None}
     futures = _asks().want(_view_group(task), [(job, PROFILE) for job in jobs.values()], keep=True)
     total = len(DRAW_SEEDS) * len(ways)
     while jobs:
@@ -240,6 +235,11 @@ def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **option
     the engine runs in this process (TRANSFER_LAB_WORKERS=0): it would queue in front of the
     pages' own work on its one thread."""
     if not current_engine().ahead:
+        return
+    if task_kind(task) == "text":  # the neighbouring sizes, nearest first (no cuts to toggle)
+        options = resolve_options("text", options)
+        sizes = sorted((s for s in doubling_sizes(hi) if s != n), key=lambda s: (abs(s - n), s))
+        _asks().want(f"{task}:ahead", not_stored((job, NEXT) for s in sizes for job in view_jobs(task, s, seed, options)))
         return
     options = resolve_options("image", options)
     if int(n) == 0:

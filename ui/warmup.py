@@ -73,9 +73,18 @@ def sentiment_default() -> dict:
 
 
 def _sentiment_view():
-    """Its comparison carries live models, so it cannot come from disk: compute it now."""
-    from lib import compare_stored
-    compare_stored(**sentiment_default())
+    """The movie-review page's default view. Its heavy parts (skip-gram's pretraining on the
+    unlabeled reviews, the encoder's embeddings, fine-tuning) run on the workers first, each kept
+    in the cache they share; then the comparison the page shows, which carries live models, is
+    assembled here from what they left (issue 25: the pretraining no longer runs in the server
+    beside the first visit)."""
+    from lib import PROFILE, compare_stored, view_jobs
+    view = sentiment_default()
+    options = {k: v for k, v in view.items() if k not in ("task", "n_per_class", "seed")}
+    jobs = view_jobs(view["task"], view["n_per_class"], view["seed"], options)
+    for future in _the_asks().want("sentiment", [(job, PROFILE) for job in jobs]).values():
+        future.exception()  # waits; a way that failed there is the page's to say
+    compare_stored(**view)
 
 
 def _lite0():
@@ -86,17 +95,22 @@ def _lite0():
 _asks = None  # the warm-up's futures: held for the server's life (Dask forgets what nobody holds)
 
 
+def _the_asks():
+    global _asks
+    from lib import Asks
+    _asks = _asks or Asks()
+    return _asks
+
+
 def _dress_view():
     """The dress page's default view, asked of the Dask workers first (lib.engine): its ways,
     then the same on the other draws (lib.draws), then its depth profile, then what a presenter
     does next there (lib.plan), while the room settles. The cluster starts here, once per server,
     with the engine loaded in each worker."""
-    global _asks
-    from lib import NOW, POOL_PER_CLASS, PROFILE, Asks, Job, draw_jobs, next_jobs, not_stored, view_jobs
+    from lib import NOW, POOL_PER_CLASS, PROFILE, Job, draw_jobs, next_jobs, not_stored, view_jobs
     from ui.images import DEFAULT_N
     n, seed = DEFAULT_N["dress"], 0
-    _asks = _asks or Asks()
-    _asks.want("dress", [(job, NOW) for job in view_jobs("dress", n, seed, {})] +
+    _the_asks().want("dress", [(job, NOW) for job in view_jobs("dress", n, seed, {})] +
                not_stored((job, PROFILE) for job in draw_jobs("dress", n, {}, but=seed)) +
                [(Job.profile("dress", n, "efficientnet_lite0"), PROFILE)] +
                not_stored(next_jobs("dress", n, seed, POOL_PER_CLASS, {})))
@@ -107,7 +121,7 @@ def _learning_curves():
     started before the talk has it on disk when the presenter gets there."""
     from lib import DEFAULT_SEEDS, DEFAULT_SIZES, not_stored, sweep_jobs, sweep_options
     jobs = sweep_jobs("dress", DEFAULT_SIZES, DEFAULT_SEEDS, sweep_options("dress"))
-    _asks.want("learning_curves", not_stored(jobs))
+    _the_asks().want("learning_curves", not_stored(jobs))
 
 
 def _freeze():
