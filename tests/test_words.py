@@ -241,3 +241,77 @@ def test_overfitting_reading_never_says_minus_zero():
     the overfitting page)."""
     text = words.overfitting_reading(_history([0.5, 0.84], [0.5, 0.8425]), 32, "From scratch", "images")
     assert "the training and validation sets level" in text and "-0" not in text
+
+
+# --- the dress introduction: the networks against the simplest model, from a stored sweep ------
+
+def _sweep(gains, sizes=(1, 2, 4, 8, 16, 32, 64, 128), seeds=5, noise=0.01, seed=0):
+    """Made-up sweep: the floor at 0.7 (+ a shared draw effect); `gains(n)` -> {way: gain}."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for n in sizes:
+        for s in range(seeds):
+            draw = rng.normal(0, 0.03)
+            for m, g in {"pixels": 0.0, **gains(n)}.items():
+                rows.append((m, n, s, 0.7 + draw + g + rng.normal(0, noise)))
+    return pd.DataFrame(rows, columns=["method", "n_per_class", "seed", "test_accuracy"])
+
+
+def test_floor_reading_says_from_which_size_the_networks_pull_ahead():
+    gains = lambda n: {"scratch": 0.0, "transfer": 0.0, "finetune": 0.1 if n >= 32 else 0.0}
+    text = words.floor_reading(_sweep(gains))
+    assert "5 draws at each of 1, 2, 4, 8, 16, 32, 64 and 128" in text and "24 comparisons" in text
+    assert "up to 16 per class no network is ahead of the simplest model" in text
+    assert "at 32, fine-tuning is" in text and "At 128 per class fine-tuning is ahead (80 %" in text
+    later = lambda n: {"scratch": 0.05 if n >= 64 else 0.0, "transfer": 0.0, "finetune": 0.1 if n >= 8 else 0.0}
+    text = words.floor_reading(_sweep(later))
+    assert "up to 4 per class" in text and "at 8, fine-tuning is" in text
+    assert "fine-tuning and the network from scratch are ahead, fine-tuning furthest" in text
+
+
+def test_floor_reading_calls_nothing_ahead_without_evidence():
+    level = lambda n: {"scratch": 0.0, "transfer": 0.0, "finetune": 0.0}
+    assert "at no size is a network ahead" in words.floor_reading(_sweep(level))
+    # one size where fine-tuning's lead passes on its own (p < 0.05) but not Holm over 24 tests
+    from lib import paired_t
+    one = lambda n: {"scratch": 0.0, "transfer": 0.0, "finetune": 0.012 if n == 16 else 0.0}
+    frame = _sweep(one, noise=0.01, seed=23)
+    wide = frame[frame.n_per_class == 16].pivot(index="seed", columns="method", values="test_accuracy")
+    assert paired_t(wide.finetune, wide.pixels).p < 0.05  # the made-up draws do what they say
+    assert "at no size is a network ahead" in words.floor_reading(frame)
+    # the same lead on every draw: no spread, untestable, never "ahead"
+    same = _sweep(lambda n: {"finetune": 0.2}, noise=0.0)
+    assert "at no size is a network ahead" in words.floor_reading(same)
+
+
+def test_floor_reading_needs_a_stored_sweep_with_the_floor():
+    assert words.floor_reading(pd.DataFrame(columns=["method", "n_per_class", "seed", "test_accuracy"])) is None
+    no_floor = _sweep(lambda n: {"finetune": 0.1})
+    assert words.floor_reading(no_floor[no_floor.method != "pixels"]) is None
+    assert words.floor_reading(_sweep(lambda n: {"finetune": 0.1}, seeds=1)) is None  # one draw: no test
+
+
+@pytest.mark.parametrize("stored", [False, True])
+def test_the_dress_introduction_reads_the_stored_sweep_or_quotes_where_it_was_measured(monkeypatch, stored):
+    """The page's claim about many draws: computed from the default sweep where it is stored,
+    else the quoted measurement with its date and command (the page's cards are not drawn here)."""
+    from streamlit.testing.v1 import AppTest
+
+    from lib import sweeps
+    from ui import images
+    frame = _sweep(lambda n: {"scratch": 0.0, "transfer": 0.0, "finetune": 0.1 if n >= 32 else 0.0})
+    asked = []
+    monkeypatch.setattr(sweeps, "run_sweep", lambda task, sizes, seeds, **kw: asked.append(
+        (task, tuple(sizes), tuple(seeds), kw)) or (frame if stored else frame.iloc[:0]))
+    for name in ("experiment", "samples"):
+        monkeypatch.setattr(images, name, lambda *a, **k: None)
+    monkeypatch.setattr(images, "load_task", lambda name: SimpleNamespace(test=[0] * 400))
+    at = AppTest.from_file(str(ROOT / "app_pages" / "dress_colour.py"), default_timeout=60).run()
+    assert not at.exception
+    intro = next(m.value for m in at.markdown if "The first card is that" in m.value)
+    assert asked == [("dress", (1, 2, 4, 8, 16, 32, 64, 128), (0, 1, 2, 3, 4),
+                      {"cached_only": True, **sweeps.sweep_options("dress")})]
+    if stored:
+        assert "Over the learning-curve sweep stored here" in intro and "at 32, fine-tuning is" in intro
+    else:
+        assert "Measured elsewhere" in intro and "2026-12-02" in intro and "dress_validity.py" in intro

@@ -333,3 +333,71 @@ def fixed_epoch_recipes(methods, epochs: int, images: bool) -> dict:
                  "finetune": "the encoder's top layer and a new head: " + TEXT_FINETUNE.fixed(epochs).in_words(),
                  "bow": probe_recipe(iterations=epochs, standardised=False)}
     return {m: known[m] for m in methods if m in known}
+
+
+# --- the dress introduction: the simplest model against the networks over many draws ---------
+
+# Quoted where no sweep is stored for this engine: the table it comes from, its command and date.
+FLOOR_MEASURED_ELSEWHERE = (
+    "Measured elsewhere, on an earlier engine (2026-12-02, 10 draws per size, "
+    "`benchmarks/dress_validity.py --no-pixels --colour-ways`, the dress table in "
+    "docs/FINDINGS.md): at 2 and 4 labeled photos per class every network's average was within 3 "
+    "points of it, inside the spread over draws; from 16 per class fine-tuning and the network "
+    "from scratch were ahead, from 32 all three, fine-tuning furthest (97.5 against 90.6 % at 128).")
+
+NETWORKS = ("scratch", "transfer", "finetune")
+
+
+def floor_reading(results, floor: str = "pixels", networks=NETWORKS) -> str | None:
+    """What a stored learning-curve sweep (lib.run_sweep's frame: method, n_per_class, seed,
+    test_accuracy) says about the networks against the simplest model, or None where it holds no
+    size with every way on at least 2 common draws. Each network against the floor at each size:
+    a paired t-test over the draws, Holm-corrected over every (network, size) tested, so a size
+    called "ahead" holds with the family's error at most SIGNIFICANT; "not ahead" is only that
+    (these draws cannot tell it from the floor, or put it behind)."""
+    from lib import holm, paired_t
+    if results is None or len(results) == 0:
+        return None
+    wide = results.pivot_table(index=["n_per_class", "seed"], columns="method", values="test_accuracy")
+    if floor not in wide:
+        return None
+    ways = [m for m in networks if m in wide]
+    tests = {}
+    for n, at in wide.groupby(level="n_per_class"):
+        at = at.dropna(subset=[floor, *ways])
+        if len(at) >= 2 and ways:
+            tests.update({(n, m): paired_t(at[m], at[floor]) for m in ways})
+    if not tests:
+        return None
+    adjusted = dict(zip(tests, holm([t.p for t in tests.values()])))
+    ahead = {k for k, t in tests.items() if t.diff > 0 and adjusted[k] is not None and adjusted[k] < SIGNIFICANT}
+    sizes = sorted({n for n, _ in tests})
+    draws = sorted({int(wide.loc[n].dropna(subset=[floor, *ways]).shape[0]) for n in sizes})
+    k = f"{draws[0]}" if len(draws) == 1 else f"{draws[0]}–{draws[-1]}"
+    text = (f"Over the learning-curve sweep stored here ({k} draws at each of {_listed([str(n) for n in sizes])} "
+            f"labeled photos per class; paired t-tests over the draws, Holm-corrected for the "
+            f"{len(tests)} comparisons): ")
+    first = next((n for n in sizes if any((n, m) in ahead for m in ways)), None)
+    if first is None:
+        return text + (f"at no size is a network ahead of {_named(floor)} by more than the luck of the draw "
+                       f"explains.")
+    below = [n for n in sizes if n < first]
+    verb = lambda names: "is" if len(names) == 1 else "are"
+    at_first = [_named(m) for m in ways if (first, m) in ahead]
+    text += (f"up to {below[-1]} per class no network is ahead of {_named(floor)} by more than the "
+             f"luck of the draw explains; at {first}, {_listed(at_first)} {verb(at_first)}" if below else
+             f"already at {first} per class {_listed(at_first)} {verb(at_first)} ahead of {_named(floor)} by more "
+             f"than the luck of the draw explains")
+    top = sizes[-1]
+    means = wide.loc[top].dropna(subset=[floor, *ways]).mean()
+    at_top = sorted((m for m in ways if (top, m) in ahead), key=lambda m: -means[m])
+    if top == first:
+        return text + "."
+    if not at_top:
+        best = max(ways, key=lambda m: means[m])
+        return text + (f". At {top} per class {_named(best)} has the highest average, {pct(means[best])} "
+                       f"against {_named(floor)}'s {pct(means[floor])}, not ahead by more than the luck of the draw explains.")
+    names = [_named(m) for m in at_top]
+    return text + (f". At {top} per class {_listed(names)} {verb(names)} ahead"
+                   + (f", {names[0]} furthest" if len(names) > 1 else "")
+                   + f" ({pct(means[at_top[0]])} against {_named(floor)}'s {pct(means[floor])}).")
