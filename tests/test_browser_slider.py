@@ -65,3 +65,42 @@ def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unma
     finally:
         browser.get("about:blank")
         stop_server(proc)
+
+
+def _second_browser():
+    from tests.test_browser import CHROMEDRIVER, CHROMIUM, webdriver
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"]:
+        opts.add_argument(flag)
+    return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+
+
+def test_an_attendee_who_moves_on_never_cancels_what_another_waits_for(browser):
+    """Issue 25: two attendees open the same never-computed view; the first moves the slider at
+    once, while the second's cards are still queued. The second still gets every card, and no
+    card says a way 'could not be trained' (the old pool cancelled the shared jobs)."""
+    proc, url = start_server()
+    other = _second_browser()
+    view = f"{url}/dress_colour?n_per_class=2&seed=7"  # seed 7: not one of the draws, so never warm
+    try:
+        browser.get(view)
+        other.get(view)
+        slider, deadline = None, time.time() + BOUND_S
+        while slider is None and time.time() < deadline:
+            found = browser.find_elements(By.CSS_SELECTOR, SLIDER)
+            slider = found[0] if found else None
+            time.sleep(0.2)
+        assert slider is not None, "the first attendee's page never drew its slider"
+        slider.click()
+        slider.send_keys(Keys.RIGHT)  # moves on while the second attendee waits for the same jobs
+        wait_rendered(other, "the second attendee's view", timeout=BOUND_S)
+        text = other.find_element(By.TAG_NAME, "body").text
+        assert "could not be trained" not in text, text[:3000]
+        assert len(accuracies(other)) >= 3, text[:3000]
+        assert not problems(other)
+    finally:
+        other.quit()
+        browser.get("about:blank")
+        stop_server(proc)
