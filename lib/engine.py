@@ -243,9 +243,24 @@ def _connect() -> Engine:
     address = os.environ.get(SCHEDULER_ENV, "").strip()
     notice = None
     if address:
+        import asyncio
+        from concurrent.futures import ThreadPoolExecutor
+        from distributed.core import rpc
+
+        async def identity():
+            async with rpc(address) as scheduler:
+                return await scheduler.identity()
         try:
+            # Client's timeout bounds the TCP connection, not Dask's handshake: an address where
+            # something else listens (the dashboard's port, a web server) held the page forever
+            # (> 5 min); a malformed one raised ValueError, and a stranger's bytes MemoryError.
+            # So ask who answers, within 5 s, on a loop of its own (Streamlit's thread may have one).
+            with ThreadPoolExecutor(1) as pool:
+                who = pool.submit(asyncio.run, asyncio.wait_for(identity(), 5)).result()
+            if who.get("type") != "Scheduler":
+                raise OSError(f"a {who.get('type')!r} answered, not a Dask scheduler")
             return Engine(Client(address, timeout="5s", set_as_default=False))
-        except (OSError, TimeoutError) as err:
+        except Exception as err:
             notice = (f"The compute cluster at {address} did not answer ({type(err).__name__}): this "
                       f"server computes on a cluster of its own. Check that its scheduler runs, or "
                       f"unset {SCHEDULER_ENV}.")
