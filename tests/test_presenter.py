@@ -126,8 +126,11 @@ def test_control_point_below_005_says_which_way_by_more_than_chance():
 def test_overfitting_point_reports_the_gap_or_its_absence():
     only_train = pd.DataFrame([(1, "train", 0.1, 1.0)], columns=["epoch", "split", "loss", "accuracy"])
     text = presenter.talking_point("overfitting", comparison=comparison(50, 80, history=only_train))
-    assert "gap of 20 points" in text  # scratch: 90 % train vs 70 % validation
+    assert "the training set 20 points ahead" in text  # scratch: 90 % train vs 70 % validation
     assert "transfer has no held-out examples" in text
+    held_ahead = pd.DataFrame([(1, "train", 0.1, 0.80), (1, "test", 0.1, 0.81)], columns=only_train.columns)
+    text = presenter.talking_point("overfitting", comparison=comparison(50, 80, history=held_ahead))
+    assert "the test set 1 point ahead of the training set" in text and "-1" not in text
 
 
 def test_parameters_point_from_the_head_calculator():

@@ -167,6 +167,7 @@ def _overfitting(comparison=None, **_):
     if comparison is None:
         return "Watch train and test accuracy part: memorising instead of learning."
     from lib import held_out
+    from ui import words
     parts = []
     for name, run in (("from scratch", comparison.scratch), ("transfer", comparison.transfer)):
         h = run.history
@@ -178,7 +179,7 @@ def _overfitting(comparison=None, **_):
         last = h[h.epoch == held.epoch.max()].set_index("split")["accuracy"]
         gap = last["train"] - last[other]
         parts.append(f"{name} ends at {pct(last['train'])} on its training examples and "
-                     f"{pct(last[other])} on the {other} set, a gap of {round(100 * gap)} points")
+                     f"{pct(last[other])} on the {other} set, {words.gap_words(gap, other)}")
     return "; ".join(parts).capitalize() + ". A wide gap is memorising, not learning."
 
 

@@ -301,12 +301,13 @@ def overfitting_reading(history, n_train: int, name: str, unit: str = "examples"
     last = float(val.accuracy.iloc[-1])
     gap = float(train.accuracy.iloc[-1]) - last
     return (line + f", while the {other} set stays at most {100 * best.accuracy:.0f} % (epoch "
-            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: {_gap_words(gap, other)} "
+            f"{int(best.epoch)}) and ends at {100 * last:.0f} %: {gap_words(gap, other)} "
             f"after {int(train.epoch.max())} epochs.")
 
 
-def _gap_words(gap: float, other: str) -> str:
-    """Training accuracy minus held-out accuracy, saying which side is ahead (never "-1 points")."""
+def gap_words(gap: float, other: str) -> str:
+    """Training accuracy minus held-out accuracy, saying which side is ahead (never "-1 points"):
+    the overfitting page's readings and the presenter's point."""
     points = round(100 * gap)
     if points == 0:
         return f"the training and {other} sets level"
