@@ -1,8 +1,11 @@
 #!/usr/bin/env python3
-"""A lecture hall on one machine: N `streamlit run app.py` replicas behind HAProxy.
+"""A lecture hall on one machine: N `streamlit run app.py` replicas behind HAProxy, computing on
+one Dask cluster.
 
     python scripts/hall.py --replicas 3 --pack pack.tar.gz     # http://127.0.0.1:8500, Ctrl-C stops all
     python scripts/hall.py --replicas 2 --bind 0.0.0.0         # reachable from the room's network
+    python scripts/hall.py --replicas 3 --workers 6            # the hall's own cluster: 6 workers + 1 kept
+    python scripts/hall.py --replicas 3 --scheduler tcp://10.0.0.10:8786   # join a cluster that runs already
     python scripts/hall.py --print-config --servers 10.0.0.11:8501 10.0.0.12:8501 --bind 0.0.0.0 --port 80
     python scripts/hall.py --first-visit 10.0.0.11:8501 10.0.0.12:8501   # start each one's warm-up
 
@@ -10,12 +13,17 @@ A workshop needs none of this: `streamlit run app.py` is still the one command. 
 room that outgrows one server (docs/DEPLOY.md runs it across machines).
 
 What it does: unpacks the prefetch pack (scripts/prefetch.py --write) once into a cache folder
-that every replica reads (TRANSFER_LAB_CACHE), so each starts warm; starts the replicas on
-loopback ports, each in its own process group; writes an HAProxy configuration into its working
+that every replica and every worker reads (TRANSFER_LAB_CACHE), so each starts warm; starts ONE
+Dask cluster (`python -m lib.cluster`: a scheduler, --workers worker processes and one worker
+kept for what pages ask for, in its own process group), or with --scheduler joins one that runs
+already; starts the replicas on loopback ports, each in its own process group and pointed at that
+cluster (TRANSFER_LAB_SCHEDULER), so a job any attendee of any replica asks for is one Dask task,
+computed once (lib/engine.py); prints the address of Dask's dashboard (its task stream and
+progress: what the room is waiting for); writes an HAProxy configuration into its working
 folder and starts HAProxy in front of them; waits until HAProxy reports every replica up; opens
 each replica's home page once, straight to its port, which starts that replica's background
 warm-up (through the balancer a presenter would reach only one); and stops everything it
-started on exit (Ctrl-C, SIGTERM, SIGHUP, an error).
+started on exit (Ctrl-C, SIGTERM, SIGHUP, an error), its cluster last (a joined one runs on).
 
 Why the HAProxy configuration looks the way it does (`haproxy_config`):
 - Streamlit keeps a session, its uploads and its media files (st.image thumbnails, served at
@@ -37,6 +45,7 @@ Why the HAProxy configuration looks the way it does (`haproxy_config`):
 """
 import argparse
 import atexit
+import json
 import os
 import secrets
 import shutil
@@ -53,6 +62,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 COOKIE = "transfer_lab_replica"  # HAProxy's stickiness cookie: its value names the replica
 HEALTH = "/_stcore/health"
+SCHEDULER_ENV = "TRANSFER_LAB_SCHEDULER"  # lib.engine reads it: the cluster a replica computes on
 
 
 def haproxy_binary() -> str | None:
@@ -146,10 +156,42 @@ def first_visit(host: str, port: int, timeout: float = 300.0) -> None:
     asyncio.run(asyncio.wait_for(visit(), timeout))
 
 
-# ---------------------------------------------------------------- the hall
+# ---------------------------------------------------------------- the cluster
 
 class HallError(RuntimeError):
     """The hall could not start; the message says which part and shows its log."""
+
+
+def scheduler_identity(address: str, timeout: float = 10.0) -> dict:
+    """What answers at `address` (Dask's identity call: type, services, workers), within `timeout`
+    seconds; HallError if nothing does or it is not a Dask scheduler. The replicas would each fall
+    back to a cluster of their own (lib.engine): on a hall's machine, one per replica. So the hall
+    refuses to start instead."""
+    import asyncio
+
+    from distributed.core import rpc
+
+    async def ask():
+        async with rpc(address) as scheduler:
+            return await scheduler.identity()
+    try:
+        who = asyncio.run(asyncio.wait_for(ask(), timeout))
+    except Exception as err:  # refused, timed out, a malformed address, a stranger's bytes
+        raise HallError(f"no Dask scheduler answered at {address} within {timeout:.0f} s "
+                        f"({type(err).__name__}: {err}); start it first (docs/DEPLOY.md)") from None
+    if who.get("type") != "Scheduler":
+        raise HallError(f"{address} answered as {who.get('type')!r}, not as a Dask scheduler")
+    return who
+
+
+def dashboard_of(address: str, who: dict) -> str | None:
+    """The dashboard's address of the scheduler at `address`, from its identity's services."""
+    port = (who.get("services") or {}).get("dashboard")
+    host = address.split("://", 1)[-1].rsplit(":", 1)[0]
+    return f"http://{host}:{port}/status" if port else None
+
+
+# ---------------------------------------------------------------- the hall
 
 
 def _tail(path: Path | None, lines: int = 15) -> str:
@@ -181,21 +223,30 @@ def _stop_group(proc: subprocess.Popen | None, grace: float = 10.0) -> None:
 
 
 class Hall:
-    """N replicas of the app behind one HAProxy, on this machine.
+    """N replicas of the app behind one HAProxy, on this machine, computing on one Dask cluster.
 
         with Hall(replicas=3, pack=Path("pack.tar.gz")) as hall:
-            print(hall.url)
+            print(hall.url, hall.dashboard)
 
     `cache`: a cache folder to share instead of a fresh one (the pack, if given, is unpacked into
-    it). `env`: extra environment for the replicas. Everything goes into `workdir` (a temporary
-    folder unless given): the HAProxy configuration, its stats socket, one log per process.
+    it); the hall's workers store results there too. `env`: extra environment for the replicas
+    and the cluster. `workers`: worker processes of the hall's cluster (lib.cluster's default:
+    the cores, at most 4), besides the one kept for pages; `scheduler`: join the cluster there
+    instead of starting one (its workers keep results in their own TRANSFER_LAB_CACHE).
+    `cluster_host`, `scheduler_port`, `dashboard_port`: where the hall's cluster listens (free
+    loopback ports by default). Everything goes into `workdir` (a temporary folder unless
+    given): the HAProxy configuration, its stats socket, one log per process.
     """
 
     def __init__(self, replicas: int = 2, port: int | None = None, bind: str = "127.0.0.1",
                  pack: Path | None = None, cache: Path | None = None, env: dict | None = None,
-                 workdir: Path | None = None, root: Path = ROOT, say=lambda *a: None):
+                 workdir: Path | None = None, root: Path = ROOT, say=lambda *a: None,
+                 workers: int | None = None, scheduler: str | None = None, cluster_host: str = "127.0.0.1",
+                 scheduler_port: int | None = None, dashboard_port: int | None = None):
         if replicas < 1:
             raise ValueError("a hall needs at least one replica")
+        if workers is not None and workers < 1:
+            raise ValueError("a hall's cluster needs at least one worker (the kept one takes only pages)")
         self.bind, self.root, self.say = bind, root, say
         self.port = port or free_port()
         self._tmp = None if workdir else tempfile.TemporaryDirectory(prefix="transfer-lab-hall-")
@@ -208,6 +259,15 @@ class Hall:
         self.stats_socket = self.workdir / "haproxy.sock"
         self.config = self.workdir / "haproxy.cfg"
         self.haproxy_log = self.workdir / "haproxy.log"
+        self.workers, self.cluster_host = workers, cluster_host
+        self.scheduler_port = scheduler_port or free_port(cluster_host)
+        self.dashboard_port = dashboard_port or free_port(cluster_host)
+        self.scheduler: str | None = scheduler  # the cluster's address, once known
+        self.joined = scheduler is not None     # a cluster someone else runs: never stopped here
+        self.dashboard: str | None = None
+        self.cluster: subprocess.Popen | None = None
+        self.cluster_log = self.workdir / "cluster.log"
+        self._secret = os.environ.get("STREAMLIT_SERVER_COOKIE_SECRET") or secrets.token_hex(32)  # one for all
         self._stopped = False
 
     @property
@@ -219,8 +279,10 @@ class Hall:
 
     def replica_env(self) -> dict:
         env = dict(os.environ)
-        env.setdefault("STREAMLIT_SERVER_COOKIE_SECRET", secrets.token_hex(32))  # one for all
+        env["STREAMLIT_SERVER_COOKIE_SECRET"] = self._secret  # the same for every replica, restarts too
         env.update(self.extra_env, TRANSFER_LAB_CACHE=str(self.cache))
+        if self.scheduler:
+            env[SCHEDULER_ENV] = self.scheduler
         return env
 
     def start(self, timeout: float = 180.0) -> "Hall":
@@ -230,6 +292,7 @@ class Hall:
         atexit.register(self.stop)
         try:
             self._unpack()
+            self.start_cluster(timeout)  # before the replicas: one that found no cluster would start its own
             env = self.replica_env()
             for r in self.replicas:
                 self.start_replica(r, env)
@@ -264,6 +327,37 @@ class Hall:
         self.say(f"unpacked {len(manifest)} files from {self.pack} into {self.cache} "
                  f"in {time.perf_counter() - t0:.1f} s (shared by every replica)")
 
+    def start_cluster(self, timeout: float = 180.0) -> None:
+        """The hall's Dask cluster (`python -m lib.cluster`, its own process group, on the hall's
+        cache folder), or the one `scheduler` names; either way its dashboard's address."""
+        if self.joined:
+            self.dashboard = dashboard_of(self.scheduler, scheduler_identity(self.scheduler))
+            self.say(f"cluster: joined {self.scheduler} (dashboard {self.dashboard or 'not served'})")
+            return
+        command = [sys.executable, "-m", "lib.cluster", "--host", self.cluster_host,
+                   "--port", str(self.scheduler_port), "--dashboard", f"{self.cluster_host}:{self.dashboard_port}"]
+        if self.workers is not None:
+            command += ["--workers", str(self.workers)]
+        env = self.replica_env()
+        env.pop(SCHEDULER_ENV, None)
+        # the workers spawned by its nannies import lib from the checkout, whatever their folder
+        env["PYTHONPATH"] = os.pathsep.join(filter(None, [str(self.root), env.get("PYTHONPATH")]))
+        out = self.workdir / "cluster.json"
+        with open(out, "wb") as stdout, open(self.cluster_log, "ab") as log:
+            self.cluster = subprocess.Popen(command, cwd=self.root, env=env, stdout=stdout, stderr=log,
+                                            stdin=subprocess.DEVNULL, start_new_session=True)
+        t0, deadline = time.perf_counter(), time.monotonic() + timeout
+        while not out.read_text().strip():  # one JSON line once the scheduler and every worker are up
+            if self.cluster.poll() is not None:
+                raise HallError(f"the Dask cluster exited with {self.cluster.returncode}:\n{_tail(self.cluster_log)}")
+            if time.monotonic() > deadline:
+                raise HallError(f"the Dask cluster was not up after {timeout:.0f} s:\n{_tail(self.cluster_log)}")
+            time.sleep(0.2)
+        found = json.loads(out.read_text().strip().splitlines()[0])
+        self.scheduler, self.dashboard = found["scheduler"], found.get("dashboard")
+        self.say(f"cluster: scheduler {self.scheduler}, {self.workers or 'default'} workers + 1 kept for pages "
+                 f"(pid {self.cluster.pid}, log {self.cluster_log}), up in {time.perf_counter() - t0:.1f} s")
+
     def start_replica(self, r: Replica, env: dict | None = None) -> None:
         r.log = self.workdir / f"{r.name}.log"
         with open(r.log, "ab") as log:
@@ -283,6 +377,8 @@ class Hall:
                     raise HallError(f"replica {r.name} exited with {r.proc.returncode}:\n{_tail(r.log)}")
             if self.haproxy.poll() is not None:
                 raise HallError(f"haproxy exited with {self.haproxy.returncode}:\n{_tail(self.haproxy_log)}")
+            if self.cluster is not None and self.cluster.poll() is not None:
+                raise HallError(f"the Dask cluster exited with {self.cluster.returncode}:\n{_tail(self.cluster_log)}")
             try:
                 if all(row["status"] == "UP" for row in self.stats().values()):
                     urllib.request.urlopen(self.url + HEALTH, timeout=2).read()
@@ -341,8 +437,8 @@ class Hall:
         r.proc.wait(10)
 
     def pids(self) -> list[int]:
-        """Every process group this hall started (replicas and haproxy)."""
-        return [p.pid for p in [self.haproxy, *(r.proc for r in self.replicas)] if p is not None]
+        """Every process group this hall started (replicas, haproxy and its Dask cluster)."""
+        return [p.pid for p in [self.haproxy, *(r.proc for r in self.replicas), self.cluster] if p is not None]
 
     # ------------------------------------------------------------ stopping
 
@@ -353,6 +449,7 @@ class Hall:
         _stop_group(self.haproxy, grace=5)
         for r in self.replicas:
             _stop_group(r.proc)
+        _stop_group(self.cluster, grace=20)  # last: it closes its workers (lib.cluster waits 10 s for them)
         atexit.unregister(self.stop)
         if self._tmp is not None:
             self._tmp.cleanup()
@@ -372,6 +469,15 @@ def main(argv=None) -> int:
     ap.add_argument("--pack", type=Path, help="a prefetch pack (scripts/prefetch.py --write): every replica starts warm")
     ap.add_argument("--port", type=int, default=8500, help="the balancer's port: the address attendees open")
     ap.add_argument("--bind", default="127.0.0.1", help="the balancer's address (0.0.0.0: every interface)")
+    ap.add_argument("--workers", type=int,
+                    help="worker processes of the hall's Dask cluster, besides the one kept for pages "
+                         "(default: the cores, at most 4; each takes about 0.7 GB)")
+    ap.add_argument("--scheduler", metavar="ADDRESS",
+                    help="join the Dask cluster whose scheduler is at ADDRESS (tcp://host:8786) instead of starting one")
+    ap.add_argument("--cluster-host", default="127.0.0.1",
+                    help="where the hall's scheduler and dashboard listen (0.0.0.0: workers on other hosts may join)")
+    ap.add_argument("--scheduler-port", type=int, default=8786, help="the hall's scheduler's port")
+    ap.add_argument("--dashboard-port", type=int, default=8787, help="Dask's dashboard's port (task stream, progress)")
     ap.add_argument("--workdir", type=Path,
                     help="keep the config, stats socket and logs here (default: a temporary folder, removed on exit)")
     ap.add_argument("--no-first-visits", action="store_true",
@@ -399,7 +505,9 @@ def main(argv=None) -> int:
         return 0
 
     hall = Hall(args.replicas, args.port, args.bind, args.pack, workdir=args.workdir,
-                say=lambda *a: print(*a, flush=True))
+                say=lambda *a: print(*a, flush=True), workers=args.workers, scheduler=args.scheduler,
+                cluster_host=args.cluster_host, scheduler_port=args.scheduler_port,
+                dashboard_port=args.dashboard_port)
 
     def on_signal(signum, _frame):
         raise SystemExit(128 + signum)  # unwinds through `finally`: everything is stopped
@@ -412,6 +520,8 @@ def main(argv=None) -> int:
             hall.first_visits()
         print(f"Open {hall.url} in the room's browsers (haproxy.cfg and logs: {hall.workdir}). "
               f"Ctrl-C stops the hall.", flush=True)
+        print(f"Dask's dashboard (task stream, progress: what the room waits for): "
+              f"{hall.dashboard or 'not served by this scheduler'}; scheduler {hall.scheduler}", flush=True)
         lost = set()
         while True:
             for r in hall.replicas:
@@ -421,6 +531,11 @@ def main(argv=None) -> int:
                           f"to the others. Log: {r.log}", flush=True)
             if hall.haproxy.poll() is not None:
                 print(f"haproxy exited ({hall.haproxy.returncode}):\n{_tail(hall.haproxy_log)}", file=sys.stderr)
+                return 1
+            if hall.cluster is not None and hall.cluster.poll() is not None:
+                # its replicas would each start a cluster of their own: on one machine, too many
+                print(f"the Dask cluster exited ({hall.cluster.returncode}):\n{_tail(hall.cluster_log)}",
+                      file=sys.stderr)
                 return 1
             time.sleep(1)
     except HallError as err:
