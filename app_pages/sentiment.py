@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from lib import (DRAW_SEEDS, ENCODER_MODEL, ROTTEN_CREDIT, ROTTEN_NAME, ROTTEN_SIZE_MB, TEXT_HIDDEN, UNLABELED, ZERO_SHOT_DESCRIPTIONS,
+from lib import (DRAW_SEEDS, ENCODER_MODEL, ROTTEN_CREDIT, ROTTEN_NAME, ROTTEN_SIZE_MB, TEXT_FINETUNE, TEXT_HIDDEN,
+                 UNLABELED, ZERO_SHOT_DESCRIPTIONS,
                  SkipGramConfig, TrainConfig, clearly_ahead, handwritten_reviews, polarity, polarity_agreement,
                  probe_recipe, rotten_checksum, sentiment_task, toy_corpus)
 from ui import cards, charts, controls, presenter, state, text as ui_text, words
@@ -54,23 +55,27 @@ task_name = ROTTEN_NAME if source == REAL else "sentiment"
 QUESTION = ("With only a handful of labeled reviews, a classifier that learns everything from them "
             "does little better than a coin. Does what a network learned beforehand from "
             "**unlabeled** text fix that? (The article's second example.)")
+# In presenter mode the introduction folds under "About this page" (presenter.intro), so the first
+# screen holds the slider, the sentence over draws and every card's accuracy.
 if source == REAL:
-    st.markdown(f"{QUESTION} Here the reviews are **real** one-sentence snippets from Rotten "
-                f"Tomatoes: {len(t.pool):,} to draw labeled examples from, {len(t.test):,} to test.")
-    st.caption(ROTTEN_CREDIT)
-    with st.expander("Example reviews"):
-        for i in range(6):
-            st.markdown(f"- *{t.test.texts[i]}* — **{t.classes[t.test.labels[i]]}**")
+    about = presenter.intro(f"{QUESTION} Here the reviews are **real** one-sentence snippets from "
+                            f"Rotten Tomatoes: {len(t.pool):,} to draw labeled examples from, "
+                            f"{len(t.test):,} to test.")
+    with about:
+        st.caption(ROTTEN_CREDIT)
+    examples = [f"- *{t.test.texts[i]}* — **{t.classes[t.test.labels[i]]}**" for i in range(6)]
 else:
-    st.markdown(f"{QUESTION} Here the reviews are **generated**, the article's controlled setting "
-                f"where every word's sentiment is known: {len(t.pool):,} to draw labeled examples "
-                f"from, {len(t.test):,} to test, {UNLABELED:,} unlabeled, and {len(hand)} written "
-                f"by hand as a second test.", help="How they are generated: assets/DATA_CARD_reviews.md")
-    with st.expander("Example reviews"):
-        for i in np.r_[0:3, len(hand) - 3:len(hand)]:
-            st.markdown(f"- *{hand.texts[i]}* — hand-written, **{hand.classes[hand.labels[i]]}**")
-        for i in range(4):
-            st.markdown(f"- *{t.test.texts[i]}* — generated, **{t.classes[t.test.labels[i]]}**")
+    about = presenter.intro(f"{QUESTION} Here the reviews are **generated**, the article's controlled "
+                            f"setting where every word's sentiment is known: {len(t.pool):,} to draw "
+                            f"labeled examples from, {len(t.test):,} to test, {UNLABELED:,} unlabeled, "
+                            f"and {len(hand)} written by hand as a second test.")
+    with about:
+        st.caption("How they are generated: assets/DATA_CARD_reviews.md")
+    examples = ([f"- *{hand.texts[i]}* — hand-written, **{hand.classes[hand.labels[i]]}**"
+                 for i in np.r_[0:3, len(hand) - 3:len(hand)]] +
+                [f"- *{t.test.texts[i]}* — generated, **{t.classes[t.test.labels[i]]}**" for i in range(4)])
+with (about if presenter.is_on() else st.expander("Example reviews")):  # expanders do not nest
+    st.markdown("\n".join(examples))
 
 seed = controls.seed_input()
 options = {}
@@ -252,7 +257,7 @@ def experiment():
     n = controls.n_per_class_slider(default=16, hi=500, zero=True)
     if n == 0:
         no_labels(["from scratch (every weight)", "the word vectors' head", "the encoder's head",
-                   "bag of words (a weight per word)"])
+                   "the fine-tuned encoder", "bag of words (a weight per word)"])
         return
     headline = st.container()  # what holds over draws: read first, filled once they are in
     c = cards.run_compare(task_name, n, seed, **options)
@@ -270,13 +275,21 @@ def experiment():
     over = cards.over_draws(headline, cards.compared_draws(task_name, n, **options), n, "reviews",
                             words.TEXT_IN_A_SENTENCE)
     presenter.say("sentiment", comparison=c, over=over)
-    if "encoder" in c.runs:
-        cards.verdict(c, "encoder", "scratch")
-    if "zero_shot" in c.runs:  # its card says what it compares each review with
-        cards.verdict(c, "encoder" if "encoder" in c.runs else "transfer", "zero_shot")
+    pairs = [(a, b) for a, b in (("encoder", "scratch"), ("finetune", "scratch"), ("finetune", "encoder"),
+                                 ("encoder" if "encoder" in c.runs else "transfer", "zero_shot"))
+             if a in c.runs and b in c.runs]
+    if pairs:  # the article's question first; the other pairs a click away (the page stays short)
+        with st.expander("The other ways against each other, on this draw", icon=":material/compare_arrows:"):
+            for a, b in pairs:
+                cards.verdict(c, a, b)
     if not clearly_ahead(c):  # not ahead by more than chance (was: within 2 points, whatever the test said)
         why_not_clearly()
-    more_tabs(c, n)
+    with st.expander("Look closer: training round by round, the weights, your own review, what "
+                     "pretraining learned", icon=":material/zoom_in:"):
+        more_tabs(c, n)
+    if "encoder" in c.runs:
+        with st.expander("Where to cut the sentence encoder", icon=":material/layers:"):
+            ui_text.depth_section(task_name, n, np.concatenate([c.train_index, c.val_index]))
 
 
 experiment()
@@ -316,6 +329,10 @@ cards.training_settings_expander({
                                           f"head: {TrainConfig().in_words()}",
     "Transfer: sentence encoder": f"{ENCODER_MODEL} sentence embeddings → linear head: "
                                   + probe_recipe("labeled reviews"),
+    "Fine-tuned: sentence encoder": f"{ENCODER_MODEL}'s top layer (of 6) unfrozen from its pretrained "
+                                    f"weights, its mean pooling, a new linear head; the 5 layers below run "
+                                    f"once per review (kept); {TEXT_FINETUNE.in_words()} (SetFit's defaults "
+                                    f"for training a sentence encoder end to end)",
     "No labels (zero-shot)": f"{ENCODER_MODEL}: each review to the description its vector is closest "
                              f"to (cosine), {' / '.join(f'“{d}”' for d in DESCRIPTIONS)}, written "
                              "once before anything was measured; nothing trained",

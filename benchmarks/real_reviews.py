@@ -36,7 +36,7 @@ from lib.curves import beats_zero  # noqa: E402
 from lib.data import load_texts  # noqa: E402
 from lib.data.datasets import Task, split_task  # noqa: E402
 from lib.experiments import compare  # noqa: E402
-from lib.text import encoders, ways, zero_shot  # noqa: E402
+from lib.text import encoders, finetune, ways, zero_shot  # noqa: E402
 from lib.text.models import tokenize  # noqa: E402
 from ui.words import beats_zero_words  # noqa: E402
 
@@ -84,6 +84,7 @@ if __name__ == "__main__":
     ap.add_argument("--rows", type=Path, help="also append every result to this CSV as it comes "
                     "(seeds outermost: a run cut short still holds whole seeds)")
     args = ap.parse_args()
+    finetune.TEST_CURVE = False  # the pages' test curve: not read here, and it cost most of fine-tuning's time
     data = load_texts(args.csv)
     split = split_task(data)
     task = Task("rotten_tomatoes", split.pool, split.test, "a sample of the sentence polarity set")

@@ -180,3 +180,25 @@ def test_zero_labels_shows_the_zero_shot_run_alone_and_what_the_others_need():
     assert len(table) == 1 and len(table[0]) == 1   # the typed review: zero-shot's guess alone
     at.select_slider(key="n_per_class").set_value(1).run()
     assert not at.exception and len(at.metric) == 6
+
+
+@pytest.mark.slow
+def test_with_the_real_encoder_fine_tuning_has_a_card_and_the_encoder_its_depth_profile():
+    """Issue 28 on the page: the fine-tuned encoder's card beside the others, the verdicts beyond
+    the article's folded, and the depth profile (pretrained against random, Holm-read) on demand."""
+    at = AppTest.from_file(PAGE, default_timeout=1800)
+    at.query_params["unlabeled"] = "500"
+    at.query_params["n_per_class"] = "4"
+    at.run()
+    assert not at.exception and not at.error
+    titles = " ".join(m.value for m in at.markdown)
+    assert "Fine-tuned" in titles and "Sentence encoder" in titles
+    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 6  # five ways and no labels
+    labels = [e.label for e in at.expander]
+    assert "Where to cut the sentence encoder" in labels
+    assert "The other ways against each other, on this draw" in labels
+    at.toggle(key="text_depth").set_value(True).run()
+    assert not at.exception and not at.error
+    reading = [m.value for m in at.markdown if m.value.startswith("Read on the test texts")]
+    assert len(reading) == 1 and "after the last layer, layer6" in reading[0]
+    assert "Cross-validation on this draw's labeled reviews alone" in reading[0]

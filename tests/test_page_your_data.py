@@ -162,12 +162,12 @@ def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
     at.button(key="train").click().run()
     assert not at.exception and not at.error
     c = at.session_state["result_Texts"]["comparison"]
-    assert list(c.runs) == ["scratch", "transfer", "skipgram", "bow"]   # the encoder leads
+    assert list(c.runs) == ["scratch", "transfer", "skipgram", "finetune", "bow"]   # the encoder leads
     assert c.transfer.label.startswith("Transfer: all-MiniLM-L6-v2")
     assert c.runs["skipgram"].label.startswith("Skip-gram on your 12 texts (")
     assert len(c.test_labels) == 4 and c.classes == ["neg", "pos"]   # a quarter of 8 per class
-    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 4
-    assert len([m for m in at.markdown if m.value.startswith("On this draw of 6 labeled examples per class")]) == 1
+    assert len([m for m in at.metric if m.label == "Test accuracy"]) == 5
+    assert len([m for m in at.markdown if m.value.startswith("On this draw of 6 labeled examples per class")]) == 2
     # the texts' result is the texts'; the photos added before are still there
     at.radio(key="kind").set_value("Images").run()
     assert at.session_state["images"].counts() == [3, 0] and "result_Images" not in at.session_state

@@ -6,6 +6,7 @@ import numpy as np
 import pytest
 
 from lib.text import encoders, ways as text_ways
+from lib.text.ways import live
 from lib.data.datasets import TextDataset, split_task
 from lib.experiments import compare
 from lib.text.models import MeanVectorClassifier, Vocab, tokenize
@@ -46,15 +47,15 @@ def test_compare_runs_every_way_with_the_contract(four):
         assert 0 <= run.test_accuracy <= 1 and run.n_test == 1000
         assert set(run.history.split) <= {"train", "validation", "test"}  # test: for display only
         assert 0 <= run.extra_tests["hand-written"] <= 1
-        assert run.predict(["a wonderful film", "dull"]).shape == (2, 2)
+        assert live(run).predict(["a wonderful film", "dull"]).shape == (2, 2)
     t = four.transfer
     assert t.trainable_params == (50 + 1) * 16 + (16 + 1) * 2 and t.formula.endswith("= 850")
-    words, vectors = t.word_vectors
+    words, vectors = live(t).word_vectors
     assert t.total_params - t.trainable_params == vectors.size
     # scratch learns vectors only for the words of its training reviews
     pool = four_task().pool.texts
     train_words = {w for i in four.train_index for w in tokenize(pool[i])}
-    assert set(four.scratch.word_vectors[0]) == train_words
+    assert set(live(four.scratch).word_vectors[0]) == train_words
 
 
 def four_task():
@@ -64,11 +65,11 @@ def four_task():
 
 def test_encoder_way_trains_a_770_weight_head_on_frozen_minilm():
     c = compare(small_task(), 8, seed=0, unlabeled=unlabeled_reviews(500))  # skip-gram: other texts
-    assert list(c.runs) == ["scratch", "transfer", "encoder", "bow"] and not c.notices
+    assert list(c.runs) == ["scratch", "transfer", "encoder", "finetune", "bow"] and not c.notices
     e = c.runs["encoder"]
     assert e.trainable_params == 770 and e.formula == "(384 + 1) × 2 = 770"
     assert e.total_params - 770 == encoders.total_params() > 20_000_000
-    assert e.predict(["a wonderful film"]).shape == (1, 2)
+    assert live(e).predict(["a wonderful film"]).shape == (1, 2)
     assert "all-MiniLM-L6-v2" in c.backbone
     # plain card titles on the movie reviews: no "Transfer A/B", the model's name in the caption
     assert e.label == "Transfer: sentence encoder + linear head"
@@ -80,7 +81,7 @@ def test_on_a_users_texts_the_pretrained_encoder_leads_and_skipgram_says_what_it
     """Skip-gram could only read the task's own texts: that is not pretraining on a large corpus."""
     task = small_task()
     c = compare(task, 8, seed=0)
-    assert list(c.runs) == ["scratch", "transfer", "skipgram", "bow"] and not c.notices
+    assert list(c.runs) == ["scratch", "transfer", "skipgram", "finetune", "bow"] and not c.notices
     assert c.transfer.total_params - c.transfer.trainable_params == encoders.total_params()
     assert c.transfer.label == "Transfer: all-MiniLM-L6-v2 sentence encoder + linear head"
     words = sum(len(tokenize(t)) for t in task.pool.texts)
@@ -121,7 +122,7 @@ def test_the_bag_of_words_baseline_is_scikit_learns_logistic_regression():
     x = words.fit_transform([task.pool.texts[i] for i in labeled])
     reference = LogisticRegression().fit(x, task.pool.labels[labeled])
     expected = reference.predict_proba(words.transform(task.test.texts))
-    ours = run.predict(task.test.texts)    # both stop once no gradient entry exceeds 1e-4
+    ours = live(run).predict(task.test.texts)    # both stop once no gradient entry exceeds 1e-4
     assert np.abs(ours - expected).max() < 0.01 and (ours.argmax(1) == expected.argmax(1)).all()
     assert run.trainable_params == reference.coef_.size + reference.intercept_.size
     assert run.formula == f"({len(words.vocabulary_):,} words + 1) × 1 = {run.trainable_params:,}"
@@ -235,9 +236,9 @@ def test_an_option_a_way_does_not_read_leaves_its_result_as_it_was():
 def test_the_ways_come_in_card_order_with_each_tasks_names():
     movie, users = four_task(), small_task()
     assert text_ways.text_ways_for(users, {}) == [text_ways.SCRATCH, text_ways.ENCODER_LEADS,
-                                                  text_ways.SKIPGRAM_OWN, text_ways.BOW]
-    assert [w.method for w in text_ways.text_ways_for(users, {})] == ["scratch", "transfer", "skipgram", "bow"]
-    assert [w.method for w in text_ways.text_ways_for(movie, {})] == ["scratch", "transfer", "encoder", "bow"]
+                                                  text_ways.SKIPGRAM_OWN, text_ways.FINETUNE_TEXT, text_ways.BOW]
+    assert [w.method for w in text_ways.text_ways_for(users, {})] == ["scratch", "transfer", "skipgram", "finetune", "bow"]
+    assert [w.method for w in text_ways.text_ways_for(movie, {})] == ["scratch", "transfer", "encoder", "finetune", "bow"]
     assert text_ways.text_ways_for(movie, {})[1] is text_ways.SKIPGRAM
     assert [w.method for w in text_ways.text_ways_for(users, {"encoder": False})] == ["scratch", "transfer", "bow"]
     assert text_ways.text_ways_for(users, {"zero_shot": True})[-1] is text_ways.ZERO_SHOT
@@ -286,5 +287,5 @@ def test_the_hand_written_reviews_score_every_way_including_zero_shot():
     from lib.data.reviews import handwritten_reviews
     hand = handwritten_reviews()
     assert zero.extra_tests["hand-written"] == pytest.approx(
-        (zero.predict(hand.texts).argmax(1) == hand.labels).mean())
+        (live(zero).predict(hand.texts).argmax(1) == hand.labels).mean())
     assert c.backbone.endswith(f"No labels: {encoders.DESCRIPTION}")

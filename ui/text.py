@@ -10,8 +10,9 @@ import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
-from lib import Unavailable, compare, neighbours, offline, polarity, text_live, toy_runs
-from ui import cards, charts
+from lib import (DEPTH_SEEDS, SIGNIFICANT, TEXT_CUTS, Unavailable, compare, compare_depths, neighbours, offline, polarity,
+                 resolve_task, summarise_depth, text_depth_profile, text_live, text_where_to_cut, toy_runs)
+from ui import cards, charts, words
 from ui.palette import POLARITY_COLOURS
 
 
@@ -167,3 +168,78 @@ def toy_chart(df: pd.DataFrame) -> alt.Chart:
         color=alt.Color("method:N", scale=charts.method_scale(counts["method"]), title="way",
                         legend=charts.WAY),
         tooltip=["method", "two reviews", "seeds"]).properties(height=240)
+
+
+# ---------------------------------------------------------------- where to cut the encoder
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _named_profile(task: str, n: int, _progress=None):
+    return text_depth_profile(resolve_task(task), n, DEPTH_SEEDS, progress=_progress and (
+        lambda done, total: _progress(f"Training the head after every layer: {done} of {total}", done / total)))
+
+
+def depth_section(task, n: int, labeled, store: dict | None = None) -> None:
+    """The sentence encoder's depth profile at this size, the image pages' chart (ui.charts): the
+    linear head after each of its layers, pretrained against the same network at random weights,
+    over DEPTH_SEEDS draws; and where cross-validation on this draw's labeled texts alone would cut.
+    `task`: a named task (kept by st.cache_data) or an upload's Task (kept in `store`, its session's)."""
+    t = resolve_task(task)
+    st.caption(f"The encoder is {len(TEXT_CUTS) - 1} layers on top of a layer that turns word pieces "
+               f"into vectors. A linear head can read the average of the word vectors after any of "
+               f"them. Here: that head after each, on the same {n} labeled per class, over "
+               f"{len(DEPTH_SEEDS)} draws (band: 95 % interval); grey, the same network with random "
+               f"weights, the control: the gap is what pretraining adds at that depth.",
+               help="A linear probe on each layer's mean-pooled output; the chosen cut is picked by "
+                    "k-fold cross-validation on the labeled reviews alone, never the test set.")
+    if not st.toggle("Measure where to cut (one pass of the test texts through the encoder, twice)",
+                     key="text_depth"):
+        return
+    bar = cards.Progress("Training the head after every layer…")
+    try:
+        with st.spinner("Reading the labeled texts after every layer…"):
+            cut, scores = text_where_to_cut(t, labeled)
+        if isinstance(task, str):
+            profile = _named_profile(task, n, _progress=bar)
+        else:
+            store = {} if store is None else store
+            if n not in store:
+                store[n] = text_depth_profile(t, n, DEPTH_SEEDS, progress=lambda d, total: bar(
+                    f"Training the head after every layer: {d} of {total}", d / total))
+            profile = store[n]
+    except (ValueError, Unavailable) as err:
+        st.error(f"Could not measure where to cut the encoder: {err}")
+        return
+    finally:
+        bar.done()
+    cards.chart(charts.depth_profile_chart, summarise_depth(profile), sized=True)
+    st.markdown(depth_words(compare_depths(profile, n), cut, scores),
+                help="Each layer against the last: paired t-tests over the draws, Holm-corrected for "
+                     "the number of layers compared; pretrained against random: a paired t-test.")
+
+
+def depth_words(d, cut: str, scores: dict) -> str:
+    """What the encoder's depth profile shows, no stronger than its tests (Holm over the cuts, as
+    ui.words.depth_reading reads the image networks'), and the cut this draw's labels choose."""
+    pct = cards.percent
+    text = (f"Read on the test texts, {d.n_per_class} labeled per class over {d.seeds} draws: "
+            f"{pct(d.last_mean)} after the last layer, {d.last}. ")
+    if d.best is not None:
+        b = d.ahead[0]
+        text += (f"After **{b.cut}** the head scores {pct(b.mean)}, ahead of the last layer by more "
+                 f"than chance explains even allowing for the {len(d.cuts)} layers compared with it.")
+    elif d.top == d.last:
+        text += "No layer scores more than the last."
+    else:
+        text += (f"The highest mean, {pct(d.top_mean)}, is after {d.top}; no layer is ahead of the last "
+                 f"by more than chance explains once the {len(d.cuts)} layers compared are allowed for.")
+    if d.last in d.control and d.control[d.last][1] is not None:
+        diff, p, _ = d.control[d.last]
+        text += (f" Pretrained against random weights after {d.last}: {100 * diff:+.1f} points"
+                 f"{' (more than chance)' if p < SIGNIFICANT and diff > 0 else ''}.")
+    if scores:
+        text += (f" Cross-validation on this draw's labeled reviews alone (never the test set) would "
+                 f"cut after **{cut}** ({pct(scores[cut])} there); the sentence encoder's card reads "
+                 f"its own output, the average after the last layer.")
+    else:
+        text += " With one labeled review per class there is nothing to cross-validate."
+    return text

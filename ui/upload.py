@@ -288,6 +288,11 @@ def show_result(result) -> None:
     for way in ("transfer", "finetune"):  # the same sentences as the example pages
         if way in c.runs and "scratch" in c.runs:
             cards.verdict(c, way, "scratch")
+    if result["task"].kind == "text" and "backbone" in c.transfer.details:  # the encoder leads here
+        from ui import text as ui_text
+        with st.expander("Where to cut the sentence encoder", icon=":material/layers:"):
+            ui_text.depth_section(result["task"], c.n_per_class, np.concatenate([c.train_index, c.val_index]),
+                                  store=result.setdefault("depth", {}))
     st.subheader("Train vs test, round by round")
     st.caption("Accuracy after each round over the labeled examples. Dashed: on the examples a way "
                "trains on. Solid: on the held-out test examples, shown for reading only (no way "

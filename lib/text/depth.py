@@ -133,7 +133,8 @@ def where_to_cut(task, labeled, cut=AUTO, progress=None) -> tuple:
         return cut, {}
     from lib.image.ways import choose_cut
     texts = [task.pool.texts[i] for i in labeled]
-    per_cut = layer_features(texts, True, progress)
+    with cache.scope(task):  # an upload's vectors stay in its own store
+        per_cut = layer_features(texts, True, progress)
     return choose_cut(per_cut, task.pool.labels[labeled], len(labeled) // len(task.classes))
 
 
@@ -145,10 +146,9 @@ def depth_profile(task, n_per_class: int, seeds=range(5), control: bool = True, 
     draws the same labeled texts as the comparison of that seed (lib.runs.draw)."""
     from lib.probe import fit_probe
     from lib.runs import draw, standardise
-    from lib.tasks import resolve_task
-    t = resolve_task(task)
-    if t.kind != "text":
-        raise ValueError(f"a text depth profile needs a text task, got {t.name!r} ({t.kind})")
+    t = task  # a Task (lib.tasks.resolve_task gives a named one): lib.tasks imports the ways
+    if getattr(t, "kind", None) != "text":
+        raise ValueError(f"a text depth profile needs a text Task, got {t!r}")
     seeds = [int(s) for s in seeds]
     k, rows = len(t.classes), []
     weights = [True] + ([False] if control else [])

@@ -34,7 +34,9 @@ reachable through `live(run)`: `.predict(texts) -> probabilities` and, for word-
 vectors learned.
 """
 import dataclasses
-import weakref
+import threading
+import uuid
+from collections import OrderedDict
 
 import numpy as np
 import torch
@@ -249,24 +251,35 @@ class Live:
     word_vectors: tuple | None = None
 
 
-_live: dict = {}  # id(run) -> Live, dropped with the run (weakref.finalize)
+LIVE_ENTRIES = 96  # live models kept (a view's five draws of six ways is 30; a fine-tuned top is ~7 MB)
+_live: OrderedDict = OrderedDict()  # token -> Live, the most recently made last
+_live_lock = threading.Lock()
 
 
 def plain(run: Run) -> Run:
     """The run as plain numbers (what lib.stored keeps and a worker sends back): its live model
-    and word vectors move to `live(run)`, which answers for as long as this process holds the run.
-    Every number a page reads (the extra test sets' accuracies too) is computed before this."""
+    and word vectors move to `live(run)`, found by a token in `run.details["live"]`, so a copy of
+    the run (st.cache_data pickles what it returns) finds them too, in this process only. Every
+    number a page reads (the extra test sets' accuracies too) is computed before this."""
     parts = {k: vars(run).pop(k) for k in ("predict", "word_vectors") if k in vars(run)}
     if parts:
-        _live[id(run)] = Live(**parts)
-        weakref.finalize(run, _live.pop, id(run), None)
+        token = uuid.uuid4().hex
+        run.details = {**run.details, "live": token}
+        with _live_lock:
+            _live[token] = Live(**parts)
+            while len(_live) > LIVE_ENTRIES:
+                _live.popitem(last=False)
     return run
 
 
 def live(run: Run) -> Live | None:
-    """The live model of a run trained in this process, or None (a run read from disk or sent
-    back by a worker: plain numbers only)."""
-    return _live.get(id(run))
+    """The live model of a run trained in this process (while among the last LIVE_ENTRIES), or
+    None (a run read from disk or sent back by a worker: plain numbers only)."""
+    with _live_lock:
+        found = _live.get(run.details.get("live"))
+        if found is not None:
+            _live.move_to_end(run.details["live"])
+        return found
 
 
 def default_extra_tests(task) -> dict:
@@ -345,6 +358,13 @@ class EncoderHead(TextWay):
     def prepare(self, task, extra, say):
         _embed_first(task, extra, say)
 
+    def run(self, task, train_index, val_index, seed, options, progress=None, stop=None):
+        if options.get("cut", depth.OUTPUT) != depth.OUTPUT:  # every layer of the test texts, on every thread
+            depth.layer_features(task.test.texts, True, lambda done, total: (progress or _quiet)(
+                f"Reading the test texts after every layer of {encoders.MODEL} (once, then kept): "
+                f"{done}/{total}", 0.5 * done / total))
+        return super().run(task, train_index, val_index, seed, options, progress, stop)
+
     def train(self, task, train_index, val_index, seed, options, say, stop):
         cut = options.get("cut", depth.OUTPUT)
         if cut != depth.OUTPUT:  # a cut of the encoder (or the one cross-validation picks)
@@ -386,6 +406,7 @@ class FineTuneText(TextWay):
         say(f"Fine-tuning the top layer of {encoders.MODEL}", 0.6)
         with limited_threads():
             run, model = finetune.finetune_run(task, train_index, val_index, seed, config, stop, extra=extra)
+        model.tokens = None  # the draw's token vectors (MBs): typed texts bring their own
         run.predict = Predictor(FineTunedFeatures(model), model)
         run.details = {"backbone": encoders.DESCRIPTION}
         return plain(run)
