@@ -178,7 +178,7 @@ def scheduler_identity(address: str, timeout: float = 10.0) -> dict:
         who = asyncio.run(asyncio.wait_for(ask(), timeout))
     except Exception as err:  # refused, timed out, a malformed address, a stranger's bytes
         raise HallError(f"no Dask scheduler answered at {address} within {timeout:.0f} s "
-                        f"({type(err).__name__}: {err}); start it first (docs/DEPLOY.md)") from None
+                        f"({type(err).__name__}{': ' if str(err) else ''}{err}); start it first (docs/DEPLOY.md)") from None
     if who.get("type") != "Scheduler":
         raise HallError(f"{address} answered as {who.get('type')!r}, not as a Dask scheduler")
     return who
