@@ -16,11 +16,12 @@ CLASSES = 2
 resnet50 = total_weights("resnet50")  # torchvision's ResNet-50, built without weights
 counts = stage_weights(CLASSES)       # EfficientNet-Lite0's stages, counted once, kept on disk
 learns = trained_by_way(counts, CLASSES)
-presenter.say("home", backbone_params=resnet50, head_params=head_weights(2048, 2))
+frozen = sum(s["weights"] for s in counts["stages"])
+# the talking point counts the network the picture draws (not ResNet-50: the room reads both)
+presenter.say("home", backbone_params=frozen, head_params=learns["transfer"], network=network.LABEL)
 
 st.markdown("#### Four ways to learn from a few labeled photos")
 st.markdown(network.picture(counts, CLASSES), unsafe_allow_html=True)
-frozen = sum(s["weights"] for s in counts["stages"])
 st.caption(
     f"Each block is a stage of {network.LABEL}, the network the photo pages borrow, with the "
     f"number of weights it holds, counted from the real network. Filled blocks learn from your "

@@ -141,6 +141,9 @@ def test_parameters_point_from_the_head_calculator():
 def test_home_point_uses_the_counts_on_the_page():
     text = presenter.talking_point("home", backbone_params=25_557_032, head_params=4_098)
     assert "25,557,032 weights" in text and "4,098, 6,236× fewer" in text
+    named = presenter.talking_point("home", backbone_params=3_371_008, head_params=2_562,
+                                    network="EfficientNet-Lite0")
+    assert "in the picture, EfficientNet-Lite0, has 3,371,008 weights" in named and "1,316× fewer" in named
 
 
 def test_every_step_has_a_point_even_before_results_exist():

@@ -32,8 +32,12 @@ def n_per_class_slider(default: int, hi: int, label="Labeled examples per class"
 
 
 def seed_input() -> int:
+    """The seed: in the sidebar, or on the page in presenter mode (its sidebar is closed, and
+    opening it squeezed the cards: titles cut, numbers pushed off the first screen)."""
+    from ui import presenter
     url_int("seed", 0, 0, 10_000)
-    seed = st.sidebar.number_input("Seed", 0, 10_000, key="seed", step=1,
+    where = presenter.seed_slot() if presenter.is_on() else st.sidebar
+    seed = where.number_input("Seed", 0, 10_000, key="seed", step=1,
                                    help="Which random draw of labeled examples and initial weights. "
                                         "The same seed always gives the same numbers.")
     remember(seed=seed)

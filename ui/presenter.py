@@ -100,12 +100,15 @@ def _control(c) -> str:
                    "random frozen features beat the pretrained ones here, by more than chance.")
 
 
-def _home(backbone_params=None, head_params=None, **_):
+def _home(backbone_params=None, head_params=None, network=None, **_):
+    """`network` names the borrowed engine whose counts are given: the one home draws (its
+    picture and this point must count the same network; they once counted two)."""
     text = ("Andrew Ng's rocket: the model is the engine, labeled data the fuel. A big engine "
             "with little fuel never reaches orbit. Transfer learning borrows an engine that was "
             "fuelled elsewhere and only trains a small new part on our few examples.")
     if backbone_params and head_params:
-        text += (f" The borrowed engine here has {backbone_params:,} weights; the new part has "
+        engine = f"The borrowed engine in the picture, {network}," if network else "The borrowed engine here"
+        text += (f" {engine} has {backbone_params:,} weights; the new part has "
                  f"{head_params:,}, {backbone_params / head_params:,.0f}× fewer to learn.")
     return text
 
@@ -224,18 +227,28 @@ def talking_point(step: str, **on_screen) -> str:
 
 # ---------------------------------------------------------------- drawing (Streamlit)
 
-# Sized for a 1920 x 1080 projector read from the back; on 1280 x 720 the slider, the sentence
-# over draws and every accuracy fit the first screen: little top padding, and Streamlit's header
-# (its two buttons) drawn over the guided path instead of hiding it under a white bar.
-# Streamlit sizes text and widgets in rem, so a larger root font scales them all. (CSS zoom
-# would scale charts too, but Streamlit measures chart widths in zoomed pixels and the charts
-# then overflow the page.)
+# Sized for a 1920 x 1080 projector read from the back; on a 1280 x 720 window (a 577 px tall
+# page) and on 1920 x 1080 the slider, the sentence over draws and every accuracy fit the first
+# screen at every slider position (tests/test_browser_presenter.py walks them):
+# - the root font follows the width, 22 px at 1920 and 18 px at 1280 and below: a room sees a
+#   projected picture of one size whatever its pixels, so 22 px on 1280 was half as large again
+#   as on 1920, and pushed the numbers off a 577 px page;
+# - the page's title is smaller, and elements stand closer (Streamlit's 1rem gap, 7 times over);
+# - Streamlit's header stays transparent over the guided path, and neither it nor its toolbar
+#   (a full-width box) takes clicks: only its own buttons do. The path keeps clear of them: the
+#   sidebar's button on the left, the running indicator ("Stop") and the menu on the right
+#   (measured at 1280: they span 1087-1258 px). Before, no point of the top links answered a click.
+# Streamlit sizes text and widgets in rem, so the root font scales them all. (CSS zoom would scale
+# charts too, but Streamlit measures chart widths in zoomed pixels and the charts then overflow.)
 CSS = """
 <style>
-html { font-size: 22px; }
+html { font-size: clamp(18px, 1.15vw, 22px); }
 [data-testid="stMain"] .block-container { max-width: 100%; padding: 1.5rem 3rem 2rem; }
-[data-testid="stHeader"] { background: transparent; pointer-events: none; }
+[data-testid="stMain"] [data-testid="stVerticalBlock"] { gap: 0.6rem; }
+[data-testid="stMain"] h1 { font-size: 1.9rem; padding: 0.2rem 0 0.3rem; }
+[data-testid="stHeader"], [data-testid="stToolbar"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
+.st-key-guided_path { padding: 0 9rem 0 1rem; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
 [class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
 [data-testid="stCaptionContainer"] { color: #222; }
@@ -267,6 +280,7 @@ def sidebar_toggle() -> bool:
 
 def apply_css() -> None:
     import streamlit as st
+    st.session_state.pop(SEED_SLOT, None)  # a slot left by a run that stopped before its seed
     if is_on():
         st.html(CSS)
 
@@ -284,11 +298,27 @@ def intro(*paragraphs: str):
     numbers mean and every way's accuracy (tests/test_browser.py measures it). Returns where it
     was drawn: a page adds what belongs with it (the sample photos)."""
     import streamlit as st
-    where = st.expander("About this page", icon=":material/info:") if is_on() else st.container()
+    if is_on():  # the folded introduction and the seed share a row (controls.seed_input)
+        about, seed = st.columns([5, 1], vertical_alignment="bottom")
+        where = about.expander("About this page", icon=":material/info:")
+        st.session_state[SEED_SLOT] = seed
+    else:
+        where = st.container()
     with where:
         for text in paragraphs:
             st.markdown(text)
     return where
+
+
+SEED_SLOT = "_presenter_seed_slot"  # where this run's intro left room for the seed
+
+
+def seed_slot():
+    """Where the seed goes on the page in presenter mode (the sidebar, its usual place, is
+    closed there): the room intro() left beside "About this page", taken once, else the page
+    itself, in place."""
+    import streamlit as st
+    return st.session_state.pop(SEED_SLOT, None) or st
 
 
 def say(step: str, **on_screen) -> None:
@@ -353,7 +383,9 @@ def guided_path(url_path: str, notes: bool = True) -> None:
     if not is_on() or (url_path.strip("/") or "home") not in STEP_NAMES:
         return
     links = path_links(url_path)
-    left, mid, right = st.columns([2, 3, 2], vertical_alignment="center")
+    # keyed: the CSS keeps the top path clear of the header's buttons (one key per place drawn)
+    where = st.container(key="guided_path" if not notes else "guided_path_end")
+    left, mid, right = where.columns([2, 3, 2], vertical_alignment="center")
     keep = {PRESENT_KEY: "1"}
     for key, column, icon in (("previous", left, "arrow_back"), ("next", right, "arrow_forward")):
         if key in links:
