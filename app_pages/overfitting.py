@@ -1,4 +1,5 @@
 """Overfitting: accuracy on the examples a way trains on against held-back ones, epoch by epoch."""
+import pandas as pd
 import streamlit as st
 
 from lib import confusion_cells, held_out, per_class_accuracy, resolve_task, sweep_options
@@ -77,30 +78,46 @@ trained, tested = list(range(min(4, n_train))), list(range(min(4, len(c.test_lab
 test_set = t.test
 
 
-def said(pred, truth):
-    return " · ".join(f"{charts.NAMES.get(m, m)} {'right' if p[i] == truth else 'wrong'}"
-                      for m, p, i in pred)
+def marks(preds: dict, truth, picks) -> pd.DataFrame:
+    """Right or wrong, one row per way (its card's title), one column per example shown (1, 2,
+    ...): a table that wraps, where a caption per photo naming every way ran to ten lines in a
+    narrow column (issue 26). preds: way -> its predictions, indexed like `truth`."""
+    return pd.DataFrame({str(k + 1): ["right" if p[i] == truth[i] else "wrong" for p in preds.values()]
+                         for k, i in enumerate(picks)},
+                        index=pd.Index([cards.way_title(m) for m in preds], name="way"))
 
 
-captions = ([f"trained on: {c.classes[t.pool.labels[labeled[i]]]} · "
-             + said([(m, r.train_pred, i) for m, r in runs.items()], t.pool.labels[labeled[i]]) for i in trained]
-            + [f"test: {c.classes[c.test_labels[i]]} · "
-               + said([(m, r.test_pred, i) for m, r in runs.items()], c.test_labels[i]) for i in tested])
+train_truth = t.pool.labels[labeled]
+seen_marks = marks({m: r.train_pred for m, r in runs.items()}, train_truth, trained)
+unseen_marks = marks({m: r.test_pred for m, r in runs.items()}, c.test_labels, tested)
+captions = ([f"{k + 1}. {c.classes[train_truth[i]]}" for k, i in enumerate(trained)]
+            + [f"{k + 1}. {c.classes[c.test_labels[i]]}" for k, i in enumerate(tested)])
 if t.kind == "image":  # two groups of four side by side, so "left" and "right" below hold
     seen, unseen = st.columns(2)
     seen.image([t.pool.images[labeled[i]] for i in trained], width=110, caption=captions[:len(trained)])
+    seen.table(seen_marks)
     unseen.image([test_set.images[i] for i in tested], width=110, caption=captions[len(trained):])
+    unseen.table(unseen_marks)
 else:
     st.dataframe({"review": [t.pool.texts[labeled[i]] for i in trained] + [test_set.texts[i] for i in tested],
-                  "seen as": captions}, hide_index=True)
-st.caption("Left: examples every way trained on. Right: test examples no way ever trained on.")
+                  "true class": [x.split(". ", 1)[1] for x in captions]}, hide_index=True)
+    seen, unseen = st.columns(2)
+    seen.table(seen_marks)
+    unseen.table(unseen_marks)
+st.caption("Left: examples every way trained on. Right: test examples no way ever trained on. "
+           "Each table says, way by way, whether it named each example right.")
 
 st.subheader("On the test set: per class, and what was mistaken for what")
 for col, (m, r) in zip(st.columns(len(runs)), runs.items()):
     with col:
         st.markdown(f"**{r.label}**")
         per_class = per_class_accuracy(c.test_labels, r.test_pred, c.classes)
-        st.dataframe(per_class.style.format({"accuracy": "{:.1%}"}), hide_index=True)
+        # a static table that wraps: a scrolling grid clipped its last column in a narrow one
+        # ("exampl", "20(" for 200), four ways side by side in presenter mode
+        st.table(per_class.assign(
+            right=[f"{a:,} of {b:,}" for a, b in zip(per_class.correct, per_class.examples)],
+            accuracy=[cards.percent(a) if a == a else "none to score" for a in per_class.accuracy]
+        )[["class", "right", "accuracy"]].set_index("class"))
         cards.chart(charts.confusion_chart, confusion_cells(c.test_labels, r.test_pred, c.classes, m))
 
 if images:  # where the head reads the network: on the image pages, not repeated here
