@@ -18,7 +18,7 @@ st.markdown(
 # a page run on its own (AppTest) shows its text before torch takes seconds to load.
 from lib import (ANTS_BEES_CLASSES, DRESS_CLASSES, ZERO_SHOT, beats_zero, doubling_sizes, equivalence,  # noqa: E402
                  equivalence_table, run_sweep, summarise, sweep_options, zero_shot_refusal)
-from ui import cards, charts, controls, images as ui_images, live, presenter, state, words  # noqa: E402
+from ui import cards, charts, controls, images as ui_images, live, presenter, state, waiting, words  # noqa: E402
 
 # the trained ways' names in the sentences on how many labels beat zero
 WAY_WORDS = {"pixels": "the pixel model", "scratch": "the network from scratch",
@@ -93,17 +93,23 @@ if not results.attrs["complete"] and not st.session_state.get("sweep_stopped"):
     if stop_slot.button("Stop (keep what is done)", icon=":material/stop:", key="stop_sweep"):
         st.session_state.sweep_stopped = True
         st.rerun()
-    total, notices = len(sizes) * seeds, list(results.attrs["notices"])
+    notices = list(results.attrs["notices"])
     have = set(zip(results.n_per_class, results.seed))
     missing = [n for n in sizes if any((n, s) not in have for s in range(seeds))]
-    bar = bar_slot.progress(len(have) / total, text=f"{len(have)} of {total} runs read from disk; "
-                                                    f"training {len(missing)} more sizes, smallest first…")
+    # what is done, what is left and about how long (ui.waiting): a cell's cost grows with its
+    # size, so each weighs its labeled examples per class (+1 for what every cell pays)
+    on_disk = {n: sum((n, s) in have for s in range(seeds)) for n in sizes}
+    wait = waiting.Waiting(bar_slot.progress(0.0), {(n, i): n + 1 for n in sizes for i in range(seeds)},
+                           what="runs", already={(n, i) for n in sizes for i in range(on_disk[n])})
+    wait.say(f"{len(have)} read from disk; training {len(missing)} more sizes, smallest first")
     try:
         for n in missing:
             others = results[results.n_per_class != n]
-            elsewhere = others.groupby(["n_per_class", "seed"]).ngroups
-            say = lambda done, _, note: bar.progress((elsewhere + done) / total, text=(
-                f"{n} per class: {note} · {elsewhere + done} of {total} runs done"))
+
+            def say(done, _, note, n=n):
+                for i in range(done):  # cells of one size weigh the same: which seed is by the way
+                    wait.done((n, i))
+                wait.say(note)
             part = run_sweep(task, [n], range(seeds), progress=say, **options)
             notices += [m for m in part.attrs["notices"] if m not in notices]
             results = pd.concat([others, part], ignore_index=True).sort_values(
