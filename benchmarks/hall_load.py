@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 """A lecture hall under load: benchmarks/load_test.py's attendees, through HAProxy in front of
-several replicas of the app (scripts/hall.py), and optionally one replica lost mid-lecture.
+several replicas of the app (scripts/hall.py) computing on one Dask cluster, and optionally one
+replica lost mid-lecture.
 
+    python benchmarks/hall_load.py                                          # 3 replicas, 60 attendees, empty cache
     python scripts/prefetch.py --write pack.tar.gz                          # once
     python benchmarks/hall_load.py --pack pack.tar.gz                       # 3 replicas, 60 attendees, 60 s
     python benchmarks/hall_load.py --pack pack.tar.gz --kill-one-after 20   # r1 killed 20 s into the moves
@@ -24,11 +26,17 @@ URL: it is counted ("in the middle of a slider move"), and lost. An error page =
 element, a failed run, or no way back. The other attendees' moves are compared before and
 after the kill.
 
+Jobs computed / distinct jobs: every worker says "transfer-lab-computed" with the job's key when
+it trains a job (not when it reads a stored one, lib/engine.py); this script's own Dask client
+hears them all, from the hall's start to the lecture's end (the first visits included). 1.00 =
+nothing was trained twice, whichever replica's attendee asked. An error counts as in
+load_test.py, a card saying a way "could not be trained" included.
+
 Sessions per replica: the replica named in each attendee's cookie, and HAProxy's own count of
 open connections per replica (`show stat` on its stats socket, sampled every 0.5 s: an
 attendee's websocket is one). Peak RSS: each replica's process and its children, every 0.2 s.
 Prints numbers only; the start and the result row end with the load average (1 / 5 / 15 min):
-the replicas, their workers, HAProxy and these clients count in it.
+the replicas, the cluster, HAProxy and these clients count in it.
 """
 import argparse
 import asyncio
@@ -50,6 +58,7 @@ import websockets
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 import load_test as lt  # noqa: E402
+from lib.engine import COMPUTED  # noqa: E402
 
 
 def _script(name):
@@ -183,6 +192,8 @@ def main():
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--pack", type=Path, help="prefetch pack every replica starts from (else an empty cache)")
     ap.add_argument("--replicas", type=int, default=3)
+    ap.add_argument("--workers", type=int, help="worker processes of the hall's cluster, besides the kept one "
+                                                "(default: lib.cluster's, the cores up to 4)")
     ap.add_argument("--sessions", type=int, default=60, help="attendees")
     ap.add_argument("--seconds", type=float, default=60, help="how long each attendee moves the slider")
     ap.add_argument("--max-n", type=int, default=64, help="slider steps drawn from 1..max-n per class")
@@ -194,15 +205,20 @@ def main():
     ap.add_argument("--root", type=Path, default=ROOT, help="the checkout whose app.py the replicas serve")
     ap.add_argument("--workdir", type=Path, help="keep haproxy.cfg and every process's log here")
     args = ap.parse_args()
-    print(f"{os.cpu_count()} CPUs; {args.replicas} replicas behind HAProxy; {args.sessions} attendees, "
+    print(f"{os.cpu_count()} CPUs; {args.replicas} replicas behind HAProxy, one Dask cluster of "
+          f"{args.workers or 'default'} workers + 1 kept; {args.sessions} attendees, "
           f"every one on seed 0, sizes up to {args.max_n}; room joins {args.settle:.0f} s after the "
           f"first visits; {args.seconds:.0f} s per attendee; {args.think} s between moves"
           + (f"; r1 killed {args.kill_one_after:.0f} s after the room joined" if args.kill_one_after else "")
           + ("" if args.pack else "; an empty cache (no pack)") + f"; before starting: {lt.load()}",
           flush=True)
     hall = hall_script.Hall(args.replicas, pack=args.pack, env={"TRANSFER_LAB_OFFLINE": "1"}, root=args.root,
-                             workdir=args.workdir)
+                             workdir=args.workdir, workers=args.workers)
     hall.start()
+    from distributed import Client
+    client = Client(hall.scheduler, set_as_default=False)
+    computed = []  # a subscription, not get_events: the scheduler keeps only the last 1000 per topic
+    client.subscribe_topic(COMPUTED, lambda event: computed.append(event[1]["key"]))
     hall.first_visits()  # as scripts/hall.py does: each replica's warm-up starts
     memory = {r.name: lt.PeakMemory(r.proc.pid) for r in hall.replicas}
     counts = ConnectionCounts(hall)
@@ -215,6 +231,8 @@ def main():
         for m in [*memory.values(), counts]:
             m.running = False
             m.join()
+        time.sleep(1)  # the last events on their way
+        client.close()
         hall.stop()
 
     at_end = lt.load()
@@ -228,6 +246,11 @@ def main():
           f"{statistics.median(first) if first else float('nan'):>15.2f}  {at_end}")
     for e in sorted(set(errors))[:8]:
         print(f"      {errors.count(e)} x {e}")
+    distinct = set(computed)
+    print(f"jobs computed / distinct jobs: {len(computed)} / {len(distinct)} = "
+          f"{len(computed) / len(distinct) if distinct else float('nan'):.2f} (target 1.00)")
+    for key in sorted(k for k in distinct if computed.count(k) > 1)[:5]:
+        print(f"      trained {computed.count(key)} times: {key}")
     print(f"{'replica':>8} {'attendees at join':>18} {'at the end':>11} {'haproxy peak conns':>19} {'peak RSS MB':>12}")
     for r in hall.replicas:
         joined = sum(1 for p in people if p.held_by[:1] == [r.name])

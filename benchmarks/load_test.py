@@ -18,7 +18,9 @@ step of the slider up to --max-n (its own seeded RNG), sends it as the slider's 
 the run to finish and pauses --think seconds. By default every attendee keeps seed 0, the
 positions the pack holds; --own-seed gives attendee i seed i + 1 (in its link), so every move
 trains, queued behind the others: the worst case, a room that ignores the defaults. "Time to updated results" = slider value sent -> the run's
-script_finished message. An error = an exception element, a failed run, or no answer in 120 s.
+script_finished message. An error = an exception element, a card saying a way "could not be
+trained" (a worker died twice on its job, a task lost: the page stands, but that attendee saw no
+numbers), a failed run, or no answer in 120 s.
 Peak RSS = the server process and its children, sampled every 0.2 s. Prints numbers only.
 The room joins --settle seconds after a first visit to the server (the presenter opening it),
 the time ui/warmup.py takes to load everything; --settle 0 measures a room rushing a server
@@ -47,6 +49,7 @@ from scripts import serve  # noqa: E402
 
 SLIDER_KEY = "n_per_class"
 ANSWER_TIMEOUT_S = 120
+UNTRAINED = "could not be trained"  # ui/live.py's card for a way whose job failed: an error here
 DONE = {ForwardMsg.FINISHED_SUCCESSFULLY, ForwardMsg.FINISHED_FRAGMENT_RUN_SUCCESSFULLY}
 
 
@@ -133,6 +136,8 @@ class Attendee:
                 element = fwd.delta.new_element
                 if element.WhichOneof("type") == "exception":
                     self.errors.append(f"exception: {element.exception.message[:200]}")
+                elif element.WhichOneof("type") == "alert" and UNTRAINED in element.alert.body:
+                    self.errors.append(f"card: {element.alert.body[:200]}")
                 elif element.WhichOneof("type") == "slider" and element.slider.id.endswith(SLIDER_KEY):
                     self.slider_id, self.fragment_id = element.slider.id, fwd.delta.fragment_id
                     self.options = [int(o) for o in element.slider.options]
