@@ -173,3 +173,16 @@ def test_fine_tuning_on_one_photo_per_class_is_left_out_with_a_reason(toy_task):
     assert "finetune" not in c.runs and set(c.runs) == {"pixels", "scratch", "transfer"}
     assert "Fine-tuning is left out at 1 labeled photo per class" in c.details["notes"][0]
     assert "finetune" in compare(toy_task, 2, seed=0).runs
+
+
+def test_a_text_comparison_follows_the_same_contract(tiny_text_task):
+    """The text ways on a few dozen six-word reviews (conftest.tiny_text_task): every way scores
+    every test text from the draw's labeled texts alone, and the same seed gives the same numbers."""
+    c = compare(tiny_text_task, 4, seed=0, encoder=False)
+    y = tiny_text_task.test.labels
+    assert list(c.runs) == ["scratch", "transfer", "bow"] and len(c.train_index) == 8
+    for run in c.runs.values():
+        assert len(run.test_pred) == len(y) == run.n_test and len(run.train_pred) == 8
+        assert run.test_accuracy == pytest.approx(np.mean(run.test_pred == y))
+    again = compare(tiny_text_task, 4, seed=0, encoder=False)
+    assert {m: r.test_accuracy for m, r in again.runs.items()} == {m: r.test_accuracy for m, r in c.runs.items()}

@@ -50,14 +50,6 @@ def test_restricting_keeps_each_classs_share_of_the_softmax():
     assert np.allclose(p, [[0.5 / 0.8, 0.3 / 0.8], [0.1 / 0.9, 0.8 / 0.9]])
 
 
-@pytest.fixture(scope="module")
-def insects():
-    rng = np.random.default_rng(1)
-    images = rng.integers(0, 255, (6, 48, 48, 3), dtype=np.uint8)
-    data = ImageDataset(images, np.array([0, 1, 0, 1, 0, 1]), ["ants", "bees"], "insects")
-    return Task("insects", data, data)
-
-
 def lite0_logits(images):
     """The packaged network's own forward pass, classifier included: the reference."""
     from efficientnet_lite_pytorch import EfficientNet

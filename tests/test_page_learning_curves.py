@@ -21,9 +21,11 @@ def _page(**params):
 
 @pytest.fixture(scope="module")
 def page():
+    """The real path: a small sweep trained (slow), read by the tests below without changing it."""
     return _page().run()
 
 
+@pytest.mark.slow
 def test_small_sweep_draws_the_curves_and_a_computed_headline(page):
     assert not page.exception and not page.error
     assert len(page.get("vega_lite_chart")) >= 1
@@ -34,6 +36,7 @@ def test_small_sweep_draws_the_curves_and_a_computed_headline(page):
     assert page.select_slider(key="match_n").value in (1, 2)
 
 
+@pytest.mark.slow
 def test_second_visit_reads_everything_from_disk(page, monkeypatch):
     monkeypatch.setattr(sweeps, "train_cell", lambda *a: pytest.fail("a cached run was trained again"))
     again = _page().run()
@@ -42,7 +45,9 @@ def test_second_visit_reads_everything_from_disk(page, monkeypatch):
            [m.value for m in page.markdown if "per class scores" in m.value]
 
 
-def test_headline_follows_the_chosen_size(page):
+@pytest.mark.slow
+def test_headline_follows_the_chosen_size():
+    page = _page().run()  # its own app: the slider move must not change the shared page
     page.select_slider(key="match_n").set_value(1).run()
     assert any(m.value.startswith("**Transfer with 1 example per class") for m in page.markdown)
 
@@ -60,6 +65,7 @@ def test_stopped_sweep_trains_nothing_and_says_so(monkeypatch):
     assert at.button(key="resume_sweep")
 
 
+@pytest.mark.slow
 def test_sentiment_choice_works_or_says_it_is_unavailable():
     at = _page(task="sentiment").run()
     assert not at.exception

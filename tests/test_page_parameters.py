@@ -11,8 +11,9 @@ from lib import sweeps
 PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "parameters.py")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def page():
+    """A fresh app per test: the calculator's test changes its inputs."""
     return AppTest.from_file(PAGE, default_timeout=300).run()
 
 
@@ -48,17 +49,23 @@ def test_calculator_recomputes(page):
     assert "(512 + 1) × 10 = 5,130" in " ".join(m.value for m in page.markdown)
 
 
-def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
-    fake = pd.DataFrame({"method": ["pixels", "scratch", "transfer", "finetune"] * 2,
-                         "n_per_class": [4, 4, 4, 4, 8, 8, 8, 8], "seed": 0,
-                         "test_accuracy": [0.76, 0.6, 0.7, 0.7, 0.74, 0.8, 0.72, 0.9],
-                         "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
+def _with_measured(monkeypatch, fake: pd.DataFrame) -> AppTest:
+    """The page at a 75 % target, the learning curves' sweep answering `fake` (measured on disk)."""
     fake.attrs.update(complete=True, notices=[], trained=0)
     monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
     at = AppTest.from_file(PAGE, default_timeout=300)
     at.query_params["target"] = "75"
     at.run()
     assert not at.exception
+    return at
+
+
+def test_rule_of_thumb_next_to_measured_curves(monkeypatch):
+    fake = pd.DataFrame({"method": ["pixels", "scratch", "transfer", "finetune"] * 2,
+                         "n_per_class": [4, 4, 4, 4, 8, 8, 8, 8], "seed": 0,
+                         "test_accuracy": [0.76, 0.6, 0.7, 0.7, 0.74, 0.8, 0.72, 0.9],
+                         "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
+    at = _with_measured(monkeypatch, fake)
     table = at.dataframe[-1].value.set_index("way")
     measured = "measured: labeled per class to reach 75 %"
     assert list(table.columns) == [measured, "trained weights", "rule of thumb: labeled per class"]
@@ -87,12 +94,7 @@ def test_the_reading_says_when_the_measured_sizes_match_despite_the_weights(monk
     fake = pd.DataFrame({"method": ["scratch", "transfer"] * 2, "n_per_class": [8, 8, 16, 16], "seed": 0,
                          "test_accuracy": [0.6, 0.6, 0.9, 0.9],
                          "backbone": "EfficientNet-Lite0, pretrained on ImageNet"})
-    fake.attrs.update(complete=True, notices=[], trained=0)
-    monkeypatch.setattr(sweeps, "run_sweep", lambda *a, **k: fake)
-    at = AppTest.from_file(PAGE, default_timeout=300)
-    at.query_params["target"] = "75"
-    at.run()
-    assert not at.exception
+    at = _with_measured(monkeypatch, fake)
     words = " ".join(m.value for m in at.markdown)
     assert "Measured, both need about the same (11 and 11 per class)" in words
     assert "What the frozen weights already know, and how hard the task is, count too." in words

@@ -13,20 +13,11 @@ from streamlit.testing.v1 import AppTest
 
 from lib import comparisons, stored
 from lib.data import photos
-from lib.data.datasets import ImageDataset, Task
 from lib.image.ways import ZERO_SHOT_IMAGE
 from lib.tasks import resolve_options
 from test_photos import hymenoptera_zip, serve
 
 ROOT = Path(__file__).resolve().parents[1]
-
-
-@pytest.fixture(scope="module")
-def insects():
-    rng = np.random.default_rng(1)
-    images = rng.integers(0, 255, (6, 48, 48, 3), dtype=np.uint8)
-    data = ImageDataset(images, np.array([0, 1, 0, 1, 0, 1]), ["ants", "bees"], "insects")
-    return Task("insects", data, data)
 
 
 def _fail(*_a, **_k):
