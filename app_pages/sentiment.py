@@ -265,10 +265,13 @@ def experiment():
         return
     cards.show_notices(c)
     labeled = len(c.train_index) + len(c.val_index)
-    st.caption(f"**The cards: one draw** of {labeled:,} labeled reviews (seed {seed}); every one of "
-               f"them trains, and the sentence above holds over {len(DRAW_SEEDS)} draws. Pretrained beforehand: "
-               f"{what_was_read(c)}.",
-               help=f"{c.backbone}. No validation split: no review is held back to tune on, and "
+    said = (f"every one of them trains, and the sentence above holds over {len(DRAW_SEEDS)} draws. "
+            f"Pretrained beforehand: {what_was_read(c)}.")
+    # presenter mode: one line, the rest in the tooltip, so every card's accuracy is on the first screen
+    st.caption(f"**The cards: one draw** of {labeled:,} labeled reviews (seed {seed})"
+               + ("." if presenter.is_on() else f"; {said}"),
+               help=(f"The cards: {said[0].upper()}{said[1:]} " if presenter.is_on() else "") +
+                    f"{c.backbone}. No validation split: no review is held back to tune on, and "
                     "nothing is chosen on the test reviews.")
     ui_text.side_by_side(c)
     cards.verdict(c)

@@ -81,6 +81,7 @@ if __name__ == "__main__":
     ap.add_argument("csv", type=Path)
     ap.add_argument("--sizes", type=int, nargs="+", default=[0, 1, 2, 4, 8, 16, 64])
     ap.add_argument("--seeds", type=int, default=10)
+    ap.add_argument("--first-seed", type=int, default=0, help="seeds first-seed ... first-seed + seeds - 1")
     ap.add_argument("--rows", type=Path, help="also append every result to this CSV as it comes "
                     "(seeds outermost: a run cut short still holds whole seeds)")
     args = ap.parse_args()
@@ -95,7 +96,7 @@ if __name__ == "__main__":
         template = zero_shot.zero_shot_run(task, zero_shot.descriptions_for(task.classes))
         rows.append(("zero_shot_template", 0, 0, template.test_accuracy))
     cuts = []
-    for seed in range(args.seeds):
+    for seed in range(args.first_seed, args.first_seed + args.seeds):
         for n in [s for s in args.sizes if s > 0]:
             c = compare(task, n, seed)
             new = [(m, n, seed, r.test_accuracy) for m, r in c.runs.items()]
