@@ -238,6 +238,7 @@ def talking_point(step: str, **on_screen) -> str:
 #   (a full-width box) takes clicks: only its own buttons do. The path keeps clear of them: the
 #   sidebar's button on the left, the running indicator ("Stop") and the menu on the right
 #   (measured at 1280: they span 1087-1258 px). Before, no point of the top links answered a click.
+# - with the sidebar open (a presenter may open it), the cards' titles shrink to stay whole.
 # Streamlit sizes text and widgets in rem, so the root font scales them all. (CSS zoom would scale
 # charts too, but Streamlit measures chart widths in zoomed pixels and the charts then overflow.)
 CSS = """
@@ -249,6 +250,7 @@ html { font-size: clamp(18px, 1.15vw, 22px); }
 [data-testid="stHeader"], [data-testid="stToolbar"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
 .st-key-guided_path { padding: 0 9rem 0 1rem; }
+body:has([data-testid="stSidebar"][data-collapsed="false"]) [data-testid="stMain"] h4 { font-size: 0.95rem !important; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
 [class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
 [data-testid="stCaptionContainer"] { color: #222; }
@@ -385,7 +387,8 @@ def guided_path(url_path: str, notes: bool = True) -> None:
     links = path_links(url_path)
     # keyed: the CSS keeps the top path clear of the header's buttons (one key per place drawn)
     where = st.container(key="guided_path" if not notes else "guided_path_end")
-    left, mid, right = where.columns([2, 3, 2], vertical_alignment="center")
+    # thirds: "Next: Movie reviews" was cut off in a 2/7 column with the sidebar open at 1280
+    left, mid, right = where.columns(3, vertical_alignment="center")
     keep = {PRESENT_KEY: "1"}
     for key, column, icon in (("previous", left, "arrow_back"), ("next", right, "arrow_forward")):
         if key in links:
