@@ -11,9 +11,11 @@ from ui.words import verdict, verdict_test
 
 @pytest.fixture(scope="module")
 def dress8():
+    """The real dress at 8 per class, every way and the control (slow tier)."""
     return compare("dress", 8, seed=0, control=True)
 
 
+@pytest.mark.slow  # the real dress through EfficientNet-Lite0: the toy task's tests below are fast
 def test_comparison_follows_the_documented_contract(dress8):
     assert list(dress8.runs) == ["pixels", "scratch", "transfer", "finetune", "control"]  # simplest first
     for run in dress8.runs.values():
@@ -34,6 +36,7 @@ def test_comparison_follows_the_documented_contract(dress8):
     assert "ImageNet" in dress8.backbone
 
 
+@pytest.mark.slow
 def test_the_pixel_model_is_the_first_way_with_its_d_plus_one_times_c_weights(dress8):
     pixels = dress8.runs["pixels"]
     assert pixels.trainable_params == pixels.total_params == (16 * 16 * 3 + 1) * 2
@@ -74,6 +77,7 @@ def test_the_pixel_way_never_sees_the_test_set_and_reads_only_epochs(toy_task):
     assert PIXELS.run(toy_task, train, val, 0, {"epochs": 3}).history.epoch.max() == 3
 
 
+@pytest.mark.slow
 def test_a_chosen_cut_changes_what_the_head_reads_and_a_wrong_one_says_which_exist():
     c = compare("dress", 2, seed=0, cut="stage4", finetune=False)
     assert list(c.runs) == ["pixels", "scratch", "transfer"] and c.details["cut"] == "stage4"
@@ -106,6 +110,7 @@ def test_depth_profile_has_a_row_per_stage_weights_and_seed(toy_task):
     assert np.array_equal(same, alone.test_accuracy.to_numpy())  # reproducible per seed
 
 
+@pytest.mark.slow
 def test_same_seed_gives_the_same_numbers_and_another_seed_other_ones(dress8):
     again = compare("dress", 8, seed=0, control=True)
     for m in dress8.runs:
@@ -115,6 +120,7 @@ def test_same_seed_gives_the_same_numbers_and_another_seed_other_ones(dress8):
     assert not np.array_equal(other.train_index, dress8.train_index)
 
 
+@pytest.mark.slow
 def test_control_does_not_change_the_other_ways(dress8):
     plain = compare("dress", 8, seed=0, control=False)
     assert plain.transfer.test_accuracy == dress8.transfer.test_accuracy

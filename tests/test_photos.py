@@ -108,6 +108,7 @@ def test_the_page_without_the_photos_says_what_to_do_and_offers_your_own(fresh, 
     assert any("TRANSFER_LAB_OFFLINE is set" in c.value for c in at.code[2:])
 
 
+@pytest.mark.slow  # trains every way, every draw and the depth profile on real photos
 def test_the_page_with_the_photos_shows_four_ways_and_where_to_cut(fresh, monkeypatch):
     server = serve(monkeypatch, hymenoptera_zip())
     at = AppTest.from_file(PAGE, default_timeout=900)
