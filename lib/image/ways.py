@@ -2,8 +2,8 @@
 
 - pixels:    the simplest model, a linear model on a 16 x 16 thumbnail of the photo
              (lib.image.pixels): the from-scratch floor any deep way has to beat;
-- scratch:   a small CNN, every weight random at the start (Adam, early stopping when the
-             labeled draw is big enough to hold a validation split);
+- scratch:   a small CNN, every weight random at the start (Adam on every labeled photo for
+             max(60 epochs, 300 steps), lib.train);
 - transfer:  a linear probe on pretrained frozen features, read after stage `cut`;
 - finetune:  the network's top unfrozen and trained with a new head (lib.image.finetune);
 - control:   the same probe after the same stage of the same architecture with random weights.
