@@ -13,6 +13,7 @@ import pytest
 from scripts import serve
 from ui.presenter import STEPS
 
+pytestmark = pytest.mark.slow  # real Chromium against a real server (issue 24: the slow tier)
 SLIDER = '.st-key-n_per_class [role="slider"], .st-key-n_per_class input[type="range"]'
 RENDER_TIMEOUT_S = 600  # a fresh cache renders the dress photos and computes features first
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"

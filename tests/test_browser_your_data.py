@@ -12,8 +12,9 @@ from scripts import serve
 from upload_files import blue, red, zipped
 
 CHROMIUM, DRIVER = "/usr/bin/chromium", "/usr/bin/chromedriver"
-pytestmark = pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
-                                reason="chromium and chromedriver are not installed (CI installs them)")
+pytestmark = [pytest.mark.slow,  # real Chromium against a real server (issue 24: the slow tier)
+              pytest.mark.skipif(not (os.path.exists(CHROMIUM) and os.path.exists(DRIVER)),
+                                 reason="chromium and chromedriver are not installed (CI installs them)")]
 selenium = pytest.importorskip("selenium")
 from selenium import webdriver  # noqa: E402
 from selenium.webdriver.chrome.service import Service  # noqa: E402

@@ -17,6 +17,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
+pytestmark = pytest.mark.slow  # fresh Python processes and servers (issue 24: the slow tier)
 
 CHILD = r'''
 import importlib.abc, json, os, sys, threading, time
