@@ -1,0 +1,298 @@
+"""The presenter's hands (issue 26), in a real headless Chromium at a 1280 x 720 browser window's
+viewport (1280 x 577) and at 1920 x 1080:
+
+- the guided path's top links answer a real mouse click (Streamlit's header and its running
+  indicator never lie over them), checked with document.elementFromPoint and then clicked;
+- every way's accuracy and the sentence over draws are on the first screen at every slider
+  position from 1 to 128, sidebar closed and open.
+
+The layout test reads its numbers from a cache folder filled by `fill_store` with FAKE runs:
+written through the engine's own storage (lib.stored.save_run at lib.stored.run_path's key), so
+the page reads them as it reads real ones and draws its real layout, but the accuracies are
+made up (training every position for real would take hours on two cores). Nothing here checks
+a number, only where it is drawn.
+
+Needs Debian's `chromium` and `chromium-driver`; skipped without them.
+"""
+import os
+import shutil
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+pytestmark = pytest.mark.slow
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
+if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
+    pytest.skip("chromium and chromedriver are not installed (apt-get install chromium "
+                "chromium-driver); .ci/run installs them", allow_module_level=True)
+webdriver = pytest.importorskip("selenium.webdriver")
+from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
+from selenium.webdriver.common.by import By  # noqa: E402
+from selenium.webdriver.common.keys import Keys  # noqa: E402
+
+from scripts import serve  # noqa: E402
+
+SIZES = [(1280, 577), (1920, 1080)]  # a 1280 x 720 window's viewport, and a full-HD projector
+WAIT_S = 600
+POSITIONS = [1, 2, 4, 8, 16, 32, 64, 128]
+
+
+# ---------------------------------------------------------------- fake stored results
+
+def _fake_run(way, n: int, seed: int, test_labels: np.ndarray, rng) -> "Run":
+    """A Run with made-up numbers and the real run's shape: what the page lays out."""
+    from lib import stage_weights, trained_by_way
+    from lib.runs import Run
+    counts = stage_weights(2)
+    weights = {**trained_by_way(counts, 2), "control": trained_by_way(counts, 2)["transfer"]}
+    frozen = sum(s["weights"] for s in counts["stages"])
+    acc = float(rng.uniform(0.5, 0.99))
+    wrong = rng.random(len(test_labels)) > acc
+    test_pred = np.where(wrong, 1 - test_labels, test_labels).astype(np.int64)
+    acc = float((test_pred == test_labels).mean())
+    epochs = 30
+    history = pd.DataFrame([(e, split, 1.0 / e, min(1.0, acc + (0.1 if split == "train" else 0)) * e / epochs)
+                            for e in range(1, epochs + 1) for split in ("train", "test")],
+                           columns=["epoch", "split", "loss", "accuracy"])
+    from lib.runs import accuracy_interval
+    labels = {"pixels": "Simplest: a linear model on 16 × 16 pixels (768 numbers)",
+              "scratch": "From scratch: small CNN on 64 px photos",
+              "transfer": "Transfer: EfficientNet-Lite0 (ImageNet) after head + linear head",
+              "control": "Control: random EfficientNet-Lite0 after head + linear head",
+              "finetune": "Fine-tuned: EfficientNet-Lite0's stage6 + stage7 + head + new head"}
+    trainable = weights[way.method]
+    details = {}
+    if way.method in ("transfer", "control"):
+        details = {"cut": "head", "cut_scores": {}, "depth": 8, "cuts": [s["cut"] for s in counts["stages"]],
+                   "input": "each photo resized to 224 × 224 px",
+                   "backbone": "EfficientNet-Lite0, pretrained on ImageNet (1.28 million photos)"}
+    return Run(way.method, labels[way.method], acc, float(rng.uniform(acc, 1.0)), trainable,
+               trainable + (frozen if way.method in ("transfer", "control", "finetune") else 0),
+               history, float(rng.uniform(0.1, 30)), accuracy_interval(int((test_pred == test_labels).sum()), len(test_labels)),
+               len(test_labels), test_pred, rng.integers(0, 2, 2 * n).astype(np.int64),
+               formula="(1280 + 1) × 2" if way.method in ("transfer", "control") else "",
+               n_train=2 * n, details=details)
+
+
+def fill_store(task: str, sizes, seeds, options: dict | None = None) -> int:
+    """Write FAKE runs for every way of `task` at each size and seed, and a fake depth profile at
+    each size, into this process's TRANSFER_LAB_CACHE through lib.stored; returns files written."""
+    from lib import resolve_options, resolve_task, stage_weights
+    from lib import stored
+    from lib.image.ways import ways_for
+    options = resolve_options("image", options or {})
+    labels = resolve_task(task).test.labels
+    rng, written = np.random.default_rng(0), 0
+    for n in sizes:
+        for seed in seeds:
+            for way in ways_for(options, n):
+                written += stored.save_run(stored.run_path(way, task, n, seed, options),
+                                           _fake_run(way, n, seed, labels, rng))
+        stages = stage_weights(2)["stages"]
+        rows = [(s["cut"], i + 1, s["features"], pretrained, seed, float(rng.uniform(0.5, 1)))
+                for i, s in enumerate(stages) for pretrained in (True, False) for seed in range(5)]
+        for keyed in ({"backbone": options["backbone"]}, {"backbone": options["backbone"], "control": False}):
+            path = stored.profile_path(task, n, keyed)  # (keyed with the control, or without)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            pd.DataFrame(rows, columns=["cut", "depth", "feature_dim", "pretrained", "seed", "test_accuracy"]
+                         ).to_csv(path, index=False)
+            written += 1
+    return written
+
+
+# ---------------------------------------------------------------- server and browser
+
+@pytest.fixture(scope="module")
+def stored_server(tmp_path_factory):
+    """A server of its own on a cache folder filled with fake dress results (fill_store) at every
+    slider position, training in-process (TRANSFER_LAB_WORKERS=0: nothing trained ahead)."""
+    cache = tmp_path_factory.mktemp("presenter_cache")
+    mp = pytest.MonkeyPatch()
+    mp.setenv("TRANSFER_LAB_CACHE", str(cache))
+    try:
+        from lib import DRAW_SEEDS
+        fill_store("dress", POSITIONS, DRAW_SEEDS)
+        proc, url = serve.start({"TRANSFER_LAB_CACHE": str(cache), "TRANSFER_LAB_WORKERS": "0",
+                                 "TRANSFER_LAB_WARMUP": "0"}, capture=True)
+    except serve.DidNotStart as err:
+        pytest.fail(str(err))
+    finally:
+        mp.undo()
+    yield url
+    serve.stop(proc)
+
+
+@pytest.fixture(scope="module", params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
+def browser(request):
+    width, height = request.param
+    opts = webdriver.ChromeOptions()
+    opts.binary_location = CHROMIUM
+    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                 "--no-first-run", "--disable-background-networking", f"--window-size={width},{height}"]:
+        opts.add_argument(flag)
+    drv = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+    # the page's own size, as a browser window of 1280 x 720 leaves it (577 px tall)
+    drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
+                        {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
+    drv.size = (width, height)
+    yield drv
+    drv.quit()
+
+
+def settled(drv, what, timeout=WAIT_S):
+    """Wait until the page has content and nothing has been running for 2 s."""
+    deadline, quiet = time.time() + timeout, None
+    while time.time() < deadline:
+        content = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"], [data-testid="stException"]')
+        if content and not drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'):
+            quiet = quiet or time.time()
+            if time.time() - quiet > 2:
+                return
+        else:
+            quiet = None
+        time.sleep(0.3)
+    pytest.fail(f"{what} was still running after {timeout} s")
+
+
+TOP_LINKS = """
+return [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPageLink"] a')]
+  .filter(a => { const r = a.getBoundingClientRect(); return r.height > 0 && r.top < 200 && r.left >= 0; });
+"""
+# share of a link's points (11 across x 3 down) where the link itself is what a click reaches
+REACHED = """
+const a = arguments[0], r = a.getBoundingClientRect(); let hit = 0, n = 0;
+for (let i = 1; i < 12; i++) for (let j = 1; j < 4; j++) {
+  const e = document.elementFromPoint(r.left + r.width * i / 12, r.top + r.height * j / 4);
+  n++; if (e && a.contains(e)) hit++;
+}
+return [hit, n];
+"""
+
+
+def url_path(url: str) -> str:
+    """The page's name in a URL ("" for home)."""
+    return url.split("?")[0].split("/", 3)[3].strip("/") if url.count("/") >= 3 else ""
+
+
+# (page, the link clicked): every top link of these pages is checked point by point, and the one
+# named clicked; those lead to pages that draw at once from the stored results (the movie
+# reviews and the overfitting page would train for minutes before they settle)
+CLICKS = [("home", "next"), ("dress_colour", "previous"), ("parameters", "next"), ("your_data", "previous")]
+
+
+@pytest.mark.parametrize("page,click", CLICKS, ids=[f"{p}-{k}" for p, k in CLICKS])
+def test_the_guided_paths_top_links_answer_a_real_click(stored_server, browser, page, click):
+    """Every point of each top link reaches the link (Streamlit's toolbar, a full-width box, once
+    lay over all of them), and a real mouse click on it opens the step it names, presenter mode on."""
+    from ui.presenter import path_links, step_index
+    links = path_links(page)
+    browser.get(f"{stored_server}/{'' if page == 'home' else page}?present=1&n_per_class=2")
+    settled(browser, page)
+    top = sorted(browser.execute_script(TOP_LINKS), key=lambda a: a.rect["x"])
+    assert len(top) == ("previous" in links) + ("next" in links), [a.text for a in top]
+    for key, link in zip([k for k in ("previous", "next") if k in links], top):
+        hit, n = browser.execute_script(REACHED, link)
+        assert hit == n, f"{page} at {browser.size}: {n - hit} of {n} points of {key!r} are covered"
+    step = links[click][0]
+    link = top[0] if click == "previous" else top[-1]
+    want = "" if step.name == "home" else step.name
+    if want:  # Streamlit writes the default page's href as the page it is on
+        assert url_path(link.get_attribute("href")) == want
+    ActionChains(browser).move_to_element(link).click().perform()  # a real click, not a script's
+    deadline = time.time() + 60
+    while time.time() < deadline and url_path(browser.current_url) != want:
+        time.sleep(0.3)
+    assert url_path(browser.current_url) == want, \
+        f"{page} at {browser.size}: clicking {click!r} left the page at {browser.current_url}"
+    settled(browser, step.name)
+    assert f"Step {step_index(step.name) + 1} of" in browser.find_element(By.TAG_NAME, "body").text
+    assert "present=1" in browser.current_url
+
+
+def test_the_running_indicator_never_covers_a_top_link(stored_server, browser):
+    """While a page runs, Streamlit shows "Stop" in its header (it sat over "Next: Movie reviews"):
+    caught mid-run on the dress page, every point of both top links still reaches them."""
+    caught = 0
+    for n in POSITIONS:
+        browser.get(f"{stored_server}/dress_colour?present=1&n_per_class={n}&seed=1")
+        deadline = time.time() + 60
+        while time.time() < deadline:
+            running = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]')
+            top = browser.execute_script(TOP_LINKS)
+            if running and len(top) == 2:
+                for link in top:
+                    hit, total = browser.execute_script(REACHED, link)
+                    assert hit == total, f"{browser.size} at {n}: {total - hit} of {total} points covered while running"
+                caught += 1
+                break
+            time.sleep(0.05)
+        settled(browser, f"the dress at {n}")
+    assert caught, "never caught the page running with its top links drawn"
+
+
+FIRST_SCREEN = """
+const b = e => e.getBoundingClientRect().bottom;
+const vals = [...document.querySelectorAll('[data-testid="stMetric"]')]
+  .filter(m => m.innerText.includes('Test accuracy'))
+  .map(m => b(m.querySelector('[data-testid="stMetricValue"]')));
+const sentence = [...document.querySelectorAll('[data-testid="stMarkdown"]')]
+  .filter(m => /random draws of/.test(m.innerText)).map(b);
+const cutTitles = [...document.querySelectorAll('[data-testid="stMain"] h4')]
+  .filter(h => h.scrollWidth > h.clientWidth + 1).map(h => h.innerText);
+const cutNumbers = [...document.querySelectorAll('[data-testid="stMetricValue"] div')]
+  .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+const cutLinks = [...document.querySelectorAll('[data-testid="stMain"] [data-testid="stPageLink"] p')]
+  .filter(e => e.getBoundingClientRect().top < 200 && e.scrollWidth > e.clientWidth + 1).map(e => e.textContent);
+return {vals, sentence, cutTitles, cutNumbers, cutLinks, wide: document.documentElement.scrollWidth};
+"""
+
+
+def first_screen(drv):
+    return drv.execute_script(FIRST_SCREEN)
+
+
+@pytest.mark.parametrize("sidebar", ["closed", "open"])
+def test_every_accuracy_is_on_the_first_screen_at_every_slider_position(stored_server, browser, sidebar):
+    """The dress in presenter mode, slider at 1, 2, 4, ..., 128 (numbers FAKE, from fill_store:
+    the layout is the page's own): the sentence over draws and each way's test accuracy end
+    within the first screen; no card title and no number is cut off; nothing wider than the
+    page. With the sidebar open as well (it squeezed the cards)."""
+    width, height = browser.size
+    seen = []
+    for n in POSITIONS:
+        browser.get(f"{stored_server}/dress_colour?present=1&n_per_class={n}&seed=0")
+        settled(browser, f"the dress at {n} per class")
+        if sidebar == "open":  # (the browser remembers an opened sidebar across loads)
+            for button in browser.find_elements(By.CSS_SELECTOR, '[data-testid="stExpandSidebarButton"]'):
+                button.click()
+                time.sleep(1.5)  # its slide-in animation
+            side = browser.find_element(By.CSS_SELECTOR, '[data-testid="stSidebar"]').rect
+            assert side["x"] >= 0 and side["width"] > 100, f"the sidebar did not open: {side}"
+        shown = first_screen(browser)
+        seen.append((n, max(shown["vals"] or [0]), max(shown["sentence"] or [0])))
+        assert len(shown["vals"]) == (3 if n == 1 else 4), (n, shown)  # fine-tuning from 2 per class
+        assert shown["sentence"], f"no sentence over draws at {n} per class"
+        assert max(shown["vals"] + shown["sentence"]) <= height, (width, height, n, shown)
+        assert not shown["cutTitles"] and not shown["cutNumbers"] and not shown["cutLinks"], (n, shown)
+        assert shown["wide"] <= width, (n, shown)
+    print(f"{width} x {height}, sidebar {sidebar}: (position, lowest accuracy, sentence) bottoms {seen}")
+
+
+def test_the_seed_is_on_the_page_in_presenter_mode(stored_server, browser):
+    """The sidebar is closed in presenter mode; the seed sits beside "About this page"."""
+    browser.get(f"{stored_server}/dress_colour?present=1&n_per_class=4&seed=0")
+    settled(browser, "the dress")
+    [box] = browser.find_elements(By.CSS_SELECTOR, '[data-testid="stMain"] .st-key-seed input')
+    assert box.is_displayed()
+    box.send_keys(Keys.CONTROL, "a")
+    box.send_keys("3", Keys.ENTER)
+    deadline = time.time() + 60
+    while time.time() < deadline and "seed=3" not in browser.current_url:
+        time.sleep(0.3)
+    assert "seed=3" in browser.current_url
+    settled(browser, "the dress at seed 3")
+    assert "(seed 3)" in browser.find_element(By.TAG_NAME, "body").text
