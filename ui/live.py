@@ -22,7 +22,7 @@ import streamlit as st
 from lib import (DRAW_SEEDS, LATER, NEXT, NOW, PROFILE, ZERO_SHOT_IMAGE, Asks, Job, assemble, current_engine,
                  doubling_sizes, draw_jobs, engine_started, keep_run, next_jobs, not_stored, resolve_options,
                  stored_profile, stored_run, task_kind, view_jobs, ways_of)
-from ui import cards
+from ui import cards, waiting
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
 WAITING = ("Waiting for a free worker", 0.0)
@@ -188,15 +188,18 @@ def over_draws(task: str, n: int, progress=None, **options):
     jobs = {(s, w.method): Job.run(task, w.method, n, s, options, w.kind) for s, by_way in runs.items()
             for w in ways if by_way[w.method] is None}
     futures = _asks().want(_view_group(task), [(job, PROFILE) for job in jobs.values()], keep=True)
-    total = len(DRAW_SEEDS) * len(ways)
+    total, before, t0 = len(DRAW_SEEDS) * len(ways), len(jobs), time.monotonic()
     while jobs:
         for (s, m), job in list(jobs.items()):
             if futures[job].done():
                 runs[s][m] = futures[job].result()
                 del jobs[(s, m)]
-        if progress:
-            progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: "
-                     f"{total - len(jobs)} of {total} trainings done", 1 - len(jobs) / total)
+        if progress:  # what is done, what is left, and about how long at the pace of this wait
+            left_s = waiting.estimate(time.monotonic() - t0, before - len(jobs), len(jobs))
+            progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: {total - len(jobs)} of "
+                     f"{total} trainings done, {len(jobs)} left"
+                     + (f", {waiting.duration(left_s)} to go" if left_s is not None else ""),
+                     1 - len(jobs) / total)
         if jobs:
             time.sleep(POLL_S)
             _yield()
