@@ -132,8 +132,19 @@ def depth_section(task: str, n: int, backbone: str, control: bool = False) -> No
         return
     finally:
         bar.done()
-    cards.chart(charts.depth_profile_chart, summarise_depth(profile), sized=True)
-    st.markdown(words.depth_reading(compare_depths(profile, n)))
+    summary, reading = (_depth_reading(task, n, backbone, control) if not profile.attrs.get("notices")
+                        else (summarise_depth(profile), words.depth_reading(compare_depths(profile, n))))
+    cards.chart(charts.depth_profile_chart, summary, sized=True)
+    st.markdown(reading)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def _depth_reading(task: str, n: int, backbone: str, control: bool):
+    """The depth section's chart data and reading of a stored profile, keyed by four plain values:
+    a slider position seen before re-runs no t-test (benchmarks/stored_move.py: the section was
+    a third of a stored move's CPU)."""
+    profile = _profile(task, n, backbone, control)
+    return summarise_depth(profile), words.depth_reading(compare_depths(profile, n))
 
 
 PAGES = {"dress": "app_pages/dress_colour.py", "ants_bees": "app_pages/ants_bees.py"}

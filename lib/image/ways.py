@@ -10,6 +10,7 @@
 
 `cut="auto"` picks the stage by cross-validation on the labeled draw alone (never the test set).
 """
+import functools
 import time
 
 import numpy as np
@@ -223,6 +224,12 @@ WAYS = {w.method: w for w in (PIXELS, SCRATCH, TRANSFER, FINETUNED, CONTROL, ZER
 def zero_shot_refusal(classes) -> str | None:
     """None when the zero-shot way can run on a task with these class names (each names ImageNet
     classes: ants and bees), else why not, in one line (the dress: "blue/black" is none)."""
+    return _refusal(tuple(str(c) for c in classes))
+
+
+@functools.lru_cache(maxsize=256)
+def _refusal(classes: tuple) -> str | None:
+    # Matching names against ImageNet's 1,000 took 15 ms of every page run (benchmarks/stored_move.py).
     from lib.image.zero_shot import imagenet_indices
     try:
         imagenet_indices(classes)
