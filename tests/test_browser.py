@@ -48,15 +48,20 @@ def server():
     stop_server(proc)
 
 
-@pytest.fixture(scope="module")
-def browser():
+def chromium(width: int = 1400, height: int = 1000):
+    """A headless Chromium of this window size, its console errors kept (the suite's one recipe)."""
     opts = webdriver.ChromeOptions()
     opts.binary_location = CHROMIUM
     for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"]:
+                 "--no-first-run", "--disable-background-networking", f"--window-size={width},{height}"]:
         opts.add_argument(flag)
     opts.set_capability("goog:loggingPrefs", {"browser": "SEVERE"})
-    drv = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+    return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+
+
+@pytest.fixture(scope="module")
+def browser():
+    drv = chromium()
     yield drv
     drv.quit()
 

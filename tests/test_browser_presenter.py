@@ -14,8 +14,6 @@ a number, only where it is drawn.
 
 Needs Debian's `chromium` and `chromium-driver`; skipped without them.
 """
-import os
-import shutil
 import time
 
 import numpy as np
@@ -24,12 +22,7 @@ import pytest
 
 pytestmark = pytest.mark.slow
 
-CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
-CHROMEDRIVER = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
-    pytest.skip("chromium and chromedriver are not installed (apt-get install chromium "
-                "chromium-driver); .ci/run installs them", allow_module_level=True)
-webdriver = pytest.importorskip("selenium.webdriver")
+from tests.test_browser import chromium, wait_rendered  # noqa: E402  (skips this module without chromium)
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -129,12 +122,7 @@ def stored_server(tmp_path_factory):
 @pytest.fixture(scope="module", params=SIZES, ids=[f"{w}x{h}" for w, h in SIZES])
 def browser(request):
     width, height = request.param
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", f"--window-size={width},{height}"]:
-        opts.add_argument(flag)
-    drv = webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
+    drv = chromium(width, height)
     # the page's own size, as a browser window of 1280 x 720 leaves it (577 px tall)
     drv.execute_cdp_cmd("Emulation.setDeviceMetricsOverride",
                         {"width": width, "height": height, "deviceScaleFactor": 1, "mobile": False})
@@ -145,17 +133,7 @@ def browser(request):
 
 def settled(drv, what, timeout=WAIT_S):
     """Wait until the page has content and nothing has been running for 2 s."""
-    deadline, quiet = time.time() + timeout, None
-    while time.time() < deadline:
-        content = drv.find_elements(By.CSS_SELECTOR, '[data-testid="stMarkdown"], [data-testid="stException"]')
-        if content and not drv.find_elements(By.CSS_SELECTOR, '[data-testid="stStatusWidget"]'):
-            quiet = quiet or time.time()
-            if time.time() - quiet > 2:
-                return
-        else:
-            quiet = None
-        time.sleep(0.3)
-    pytest.fail(f"{what} was still running after {timeout} s")
+    wait_rendered(drv, what, timeout)
 
 
 TOP_LINKS = """

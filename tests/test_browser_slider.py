@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.test_browser import SLIDER, accuracies, browser, problems, start_server, stop_server, wait_rendered  # noqa: F401
+from tests.test_browser import SLIDER, accuracies, browser, chromium, problems, start_server, stop_server, wait_rendered  # noqa: F401
 
 pytestmark = pytest.mark.slow
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -67,22 +67,12 @@ def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unma
         stop_server(proc)
 
 
-def _second_browser():
-    from tests.test_browser import CHROMEDRIVER, CHROMIUM, webdriver
-    opts = webdriver.ChromeOptions()
-    opts.binary_location = CHROMIUM
-    for flag in ["--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                 "--no-first-run", "--disable-background-networking", "--window-size=1400,1000"]:
-        opts.add_argument(flag)
-    return webdriver.Chrome(service=webdriver.ChromeService(CHROMEDRIVER), options=opts)
-
-
 def test_an_attendee_who_moves_on_never_cancels_what_another_waits_for(browser):
     """Issue 25: two attendees open the same never-computed view; the first moves the slider at
     once, while the second's cards are still queued. The second still gets every card, and no
     card says a way 'could not be trained' (the old pool cancelled the shared jobs)."""
     proc, url = start_server()
-    other = _second_browser()
+    other = chromium()
     view = f"{url}/dress_colour?n_per_class=2&seed=7"  # seed 7: not one of the draws, so never warm
     try:
         browser.get(view)
