@@ -24,14 +24,15 @@ purpose:
 - text: toy_runs, SkipGramConfig, neighbours, polarity, polarity_agreement, TEXT_HIDDEN,
   ENCODER_MODEL, load_encoder, ZERO_SHOT_DESCRIPTIONS; the sentence encoder fine-tuned and cut
   (issue 28): text_live, text_depth_profile, text_where_to_cut, TEXT_CUTS, TEXT_FINETUNE.
-- stored results and workers: compare_stored, stored_run, stored_profile; sweep, run_sweep,
-  sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (view_jobs,
-  draw_jobs, next_jobs, sweep_jobs, not_stored); the worker processes (pool, Job, NOW, PROFILE,
-  NEXT, LATER); the imports (import_engine, import_all).
+- stored results and workers: compare_stored, stored_run, keep_run, stored_profile; sweep, run_sweep,
+  sweep_options, doubling_sizes, DEFAULT_SIZES, DEFAULT_SEEDS; what to compute next (ways_of, view_jobs,
+  draw_jobs, next_jobs, sweep_jobs, not_stored); the Dask engine (current_engine, engine_started, Asks, Job, NOW, PROFILE,
+  NEXT, LATER, SWEEP); the imports (import_engine, import_all).
 - readings and statistics: summarise, first_reach, equivalence, equivalence_table, Equivalence,
-  beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT, SIGNIFICANT,
-  LEVEL, RESAMPLES; paired_difference, disagreements, clearly_ahead; DRAW_SEEDS, over_draws;
-  held_out, confusion_cells, per_class_accuracy.
+  beats_zero, BeatsZero, compare_depths, summarise_depth, DepthComparison, ZERO_SHOT; paired_difference,
+  disagreements, clearly_ahead; DRAW_SEEDS, over_draws; held_out, confusion_cells,
+  per_class_accuracy; the tests behind every verdict (lib.stats): SIGNIFICANT, LEVEL, mcnemar,
+  paired_t, holm, all_pairs.
 - counts: LITE0, stage_weights, total_weights, trained_by_way, head_weights, head_formula, weight_census.
 - downloads: Unavailable, offline; photos_available, fetch_photos, photos_checksum,
   PHOTOS_SIZE_MB; rotten_available, fetch_rotten, rotten_checksum, ROTTEN_SIZE_MB,
@@ -87,20 +88,21 @@ _API = {
     "TEXT_CUTS": "lib.text.depth:CUTS", "TEXT_FINETUNE": "lib.text.finetune:FINETUNE_TEXT",
     "text_where_to_cut": "lib.text.depth:where_to_cut",
     # stored results and workers
-    "compare_stored": "lib.stored", "stored_run": "lib.stored", "stored_profile": "lib.stored",
+    "compare_stored": "lib.stored", "stored_run": "lib.stored", "keep_run": "lib.stored", "stored_profile": "lib.stored",
     "sweep": "lib.sweeps", "run_sweep": "lib.sweeps", "sweep_options": "lib.sweeps",
     "DEFAULT_SIZES": "lib.sweeps", "DEFAULT_SEEDS": "lib.sweeps",
-    "doubling_sizes": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
+    "doubling_sizes": "lib.plan", "ways_of": "lib.plan", "view_jobs": "lib.plan", "draw_jobs": "lib.plan", "next_jobs": "lib.plan",
     "sweep_jobs": "lib.plan", "not_stored": "lib.plan",
-    "pool": "lib.workers", "Job": "lib.workers", "NOW": "lib.workers", "PROFILE": "lib.workers",
-    "NEXT": "lib.workers", "LATER": "lib.workers",
+    "current_engine": "lib.engine:current", "engine_started": "lib.engine:started", "Asks": "lib.engine", "Job": "lib.engine", "NOW": "lib.engine",
+    "PROFILE": "lib.engine", "NEXT": "lib.engine", "LATER": "lib.engine", "SWEEP": "lib.engine",
     "import_engine": "lib.imports:engine", "import_all": "lib.imports",
     # readings and statistics
     "summarise": "lib.curves", "first_reach": "lib.curves", "equivalence": "lib.curves",
     "equivalence_table": "lib.curves", "Equivalence": "lib.curves", "beats_zero": "lib.curves",
     "BeatsZero": "lib.curves", "compare_depths": "lib.curves", "summarise_depth": "lib.curves",
-    "DepthComparison": "lib.curves", "ZERO_SHOT": "lib.curves", "SIGNIFICANT": "lib.curves",
-    "LEVEL": "lib.curves", "RESAMPLES": "lib.curves",
+    "DepthComparison": "lib.curves", "ZERO_SHOT": "lib.curves",
+    "SIGNIFICANT": "lib.stats", "LEVEL": "lib.stats", "mcnemar": "lib.stats", "paired_t": "lib.stats",
+    "holm": "lib.stats", "all_pairs": "lib.stats",
     "paired_difference": "lib.runs", "disagreements": "lib.runs", "clearly_ahead": "lib.runs",
     "DRAW_SEEDS": "lib.draws", "over_draws": "lib.draws",
     "held_out": "lib.metrics", "confusion_cells": "lib.metrics", "per_class_accuracy": "lib.metrics",
