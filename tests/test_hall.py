@@ -7,7 +7,9 @@ as `python scripts/hall.py`, on loopback, in a real headless Chromium.
 - Failover: the replica holding the session is killed; the page comes back through the
   balancer from the other replica, with the settings of its URL and the same numbers, and again
   after a reload.
-- The hall stops every process it started.
+- One cluster: every replica computes on the hall's Dask cluster (TRANSFER_LAB_SCHEDULER), whose
+  dashboard answers, and a job is trained once and stored in the hall's cache folder.
+- The hall stops every process it started, its cluster included.
 
 Needs Debian's haproxy (and chromium, chromium-driver, like tests/test_browser.py); .ci/run
 installs them.
@@ -19,6 +21,8 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
+pytestmark = pytest.mark.slow  # HAProxy, real Chromium, replicas and a Dask cluster
 
 ROOT = Path(__file__).resolve().parents[1]
 FAILOVER_TIMEOUT_S = 180  # bounded wait for the page to come back from the other replica
@@ -45,7 +49,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 @pytest.fixture(scope="module")
 def hall(tmp_path_factory):
-    h = hall_script.Hall(replicas=2, cache=tmp_path_factory.mktemp("hall-cache"),
+    h = hall_script.Hall(replicas=2, workers=1, cache=tmp_path_factory.mktemp("hall-cache"),
                          env={"TRANSFER_LAB_OFFLINE": "1", "HF_HUB_OFFLINE": "1", "TRANSFER_LAB_WARMUP": "0"})
     h.start()
     yield h
@@ -100,6 +104,25 @@ def test_a_session_and_its_media_stick_to_one_replica(hall, browser):
     other = "r2" if holder == "r1" else "r1"
     assert _status(media[0], holder) == 200
     assert _status(media[0], other) == 404
+
+
+def test_every_replica_computes_on_the_hall_s_one_cluster(hall, browser):
+    # before the failover test, which kills a replica
+    from distributed import Client
+    from lib.engine import COMPUTED
+    with urllib.request.urlopen(hall.dashboard, timeout=10) as r:  # what the hall prints for its runner
+        assert r.status == 200
+    for seed, r in enumerate(hall.replicas):  # a view of its own each: a stored one needs no cluster
+        browser.get(f"http://{r.host}:{r.port}/dress_colour?n_per_class=1&seed={seed + 5}")
+        wait_rendered(browser, f"the dress page on {r.name}")
+        assert not problems(browser), problems(browser)
+    with Client(hall.scheduler, set_as_default=False, timeout="30s") as client:
+        clients = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.clients))
+        computed = [msg["key"] for _, msg in client.get_events(COMPUTED)]
+    # fire-and-forget, this test's client, and one per replica: none fell back to a cluster of its own
+    assert len(clients) >= 2 + len(hall.replicas), clients
+    assert computed and len(computed) == len(set(computed)), computed  # each job trained once
+    assert all((hall.cache / "runs" / key).exists() for key in computed)  # where every replica finds it
 
 
 def _move_slider_right(drv) -> None:
@@ -175,7 +198,7 @@ def _groups_alive(pgids) -> list[str]:
 
 def test_the_hall_stops_everything_it_started(hall):
     groups = set(hall.pids())
-    assert len(groups) == 3  # haproxy and two replicas, each leading its own process group
+    assert len(groups) == 4  # haproxy, two replicas and the Dask cluster, each leading its own process group
     hall.stop()
     assert _groups_alive(groups) == []
     for port in [hall.port, *(r.port for r in hall.replicas)]:
