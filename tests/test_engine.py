@@ -180,8 +180,8 @@ def test_a_killed_worker_s_job_runs_again_and_a_job_that_kills_two_is_named(clus
     assert future.result().test_accuracy == _here("finetune", dress, 8, 3).test_accuracy
     again = Job.run("dress", "finetune", 8, 4, OPTIONS)
     future = cluster.submit(again, NOW)
-    _kill_the_worker_running(cluster, again)
-    _kill_the_worker_running(cluster, again)  # its second try
+    first = _kill_the_worker_running(cluster, again)
+    _kill_the_worker_running(cluster, again, killed=(first,))  # its second try, on another worker
     with pytest.raises(Exception) as err:
         future.result()
     assert type(err.value).__name__ == "KilledWorker"
@@ -191,19 +191,20 @@ def test_a_killed_worker_s_job_runs_again_and_a_job_that_kills_two_is_named(clus
     assert not list(cache.cache_dir("runs").glob("*.tmp*"))  # nothing half-written
 
 
-def _kill_the_worker_running(e, job):
-    """SIGKILL the worker process that reports progress on `job` (then forget it, for the next try)."""
-    for _ in range(6000):
-        if job.key in e.progress:
-            break
-        time.sleep(0.05)
-    else:
-        raise AssertionError(f"{job} never reported progress")
-    e.progress.pop(job.key, None)
-    running = e.client.run(lambda dask_worker: (os.getpid(), [str(k) for k in dask_worker.state.executing]))
-    pids = [pid for pid, keys in running.values() if any(job.key in k for k in keys)]
-    assert pids, running
-    os.kill(pids[0], signal.SIGKILL)
+def _kill_the_worker_running(e, job, killed=()):
+    """SIGKILL the worker process executing `job` (not one killed before: its retry runs
+    elsewhere); returns its pid. Polls the workers' own state, not the progress events, which
+    may still arrive from a try already killed."""
+    for _ in range(12000):
+        running = e.client.run(lambda dask_worker: (os.getpid(), [str(k) for k in dask_worker.state.executing]),
+                               on_error="ignore")
+        pids = [pid for pid, keys in running.values() if pid not in killed and any(job.key in k for k in keys)]
+        if pids:
+            time.sleep(1)  # into its training, not only started
+            os.kill(pids[0], signal.SIGKILL)
+            return pids[0]
+        time.sleep(0.1)
+    raise AssertionError(f"no worker ever ran {job}")
 
 
 @pytest.mark.slow
