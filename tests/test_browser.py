@@ -123,12 +123,18 @@ def test_every_page_renders_offline_without_errors(server, browser, step):
     assert browser.find_elements(By.CSS_SELECTOR, ".st-key-present"), f"{step.file}: no app sidebar"
 
 
-def step(drv, key, lands_on):
-    """Press `key` on the data-size slider's thumb (it takes arrow keys), then wait until the URL
-    says `lands_on` and the run has ended."""
+def press(drv, key):
+    """Press `key` on the data-size slider's thumb (it takes arrow keys; focused, as a click on
+    it would, since a covered thumb refuses a synthetic click)."""
     thumb = drv.find_element(By.CSS_SELECTOR, SLIDER)
     drv.execute_script("arguments[0].focus()", thumb)
     ActionChains(drv).send_keys(key).perform()
+
+
+def step(drv, key, lands_on):
+    """Press `key` on the data-size slider's thumb, then wait until the URL says `lands_on` and
+    the run has ended."""
+    press(drv, key)
     deadline = time.time() + RENDER_TIMEOUT_S
     while time.time() < deadline and lands_on not in drv.current_url:
         time.sleep(0.5)

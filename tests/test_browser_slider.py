@@ -11,7 +11,7 @@ import time
 
 import pytest
 
-from tests.test_browser import SLIDER, accuracies, browser, chromium, problems, start_server, stop_server  # noqa: F401
+from tests.test_browser import SLIDER, accuracies, browser, chromium, press, problems, start_server, stop_server  # noqa: F401
 
 pytestmark = pytest.mark.slow
 from selenium.webdriver.common.by import By  # noqa: E402
@@ -50,12 +50,10 @@ def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unma
         # the sentence over draws is in: the page now computes the depth profile, which the
         # presses must not wait for
         _wait_for(browser, "Over 5 random draws of 8 labeled photos per class, average", "the dress at 8")
-        slider = browser.find_element(By.CSS_SELECTOR, SLIDER)
-        slider.click()
         moved = time.time()
-        slider.send_keys(Keys.LEFT)
+        press(browser, Keys.LEFT)  # the keyboard on the focused thumb, as test_browser.py moves it
         time.sleep(0.4)
-        browser.find_element(By.CSS_SELECTOR, SLIDER).send_keys(Keys.LEFT)
+        press(browser, Keys.LEFT)
         seen_old, first_card, deadline = [], None, time.time() + BOUND_S
         while time.time() < deadline:
             if _slider_value(browser) == "2":
@@ -95,8 +93,7 @@ def test_an_attendee_who_moves_on_never_cancels_what_another_waits_for(browser):
             slider = found[0] if found else None
             time.sleep(0.2)
         assert slider is not None, "the first attendee's page never drew its slider"
-        slider.click()
-        slider.send_keys(Keys.RIGHT)  # moves on while the second attendee waits for the same jobs
+        press(browser, Keys.RIGHT)  # moves on while the second attendee waits for the same jobs
         _wait_for(other, "Over 5 random draws of 2 labeled photos per class, average", "the second attendee")
         text = other.find_element(By.TAG_NAME, "body").text
         assert "could not be trained" not in text, text[:3000]
