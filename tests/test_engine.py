@@ -187,6 +187,10 @@ def test_a_killed_worker_s_job_runs_again_and_a_job_that_kills_two_is_named(clus
     assert type(err.value).__name__ == "KilledWorker"
     from ui.live import failure
     assert "stopped while training it, twice" in failure(err.value)
+    # The nannies restart the two killed workers; a job sent before the scheduler has seen both
+    # deaths can be charged with them (seen: a scratch job 'killed' two dead workers).
+    time.sleep(5)
+    cluster.client.wait_for_workers(3, timeout=600)
     assert cluster.submit(Job.run("dress", "scratch", 1, 0, OPTIONS), NOW).result().test_accuracy > 0
     assert not list(cache.cache_dir("runs").glob("*.tmp*"))  # nothing half-written
 
