@@ -60,7 +60,10 @@ def test_stopped_sweep_trains_nothing_and_says_so(monkeypatch):
     at.session_state["sweep_stopped"] = True
     at.run()
     assert not at.exception
-    stopped = [w.value for w in at.warning if re.search(r"Stopped: \d+ of 20 points", w.value)]
+    # nothing on disk (this test alone, or the fast tier): it says training stopped before the
+    # first point; some cells on disk: how many of the 20 are drawn
+    stopped = [w.value for w in at.warning if re.search(r"Stopped: \d+ of 20 points", w.value)
+               or "stopped before the first point" in w.value]
     assert stopped and not stopped[0].startswith("Stopped: 20 of")
     assert at.button(key="resume_sweep")
 
