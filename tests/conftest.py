@@ -63,6 +63,18 @@ def steady(monkeypatch):
     torch.set_num_threads(threads)
 
 
+@pytest.fixture
+def quick_training(steady, monkeypatch):
+    """Every network trains 2 epochs (lib.train.TrainConfig.epochs_for), for tests of flows and
+    contracts (what is stored, shown, kept private), never of accuracy or of the recipes' length
+    (tests/test_train.py and test_floor.py check those). Its own code version keeps these runs
+    apart from full-length ones in the session's cache."""
+    from lib import versions
+    from lib.train import TrainConfig
+    monkeypatch.setattr(TrainConfig, "epochs_for", lambda self, n_train: 2)
+    monkeypatch.setattr(versions, "code_version", lambda: "quick-training")
+
+
 def toy_texts(n_per_class: int, seed: int):
     """Tiny reviews in a six-word vocabulary, class 1 leaning on the positive words."""
     import numpy as np

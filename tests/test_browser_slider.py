@@ -4,8 +4,12 @@ the 4-per-class view is on the page unless Streamlit marks it stale (greyed, bei
 
 Before the fix, a move made while the page still repeated the view on other draws waited for that
 run to end (Streamlit does not let a fragment's rerun preempt a run in progress), and the old
-size's sentence stayed above the new cards for minutes. Needs Debian's chromium and
-chromium-driver; slow: it trains the dress at 8, 4 and 2 per class for real.
+size's sentence stayed above the new cards for minutes.
+
+The server's cache holds FAKE stored runs (tests.fake_store) at 8 and 2 per class and nothing at 4,
+so the press through 4 starts real training there that the landing on 2 must not wait for, and
+the test checks behaviour without hours of training (an empty cache took 928 s to show 8's
+sentence at load 10-12). Needs Debian's chromium and chromium-driver.
 """
 import time
 
@@ -14,6 +18,7 @@ import pytest
 from tests.test_browser import SLIDER, accuracies, browser, chromium, press, problems, start_server, stop_server  # noqa: F401
 
 pytestmark = pytest.mark.slow
+from tests.fake_store import fill_store  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
 
@@ -39,14 +44,22 @@ def _wait_for(drv, text, what):
                 f"{' | '.join(_live_texts(drv))[:2000]}")
 
 
+def _stored_server(tmp_path, sizes):
+    """A server with real worker processes on a cache folder holding fake runs at `sizes` (every
+    draw), so only what the test moves to elsewhere is trained."""
+    from lib import DRAW_SEEDS
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRANSFER_LAB_CACHE", str(tmp_path))
+        fill_store("dress", sizes, DRAW_SEEDS)
+    return start_server({"TRANSFER_LAB_CACHE": str(tmp_path), "TRANSFER_LAB_WARMUP": "0"})
+
+
 def _slider_value(drv):
     return drv.find_element(By.CSS_SELECTOR, SLIDER).get_attribute("aria-valuenow")
 
 
-@pytest.mark.xfail(strict=False, reason="failed at submission on a machine at load 10-12, cause not yet "
-                   "read (closing note of issues 25/26); kept running so a pass or the failure shows in CI")
-def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unmarked(browser):
-    proc, url = start_server()
+def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unmarked(browser, tmp_path):
+    proc, url = _stored_server(tmp_path, [8, 2])
     try:
         browser.get(f"{url}/dress_colour?n_per_class=8")
         # the sentence over draws is in: the page now computes the depth profile, which the
@@ -79,13 +92,12 @@ def test_quick_presses_land_on_the_last_position_and_never_show_the_old_one_unma
         stop_server(proc)
 
 
-@pytest.mark.xfail(strict=False, reason="never completed on the loaded machine at submission (closing note "
-                   "of issue 25); the same property passes through the engine in tests/test_engine.py")
-def test_an_attendee_who_moves_on_never_cancels_what_another_waits_for(browser):
+def test_an_attendee_who_moves_on_never_cancels_what_another_waits_for(browser, tmp_path):
     """Issue 25: two attendees open the same never-computed view; the first moves the slider at
     once, while the second's cards are still queued. The second still gets every card, and no
-    card says a way 'could not be trained' (the old pool cancelled the shared jobs)."""
-    proc, url = start_server()
+    card says a way 'could not be trained' (the old pool cancelled the shared jobs). The draws at 2
+    are stored (fake); the view at seed 7 is not, so its five ways train for real."""
+    proc, url = _stored_server(tmp_path, [2])
     other = chromium()
     view = f"{url}/dress_colour?n_per_class=2&seed=7"  # seed 7: not one of the draws, so never warm
     try:

@@ -132,7 +132,7 @@ def test_texts_csv_paste_and_bad_csv_keeps_the_table(at):
     assert at.session_state["texts"].table.dataset.classes == ["neg", "pos"]
 
 
-def test_training_and_a_learning_curve_on_uploads_write_nothing_to_the_cache(at):
+def test_training_and_a_learning_curve_on_uploads_write_nothing_to_the_cache(at, quick_training):
     from lib import cache
     files = lambda: {p for p in Path(cache.cache_dir()).rglob("*") if p.is_file()}
     add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])

@@ -62,7 +62,7 @@ def test_loaded_files_are_private_and_so_is_every_part_split_from_them(uploads):
     assert cache.store_of(texts) is texts.derived and cache.store_of(TextDataset(["a", "b"], [0, 1], ["x", "y"])) is None
 
 
-def test_comparing_and_sweeping_uploads_leaves_no_file_and_nothing_in_shared_memory(uploads, tmp_path, steady):
+def test_comparing_and_sweeping_uploads_leaves_no_file_and_nothing_in_shared_memory(uploads, tmp_path, quick_training):
     images, texts = uploads
     # First the same work on data that is not private (other content): the backbones, the
     # encoder and everything else not derived from an upload are loaded, and do write files.

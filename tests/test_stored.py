@@ -14,7 +14,7 @@ def task(toy_task):
     return toy_task
 
 
-pytestmark = pytest.mark.usefixtures("steady")
+pytestmark = pytest.mark.usefixtures("quick_training")  # flows and keys, not accuracy
 
 
 def _trained(monkeypatch) -> list:

@@ -12,7 +12,7 @@ def task(toy_task):
     return toy_task
 
 
-pytestmark = pytest.mark.usefixtures("steady")
+pytestmark = pytest.mark.usefixtures("quick_training")  # flows and keys, not accuracy
 
 
 def test_code_version_hashes_the_sources(tmp_path, monkeypatch):
