@@ -41,9 +41,22 @@ def stop_server(proc):
     serve.stop(proc)
 
 
+# Where the dress tests below move the slider: FAKE stored runs there (tests.fake_store), so these
+# tests check what the browser shows and does, not hours of training on two cores; what is not
+# stored (another cut, the other pages) is computed for real by the server's worker processes, and
+# a real view is trained end to end in test_browser_slider.py and test_fresh_server.py.
+DRESS_POSITIONS = [1, 2, 4, 8, 16, 32]
+
+
 @pytest.fixture(scope="module")
-def server():
-    proc, url = start_server()
+def server(tmp_path_factory):
+    from lib import DRAW_SEEDS
+    from tests.fake_store import fill_store
+    cache = tmp_path_factory.mktemp("browser_cache")
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setenv("TRANSFER_LAB_CACHE", str(cache))
+        fill_store("dress", DRESS_POSITIONS, DRAW_SEEDS)
+    proc, url = start_server({"TRANSFER_LAB_CACHE": str(cache)})
     yield url
     stop_server(proc)
 
