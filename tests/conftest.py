@@ -63,16 +63,32 @@ def steady(monkeypatch):
     torch.set_num_threads(threads)
 
 
-@pytest.fixture
-def quick_training(steady, monkeypatch):
-    """Every network trains 2 epochs (lib.train.TrainConfig.epochs_for), for tests of flows and
-    contracts (what is stored, shown, kept private), never of accuracy or of the recipes' length
-    (tests/test_train.py and test_floor.py check those). Its own code version keeps these runs
-    apart from full-length ones in the session's cache."""
+def _quick(mp) -> None:
+    """Every network trains 2 epochs (lib.train.TrainConfig.epochs_for), under its own code
+    version, which keeps these runs apart from full-length ones in the session's cache."""
     from lib import versions
     from lib.train import TrainConfig
-    monkeypatch.setattr(TrainConfig, "epochs_for", lambda self, n_train: 2)
-    monkeypatch.setattr(versions, "code_version", lambda: "quick-training")
+    mp.setattr(TrainConfig, "epochs_for", lambda self, n_train: 2)
+    mp.setattr(versions, "code_version", lambda: "quick-training")
+
+
+@pytest.fixture
+def quick_training(steady, monkeypatch):
+    """For tests of flows and contracts (what is stored, shown, kept private), never of accuracy
+    or of the recipes' length (tests/test_train.py and test_floor.py check those)."""
+    _quick(monkeypatch)
+
+
+@pytest.fixture(scope="module")
+def quick_training_module():
+    """quick_training for a module-scoped page (one torch thread, as `steady`)."""
+    import torch
+    threads = torch.get_num_threads()
+    torch.set_num_threads(1)
+    with pytest.MonkeyPatch.context() as mp:
+        _quick(mp)
+        yield
+    torch.set_num_threads(threads)
 
 
 def toy_texts(n_per_class: int, seed: int):

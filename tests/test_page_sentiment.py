@@ -12,7 +12,7 @@ PAGE = str(Path(__file__).resolve().parents[1] / "app_pages" / "sentiment.py")
 
 
 @pytest.fixture(scope="module")
-def page():
+def page(quick_training_module):  # the page's flows; the ways' accuracy is tested in lib's tests
     at = AppTest.from_file(PAGE, default_timeout=600)
     at.query_params["unlabeled"] = "500"
     at.query_params["encoder"] = "0"
@@ -163,7 +163,7 @@ def test_with_the_real_reviews_here_the_page_leads_with_them_and_credits_them(mo
     assert any("**generated**" in m.value for m in at.markdown)
 
 
-def test_zero_labels_shows_the_zero_shot_run_alone_and_what_the_others_need():
+def test_zero_labels_shows_the_zero_shot_run_alone_and_what_the_others_need(quick_training):
     at = AppTest.from_file(PAGE, default_timeout=600)
     at.query_params["unlabeled"] = "500"
     at.query_params["encoder"] = "0"

@@ -31,7 +31,7 @@ def add(at, slot, files):
     return at
 
 
-def test_images_good_and_bad_then_train_and_download(at):
+def test_images_good_and_bad_then_train_and_download(at, quick_training):
     add(at, 0, [(f"r{i}.png", red(i)) for i in range(6)] + [("empty.png", b"")])
     assert texts(at.error) == ["empty.png is empty (0 bytes). Upload the image file again."]
     assert texts(at.warning) == ["Add images to at least 2 classes (now 1 with images)."]
@@ -148,7 +148,7 @@ def test_training_and_a_learning_curve_on_uploads_write_nothing_to_the_cache(at,
     assert task.private and task.pool.derived          # kept with the upload, in the session
 
 
-def test_pasted_texts_train_every_text_way_and_keep_the_images(at):
+def test_pasted_texts_train_every_text_way_and_keep_the_images(at, quick_training):
     add(at, 0, [(f"r{i}.png", red(i)) for i in range(3)])
     at.radio(key="kind").set_value("Texts").run()
     lines = ["text,label"] + [f"a wonderful lovely film take {i},pos" for i in range(8)] + \

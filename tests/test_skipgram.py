@@ -1,5 +1,6 @@
 """Skip-gram with negative sampling: deterministic, cached, and it learns from co-occurrence."""
 import numpy as np
+import pytest
 
 from lib.text import skipgram
 from lib.data import reviews
@@ -43,6 +44,7 @@ def test_words_that_share_contexts_end_up_neighbours():
     assert np.mean(same) > 0.9
 
 
+@pytest.mark.slow  # pretrains on 20,000 reviews
 def test_on_the_reviews_neighbours_of_sentiment_words_share_their_polarity_beyond_chance():
     # the vectors the app uses (20,000 reviews; trained once per test session, then cached)
     wv = skipgram.pretrained(reviews.unlabeled_reviews(), skipgram.SkipGramConfig(), seed=0)
