@@ -177,10 +177,28 @@ class Engine:
     def dashboard(self) -> str | None:
         return getattr(self.client, "dashboard_link", None)
 
+    def alive(self) -> bool:
+        """Its client is open and its event loop still runs. A client whose loop thread has ended
+        still says "running" while none of its futures can ever finish: a page waited on one
+        forever once in the test suite (an in-process cluster, many made and closed in one
+        process), so `current` replaces such an engine and the pages ask again (ui.live)."""
+        try:
+            return self.client.status not in ("closed", "closing") and self.client.loop.asyncio_loop.is_running()
+        except Exception:  # noqa: BLE001 (a half-closed client: not alive, whatever it raised)
+            return False
+
     def close(self) -> None:
         self.client.close()
         if self.cluster is not None:
             self.cluster.close()
+
+    def abandon(self) -> None:
+        """Close what can still be closed; mark a client whose loop has stopped closed, so that
+        its finaliser does not try again on that loop (it raised in whatever ran the collector)."""
+        try:
+            self.close()
+        except Exception:  # noqa: BLE001 (its loop is gone: nothing left to close cleanly)
+            self.client.status = "closed"
 
 
 class Asks:
@@ -199,6 +217,8 @@ class Asks:
         e = current() if pairs else None  # a stored view asks nothing: no cluster needed for it
         with self._lock:
             held = self._groups.get(group, {})
+            if e is not None:  # futures of an engine that was replaced are asked of this one
+                held = {job: f for job, f in held.items() if f.client is e.client}
             futures = {job: held.get(job) or e.submit(job, priority) for job, priority in pairs}
             self._groups[group] = {**held, **futures} if keep else futures
         return futures
@@ -229,7 +249,9 @@ def current() -> Engine:
     else a local one (a notice says why if the named one did not answer)."""
     global _engine
     with _engine_lock:
-        if _engine is None or _engine.client.status in ("closed", "closing"):
+        if _engine is None or not _engine.alive():
+            if _engine is not None:
+                _engine.abandon()
             _engine = _connect()
         return _engine
 

@@ -46,6 +46,19 @@ def gated(monkeypatch):
     monkeypatch.setattr(engine, "work", _gated)
     yield engine.current()
     GATE.set()
+    _wait_idle(engine.current())  # a job a test left queued must not start behind the next one's gate
+
+
+def _idle(dask_scheduler) -> bool:
+    return not dask_scheduler.queued and not dask_scheduler.unrunnable and \
+        not any(ws.processing for ws in dask_scheduler.workers.values())
+
+
+def _wait_idle(e):
+    for _ in range(2400):
+        if e.client.run_on_scheduler(_idle):
+            return
+        time.sleep(0.05)
 
 
 def _wait_started(seed):
@@ -137,6 +150,27 @@ def test_a_job_asked_twice_is_one_task(gated):
     assert STARTED.count(40) == 1
 
 
+def test_an_engine_whose_event_loop_stopped_is_replaced_and_its_jobs_asked_again(gated):
+    """A client whose loop thread has ended still says "running" while its futures can never
+    finish: a page once waited on one for ever in the suite. `current` replaces such an engine,
+    and a group asked again gets futures of the new one that finish."""
+    asks = Asks()
+    old = asks.want("dress:view", [(_job(50), NOW)])[_job(50)]
+    loop = gated.client.loop.asyncio_loop
+    loop.call_soon_threadsafe(loop.stop)
+    for _ in range(200):
+        if not loop.is_running():
+            break
+        time.sleep(0.05)
+    assert not gated.alive() and gated.client.status == "running"  # what fooled the old check
+    fresh = engine.current()
+    assert fresh is not gated and fresh.alive()
+    again = asks.want("dress:view", [(_job(50), NOW)])[_job(50)]
+    assert again.client is fresh.client and again is not old
+    GATE.set()
+    assert again.result(timeout=120) == 50
+
+
 # ------------------------------------------------------------------ real worker processes
 
 @pytest.fixture
@@ -172,8 +206,6 @@ def test_a_worker_gives_the_same_bits_as_this_process_in_any_order(cluster):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(strict=False, reason="its last fix (wait for the restarted workers) was not yet run to the end "
-                   "at submission (closing note of issue 25); it runs in CI, so a pass or the failure shows there")
 def test_a_killed_worker_s_job_runs_again_and_a_job_that_kills_two_is_named(cluster):
     dress = resolve_task("dress")
     job = Job.run("dress", "finetune", 8, 3, OPTIONS)

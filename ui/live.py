@@ -138,10 +138,12 @@ def _gather(task, n, seed, options, ways, show, behind=()):
     jobs = {w.method: Job.run(task, w.method, n, seed, options, w.kind) for w in ways if runs[w.method] is None}
     # The position this session asked for before is released here, at once: a move never waits
     # for the old position's cards, draws or profile (a task another session holds goes on).
-    futures = _asks().want(_view_group(task), [(job, NOW) for job in jobs.values()] +
-                           [(job, PROFILE) for job in behind])
-    e, shown, failed = current_engine() if jobs else None, set(), {}
+    asked = [(job, NOW) for job in jobs.values()] + [(job, PROFILE) for job in behind]
+    futures = _asks().want(_view_group(task), asked)
+    shown, failed = set(), {}
     while True:
+        futures = _still(futures, _view_group(task), asked)
+        e = current_engine() if jobs else None
         for way in ways:
             m = way.method
             if m in failed:
@@ -187,9 +189,11 @@ def over_draws(task: str, n: int, progress=None, **options):
     runs = {s: {w.method: stored_run(w, task, n, s, options) for w in ways} for s in DRAW_SEEDS}
     jobs = {(s, w.method): Job.run(task, w.method, n, s, options, w.kind) for s, by_way in runs.items()
             for w in ways if by_way[w.method] is None}
-    futures = _asks().want(_view_group(task), [(job, PROFILE) for job in jobs.values()], keep=True)
+    asked = [(job, PROFILE) for job in jobs.values()]
+    futures = _asks().want(_view_group(task), asked, keep=True)
     total, before, t0 = len(DRAW_SEEDS) * len(ways), len(jobs), time.monotonic()
     while jobs:
+        futures = _still(futures, _view_group(task), asked, keep=True)
         for (s, m), job in list(jobs.items()):
             if futures[job].done():
                 runs[s][m] = futures[job].result()
@@ -215,14 +219,23 @@ def profile(task: str, n: int, backbone: str, progress=None, control: bool = Fal
         return found
     job = Job.profile(task, n, backbone, control)
     future = _asks().want(_view_group(task), [(job, PROFILE)], keep=True)[job]
-    e = current_engine()
     while not future.done():
+        future = _still({job: future}, _view_group(task), [(job, PROFILE)], keep=True)[job]
+        e = current_engine()
         if progress:
             progress(*e.progress.get(job.key, WAITING))
         time.sleep(POLL_S)
         _yield()
-    e.done(job)
+    current_engine().done(job)
     return future.result()
+
+
+def _still(futures: dict, group: str, pairs: list, keep: bool = False) -> dict:
+    """`futures`, or the same jobs asked again where the engine they were asked of was replaced
+    (lib.engine.Engine.alive: its event loop had stopped, so they could never finish)."""
+    if futures and next(iter(futures.values())).client is not current_engine().client:
+        return _asks().want(group, pairs, keep=keep)
+    return futures
 
 
 def _view_group(task: str) -> str:
