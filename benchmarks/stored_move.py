@@ -4,6 +4,7 @@ server does per move, not by training. Prints numbers; never passes or fails.
     python benchmarks/stored_move.py                     # dress, 8 <-> 16 per class, 20 moves
     python benchmarks/stored_move.py --cache /tmp/sm     # keep the filled cache for the next run
     python benchmarks/stored_move.py --profile           # and where the CPU goes (yappi, every thread)
+    python benchmarks/stored_move.py --fake              # fake stored numbers (tests.fake_store): seconds
 
 First it fills a cache folder with everything the dress page reads at 8 and 16 per class (every
 way on every draw of DRAW_SEEDS, the depth profile), trained for real by the engine in this
@@ -11,7 +12,10 @@ process (minutes, once per folder). Then it drives the page with Streamlit's App
 slider between the two stored positions, and prints the CPU time this process spent per move
 (time.process_time over every thread: the script's run, Streamlit's bookkeeping; nothing trains).
 AppTest reruns the whole page on each move; a real server reruns only the slider's fragment, so
-these figures are an upper bound of what a move costs a server.
+these figures are an upper bound of what a move costs a server. `--fake` fills the folder with
+made-up runs of the real shape instead (tests/fake_store.py, what the browser tests read): the page
+lays out the same cards, charts and sentences, so the CPU per move is the same work, without the
+40 minutes of training on two cores.
 """
 import argparse
 import os
@@ -44,6 +48,7 @@ def main():
     parser.add_argument("--cache", default=None)
     parser.add_argument("--moves", type=int, default=20)
     parser.add_argument("--profile", action="store_true")
+    parser.add_argument("--fake", action="store_true", help="made-up stored runs (tests.fake_store)")
     args = parser.parse_args()
     os.environ["TRANSFER_LAB_CACHE"] = args.cache or tempfile.mkdtemp(prefix="stored-move-")
     os.environ.setdefault("TRANSFER_LAB_OFFLINE", "1")
@@ -52,7 +57,12 @@ def main():
     os.environ["TRANSFER_LAB_WARMUP"] = "0"
     import torch
     torch.set_num_threads(1)
-    fill([8, 16])
+    if args.fake:
+        from lib import DRAW_SEEDS
+        from tests.fake_store import fill_store
+        fill_store("dress", [8, 16], DRAW_SEEDS)
+    else:
+        fill([8, 16])
     from streamlit.testing.v1 import AppTest
     from lib import engine_started
     at = AppTest.from_file(str(ROOT / "app_pages" / "dress_colour.py"), default_timeout=600)

@@ -147,3 +147,26 @@ def test_every_way_the_engine_runs_has_a_colour_and_a_name():
         assert method in palette.COLOURS and method in palette.NAMES, method
     scale = charts.method_scale(["zero_shot", "scratch", "pixels"]).to_dict()
     assert scale["domain"] == ["pixels", "scratch", "zero_shot"]                    # the legends' order
+
+
+def _points(frame):
+    import altair as alt
+    return alt.Chart(frame).mark_point().encode(x="a:Q")
+
+
+def test_a_chart_keyed_by_its_view_builds_its_data_once_per_view():
+    """cards.chart(view=...): a stored slider position seen before neither builds nor hashes its
+    data again (issue 25, the server's CPU per stored move); another view builds its own."""
+    import pandas as pd
+    from ui import cards
+    built = []
+
+    def data(view):
+        def make():
+            built.append(view)
+            return (pd.DataFrame({"a": [view, view + 1]}),)
+        return make
+
+    for view in (1, 2, 1, 2, 1):
+        cards.chart(_points, view=("test-view", view), data=data(view))
+    assert built == [1, 2]

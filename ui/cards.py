@@ -157,10 +157,8 @@ def side_by_side(comparison) -> None:
             run_card(run, n_train)
 
 
-@st.cache_data(show_spinner=False, max_entries=512)
-def _chart_spec(name: str, args: tuple, kwargs: tuple, sized: bool, _make) -> dict:
-    """The Vega-Lite spec of `_make(*args, **kwargs)`; `name` (module.function) keys _make."""
-    chart = _make(*args, **dict(kwargs))
+def _spec(make, args: tuple, kwargs: tuple, sized: bool) -> dict:
+    chart = make(*args, **dict(kwargs))
     spec = (presenter.sized(chart, on=True) if sized else chart).to_dict()
     view = spec.get("config", {}).get("view", {})
     for k in ("continuousWidth", "continuousHeight"):  # Altair's default theme; st.altair_chart
@@ -168,12 +166,30 @@ def _chart_spec(name: str, args: tuple, kwargs: tuple, sized: bool, _make) -> di
     return spec
 
 
-def chart(make, *args, where=None, sized: bool = False, **kwargs) -> None:
+@st.cache_data(show_spinner=False, max_entries=512)
+def _chart_spec(name: str, args: tuple, kwargs: tuple, sized: bool, _make) -> dict:
+    """The Vega-Lite spec of `_make(*args, **kwargs)`; `name` (module.function) keys _make."""
+    return _spec(_make, args, kwargs, sized)
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def _view_spec(name: str, view: tuple, kwargs: tuple, sized: bool, _make, _data) -> dict:
+    """The same, keyed by the view its data comes from; `_data()` is called only to build it."""
+    return _spec(_make, _data(), kwargs, sized)
+
+
+def chart(make, *args, where=None, sized: bool = False, view: tuple | None = None, data=None,
+          **kwargs) -> None:
     """Draw the Altair chart `make(*args, **kwargs)` from a Vega-Lite spec built and validated once
     per input: building and validating a spec took ~0.1 s of every slider move, and a classroom
-    server repeats the same slider positions all day. sized=True enlarges it in presenter mode."""
-    spec = _chart_spec(f"{make.__module__}.{make.__qualname__}", args, tuple(sorted(kwargs.items())),
-                       sized and presenter.is_on(), make)
+    server repeats the same slider positions all day. sized=True enlarges it in presenter mode.
+
+    view=(task, size, seed, settings...) with data=lambda: args instead of args: the spec is found
+    by that view, and the data are neither built nor hashed when it is known (hashing the frames
+    was the largest part of a stored slider move's CPU, issue 25). The view must fix the data."""
+    name, kw, sized = f"{make.__module__}.{make.__qualname__}", tuple(sorted(kwargs.items())), sized and presenter.is_on()
+    spec = (_view_spec(name, view, kw, sized, make, data) if view is not None
+            else _chart_spec(name, args, kw, sized, make))
     (where or st).vega_lite_chart(spec=spec, width="stretch")
 
 

@@ -3,6 +3,8 @@
 The dress and ants-and-bees pages are this module plus their own introduction; the learning-curve
 and overfitting pages use the cut selector and the depth profile from here too.
 """
+import weakref
+
 import streamlit as st
 
 from lib import (AUTO, DEPTH_SEEDS, DRAW_SEEDS, SCRATCH_SIZE, ZERO_SHOT_IMAGE, Unavailable, compare_depths, cuts_of,
@@ -88,9 +90,12 @@ def show_comparison(c, unit: str = "photos") -> None:
                "for reading only (no way stops or chooses by it). A wide gap is memorising "
                "instead of learning.", help="A round over every labeled photo is an epoch.")
     acc, loss = st.tabs(["Accuracy", "Loss"])
-    history = cards.histories(c)
-    cards.chart(charts.history_chart, history, where=acc, sized=True)
-    cards.chart(charts.history_chart, history, "loss", where=loss, sized=True)
+    view = (c.task, c.n_per_class, c.seed, tuple(c.classes), c.backbone, tuple(sorted(c.settings.items())),
+            tuple(c.runs))  # a named task's view fixes every run's history (stored or computed alike)
+    history = lambda: (cards.histories(c),)
+    cards.chart(charts.history_chart, where=acc, sized=True, view=view, data=history)
+    cards.chart(charts.history_chart, where=loss, sized=True, view=view + ("loss",),
+                data=lambda: (*history(), "loss"))
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -134,7 +139,11 @@ def depth_section(task: str, n: int, backbone: str, control: bool = False) -> No
         bar.done()
     summary, reading = (_depth_reading(task, n, backbone, control) if not profile.attrs.get("notices")
                         else (summarise_depth(profile), words.depth_reading(compare_depths(profile, n))))
-    cards.chart(charts.depth_profile_chart, summary, sized=True)
+    if profile.attrs.get("notices"):
+        cards.chart(charts.depth_profile_chart, summary, sized=True)
+    else:  # the stored profile of this view: found by the view, not by hashing its summary
+        cards.chart(charts.depth_profile_chart, sized=True, view=(task, n, backbone, control),
+                    data=lambda: (summary,))
     st.markdown(reading)
 
 
@@ -180,14 +189,36 @@ def recipes() -> dict:
 def samples(task, per_class: int, width: int, label: str = "Sample photos (from the test set)") -> None:
     """A few test photos of each class, in an expander; in presenter mode without one, for a
     page to draw inside its folded introduction (presenter.intro), where results come first."""
-    import numpy as np
-
     from ui import presenter
     # in presenter mode the page draws them inside its folded introduction (no expander in one)
     with st.container() if presenter.is_on() else st.expander(label, expanded=True):
         for c, name in enumerate(task.classes):
-            picks = np.flatnonzero(task.test.labels == c)[:per_class]
-            st.image(list(task.test.images[picks]), width=width, caption=[name] * len(picks))
+            pngs = _pngs(task.test, c, per_class)
+            st.image(pngs, width=width, caption=[name] * len(pngs))
+
+
+_PNGS: dict = {}  # id(test set) -> (a weak reference to it, {(class, count): [PNG bytes]})
+
+
+def _pngs(test, c: int, count: int) -> list:
+    """The first `count` test photos of class `c`, encoded once per test set (st.image encoded
+    every photo again on every rerun: a tenth of a stored move's CPU)."""
+    import io
+
+    import numpy as np
+    from PIL import Image
+    ref, kept = _PNGS.get(id(test), (None, None))
+    if ref is None or ref() is not test:  # a test set not seen, or another at a reused id
+        kept = {}
+        _PNGS[id(test)] = (weakref.ref(test, lambda _, k=id(test): _PNGS.pop(k, None)), kept)
+    if (c, count) not in kept:
+        out = []
+        for i in np.flatnonzero(test.labels == c)[:count]:
+            buf = io.BytesIO()
+            Image.fromarray(test.images[i]).save(buf, format="PNG")
+            out.append(buf.getvalue())
+        kept[(c, count)] = out
+    return kept[(c, count)]
 
 
 def zero_shot_section(c) -> None:
