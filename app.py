@@ -41,6 +41,14 @@ if page.url_path:
     if not warmup.loaded():  # only the first page a fresh server runs waits here, and says why
         with st.spinner("Loading the engine (torch and the models), once per server: a few seconds…"):
             warmup.ready()
+# A visitor who changes page stops asking for what the page left asked for (its view, draws,
+# profile, the slider positions ahead: ui.live's Asks); the new page asks for its own. Without
+# this, the dress page's ladder ahead (fine-tuning at 256 per class) held both workers while its
+# visitor waited on the learning curves. A task another session holds goes on (lib.engine.Asks).
+if st.session_state.get("_transfer_lab_page") != page.url_path:
+    st.session_state["_transfer_lab_page"] = page.url_path
+    if (asks := st.session_state.get("_transfer_lab_asks")) is not None:
+        asks.release()
 try:
     page.run()
 finally:  # once per server: torch, the tasks and the pretrained models load in the background,
