@@ -15,7 +15,7 @@ from lib import (DRAW_SEEDS, ENCODER_MODEL, ROTTEN_CREDIT, ROTTEN_NAME, ROTTEN_S
                  UNLABELED, ZERO_SHOT_DESCRIPTIONS,
                  SkipGramConfig, TrainConfig, clearly_ahead, handwritten_reviews, polarity, polarity_agreement,
                  probe_recipe, rotten_checksum, sentiment_task, toy_corpus)
-from ui import cards, charts, controls, presenter, state, text as ui_text, words
+from ui import cards, charts, controls, live, presenter, state, text as ui_text, words
 
 
 AMOUNTS = (0, 500, 2_000, 5_000, UNLABELED)
@@ -187,11 +187,14 @@ def more_tabs(c, n: int) -> None:
 
     with tabs["Try a review"]:
         text = st.text_input("Your review", "Slow at first, but wonderful.", key="sentence")
-        if text.strip():
-            st.dataframe(ui_text.predictions(c, text), hide_index=True)
+        here = inside(c, n, "review")
+        if here is not None and text.strip():
+            st.dataframe(ui_text.predictions(here, text), hide_index=True)
 
     with tabs["What pretraining learned"]:
-        pretraining_learned(c)
+        here = inside(c, n, "vectors")
+        if here is not None:
+            pretraining_learned(here)
 
     if source != GENERATED:
         return
@@ -217,6 +220,30 @@ def more_tabs(c, n: int) -> None:
             bar.done()
             cards.chart(charts.learning_curve_chart, curve, height=280, x="unlabeled",
                         x_title="unlabeled reviews used for pretraining", log=False, names=charts.TEXT_NAMES)
+
+
+@st.cache_resource(show_spinner=False, max_entries=8)
+def _trained_here(task: str, n: int, seed: int, options: tuple):
+    from lib import compare
+    return compare(task, n, seed, **dict(options))
+
+
+def inside(c, n: int, key: str):
+    """`c` if its models are in this process; else, on a click, the same draw trained here once
+    (the same seed gives the same numbers): what the workers trained comes back as numbers only,
+    and reading a typed review or the word vectors needs the models themselves."""
+    if any(ui_text.text_live(r) is not None for r in c.runs.values()):
+        return c
+    settings = (task_name, int(n), int(c.seed), tuple(sorted(options.items())))
+    if st.session_state.get("_trained_here") != settings:
+        st.caption("These results came back from the workers as numbers. To read your own review "
+                   "or look at the word vectors, this draw is trained once more here, with the "
+                   "same seed and so the same numbers.")
+        if not st.button("Train this draw here", key=f"here_{key}", icon=":material/play_arrow:"):
+            return None
+        st.session_state["_trained_here"] = settings
+    with st.spinner("Training this draw here, once…"):
+        return _trained_here(*settings)
 
 
 def pretraining_learned(c) -> None:
@@ -260,6 +287,10 @@ def experiment():
                    "the fine-tuned encoder", "bag of words (a weight per word)"])
         return
     headline = st.container()  # what holds over draws: read first, filled once they are in
+    # The workers train every way and store it (issue 28: not one at a time in this process);
+    # the page then reads the comparison back from disk.
+    if not live.trained(task_name, n, seed, **options):
+        return
     c = cards.run_compare(task_name, n, seed, **options)
     if c is None:
         return
@@ -275,8 +306,8 @@ def experiment():
                     "nothing is chosen on the test reviews.")
     ui_text.side_by_side(c)
     cards.verdict(c)
-    over = cards.over_draws(headline, cards.compared_draws(task_name, n, **options), n, "reviews",
-                            words.TEXT_IN_A_SENTENCE)
+    over = cards.over_draws(headline, lambda progress: live.over_draws(task_name, n, progress=progress, **options),
+                            n, "reviews", words.TEXT_IN_A_SENTENCE)
     presenter.say("sentiment", comparison=c, over=over)
     pairs = [(a, b) for a, b in (("encoder", "scratch"), ("finetune", "scratch"), ("finetune", "encoder"),
                                  ("encoder" if "encoder" in c.runs else "transfer", "zero_shot"))
@@ -293,6 +324,7 @@ def experiment():
     if "encoder" in c.runs:
         with st.expander("Where to cut the sentence encoder", icon=":material/layers:"):
             ui_text.depth_section(task_name, n, np.concatenate([c.train_index, c.val_index]))
+    live.prefetch(task_name, n, seed, 500, **options)  # the neighbouring sizes, on the workers
 
 
 experiment()

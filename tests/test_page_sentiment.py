@@ -106,6 +106,22 @@ def test_typing_a_review_shows_each_ways_prediction(page):
     assert set(table.prediction) <= {"positive", "negative"} and len(table) == 3
 
 
+def test_results_back_as_numbers_read_a_review_after_a_click_trains_the_draw_here(page):
+    """What the workers send back is numbers (in this suite the worker is a thread of this
+    process, so its models are here: clearing them is what a server sees)."""
+    from lib.text import ways
+    ways._live.clear()
+    page.run()
+    assert not page.exception and [b for b in page.button if b.key == "here_review"]
+    assert not [d for d in page.dataframe if "prediction" in d.value.columns]
+    page.button(key="here_review").click().run()
+    tables = [d.value for d in page.dataframe if "prediction" in d.value.columns]
+    assert not page.exception and len(tables) == 1 and len(tables[0]) == 3
+    page.run()
+    assert not [b for b in page.button if b.key.startswith("here_")]   # both tabs now read the models
+    assert len([d.value for d in page.dataframe if "prediction" in d.value.columns][0]) == 3
+
+
 def test_toy_preset_shows_only_0_50_100_on_two_reviews(page):
     page.button(key="run_toy").click().run()
     assert not page.exception
@@ -122,6 +138,8 @@ def spy_on_compare(monkeypatch):
         raise ValueError("stop here")  # run_compare shows it as an error; nothing is trained
 
     monkeypatch.setattr(cards, "cached_compare", spy)
+    from ui import live  # the workers' part: nothing trained either, the page reads back at once
+    monkeypatch.setattr(live, "trained", lambda *a, **k: True)
     return asked
 
 

@@ -223,21 +223,6 @@ def over_draws(where, gather, n: int, unit: str, names: dict | None = None):
     return o
 
 
-def compared_draws(task, n: int, **options):
-    """`gather` for over_draws where the page trains in its own process (texts, uploads): the
-    comparison on every draw of DRAW_SEEDS, each remembered as cached_compare remembers one."""
-    from lib import DRAW_SEEDS
-
-    def gather(progress):
-        out = {}
-        for i, s in enumerate(DRAW_SEEDS):
-            progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: {i} of "
-                     f"{len(DRAW_SEEDS)} done", i / len(DRAW_SEEDS))
-            out[s] = until_back(cached_compare, task, n, s, **options).runs
-        return out
-    return gather
-
-
 def verdict(comparison, a: str = "transfer", b: str = "scratch") -> None:
     """ui.words.verdict's plain sentence, with the test behind it (McNemar's) in its tooltip."""
     st.markdown(words.verdict(comparison, a, b), help=words.verdict_test(comparison, a, b))

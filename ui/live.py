@@ -130,10 +130,34 @@ def computed(task: str, n: int, seed: int, **options):
         bar.done()
 
 
-def _gather(task, n, seed, options, ways, show, behind=()):
+def trained(task: str, n: int, seed: int, **options) -> bool:
+    """Every way of a text view trained by the workers and stored, under one progress bar, for a
+    page that reads its Comparison back itself (lib.stored.compare_stored: the movie-review page,
+    whose comparison also carries the live models it trains on demand). False, with an st.error
+    saying which way and why, if a way failed."""
+    options = resolve_options(task_kind(task), options)
+    ways = ways_of(task, options, n)
+    bar, done = cards.Progress("Training every way…"), set()
+
+    def show(way, what, payload):
+        if what == "error":
+            st.error(f"{cards.way_title(way.method)} could not be trained: {payload}", icon=":material/error:")
+        elif what == "card":
+            done.add(way.method)
+        else:
+            bar(f"{cards.way_title(way.method)}: {payload[0]}", (len(done) + payload[1]) / len(ways))
+
+    try:
+        return _gather(task, n, seed, options, ways, show, assembled=False) is not None
+    finally:
+        bar.done()
+
+
+def _gather(task, n, seed, options, ways, show, behind=(), assembled: bool = True):
     """Each way from disk or from the workers; `show(way, what, payload)` hears each way's
     progress ("progress", (message, fraction)), its numbers ("card", run) or its failure.
-    `behind`: jobs asked for right after this view's (its other draws), in the same group."""
+    `behind`: jobs asked for right after this view's (its other draws), in the same group.
+    Returns the image Comparison (assembled=False: the runs by way), or None if a way failed."""
     runs = {w.method: stored_run(w, task, n, seed, options) for w in ways}
     jobs = {w.method: Job.run(task, w.method, n, seed, options, w.kind) for w in ways if runs[w.method] is None}
     # The position this session asked for before is released here, at once: a move never waits
@@ -170,7 +194,9 @@ def _gather(task, n, seed, options, ways, show, behind=()):
             break
         time.sleep(POLL_S)
         _yield()
-    return None if failed else assemble(task, n, seed, runs, options)
+    if failed:
+        return None
+    return assemble(task, n, seed, runs, options) if assembled else runs
 
 
 def _draw_jobs(task, n, options) -> list:
