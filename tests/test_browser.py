@@ -124,11 +124,16 @@ def accuracies(drv):
         return []
 
 
+SMALL = {"learning_curves": "?largest=8&seeds=2", "sentiment": "?unlabeled=500&encoder=0"}
+
+
 @pytest.mark.parametrize("step", STEPS, ids=[s.name for s in STEPS])  # home first, as a visitor
 def test_every_page_renders_offline_without_errors(server, browser, step):
-    # the learning curves' default sweep trains 4 ways x 8 sizes x 5 seeds on a cold cache:
-    # minutes, which say nothing more about rendering than a small sweep does
-    query = "?largest=8&seeds=2" if step.name == "learning_curves" else ""
+    # Small settings where the defaults train for minutes and say nothing more about rendering:
+    # the learning curves' default sweep (4 ways x 8 sizes x 5 seeds), the movie reviews' word
+    # vectors on 20,000 reviews and the sentence encoder fine-tuned on five draws (the encoder's
+    # ways on that page are the slow AppTest's, tests/test_page_sentiment.py).
+    query = SMALL.get(step.name, "")
     browser.get(f"{server}/{'' if step.name == 'home' else step.name}{query}")
     wait_rendered(browser, step.file)
     assert not problems(browser), f"{step.file}: {problems(browser)}"
