@@ -109,9 +109,10 @@ def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
     return _gather(task, n, seed, options, ways, show, behind)
 
 
-def computed(task: str, n: int, seed: int, **options):
+def computed(task: str, n: int, seed: int, assembled: bool = True, **options):
     """The Comparison from the workers, under one progress bar (for a page that draws its own
-    charts instead of cards, such as the overfitting page); None and an st.error if a way failed."""
+    charts instead of cards, such as the overfitting page); None and an st.error if a way failed.
+    assembled=False: the runs by way (an image Comparison is assembled from runs; see `trained`)."""
     options = resolve_options(task_kind(task), options)
     ways = ways_of(task, options, n)
     bar, done = cards.Progress("Training every way…"), set()
@@ -125,7 +126,7 @@ def computed(task: str, n: int, seed: int, **options):
             bar(f"{cards.way_title(way.method)}: {payload[0]}", (len(done) + payload[1]) / len(ways))
 
     try:
-        return _gather(task, n, seed, options, ways, show)
+        return _gather(task, n, seed, options, ways, show, assembled=assembled)
     finally:
         bar.done()
 
@@ -135,22 +136,7 @@ def trained(task: str, n: int, seed: int, **options) -> bool:
     page that reads its Comparison back itself (lib.stored.compare_stored: the movie-review page,
     whose comparison also carries the live models it trains on demand). False, with an st.error
     saying which way and why, if a way failed."""
-    options = resolve_options(task_kind(task), options)
-    ways = ways_of(task, options, n)
-    bar, done = cards.Progress("Training every way…"), set()
-
-    def show(way, what, payload):
-        if what == "error":
-            st.error(f"{cards.way_title(way.method)} could not be trained: {payload}", icon=":material/error:")
-        elif what == "card":
-            done.add(way.method)
-        else:
-            bar(f"{cards.way_title(way.method)}: {payload[0]}", (len(done) + payload[1]) / len(ways))
-
-    try:
-        return _gather(task, n, seed, options, ways, show, assembled=False) is not None
-    finally:
-        bar.done()
+    return computed(task, n, seed, assembled=False, **options) is not None
 
 
 def _gather(task, n, seed, options, ways, show, behind=(), assembled: bool = True):
