@@ -42,13 +42,18 @@ if real is not None:
 else:
     source = GENERATED
     off = " Downloads are off on this computer (TRANSFER_LAB_OFFLINE)." if why_not == "offline" else ""
-    st.info(f"**The real movie reviews are not on this computer**, so this page uses generated "
-            f"ones.{off} To get them ({ROTTEN_SIZE_MB} MB, once): open this page on a computer with "
-            f"a network, or run `python scripts/prefetch.py --write pack.tar.gz` there and `python "
-            f"scripts/prefetch.py --read pack.tar.gz` here.", icon=":material/cloud_off:")
-    if why_not != "offline":
-        with st.expander("What the download said"):
-            st.code(why_not, language=None, wrap_lines=True)
+    offline_notice = (f"**The real movie reviews are not on this computer**, so this page uses "
+                      f"generated ones.{off} To get them ({ROTTEN_SIZE_MB} MB, once): open this page "
+                      f"on a computer with a network, or run `python scripts/prefetch.py --write "
+                      f"pack.tar.gz` there and `python scripts/prefetch.py --read pack.tar.gz` here.")
+    if presenter.is_on():  # one line: a 1280 x 720 window's first screen is for the results
+        st.caption(":material/cloud_off: Generated reviews: the real ones are not on this computer "
+                   "(how to get them: About this page).")
+    else:
+        st.info(offline_notice, icon=":material/cloud_off:")
+        if why_not != "offline":
+            with st.expander("What the download said"):
+                st.code(why_not, language=None, wrap_lines=True)
 t = real if source == REAL else generated()
 task_name = ROTTEN_NAME if source == REAL else "sentiment"
 
@@ -70,6 +75,8 @@ else:
                             f"labeled examples from, {len(t.test):,} to test, {UNLABELED:,} unlabeled, "
                             f"and {len(hand)} written by hand as a second test.")
     with about:
+        if real is None and presenter.is_on():
+            st.info(offline_notice, icon=":material/cloud_off:")
         st.caption("How they are generated: assets/DATA_CARD_reviews.md")
     examples = ([f"- *{hand.texts[i]}* — hand-written, **{hand.classes[hand.labels[i]]}**"
                  for i in np.r_[0:3, len(hand) - 3:len(hand)]] +

@@ -220,3 +220,16 @@ def test_with_the_real_encoder_fine_tuning_has_a_card_and_the_encoder_its_depth_
     reading = [m.value for m in at.markdown if m.value.startswith("Read on the test texts")]
     assert len(reading) == 1 and "after the last layer, layer6" in reading[0]
     assert "Cross-validation on this draw's labeled reviews alone" in reading[0]
+
+
+def test_in_presenter_mode_the_offline_notice_is_one_line_and_in_full_under_about(quick_training):
+    """Issue 26: at 1280 x 577 the notice (four lines) pushed the cards' accuracies off the first
+    screen; in presenter mode it is one line, in full under "About this page"."""
+    at = AppTest.from_file(PAGE, default_timeout=600)
+    for key, value in {"unlabeled": "500", "encoder": "0", "present": "1"}.items():
+        at.query_params[key] = value
+    at.run()
+    assert not at.exception and not at.error
+    assert [c for c in at.caption if c.value.startswith(":material/cloud_off: Generated reviews")]
+    about = [e for e in at.expander if e.label == "About this page"]
+    assert about and any("real movie reviews are not on this computer" in i.value for i in about[0].info)
