@@ -302,7 +302,7 @@ def test_the_ants_and_bees_page_with_the_photos_shows_four_ways(browser, tmp_pat
     proc, url = start_server({"TRANSFER_LAB_OFFLINE": "0", "TRANSFER_LAB_DATA_MIRROR": stand_in.url,
                               "TRANSFER_LAB_CACHE": str(tmp_path)})
     try:
-        browser.get(f"{url}/ants_bees?n_per_class=4")
+        browser.get(f"{url}/ants_bees?n_per_class=2")  # the smallest size with all four ways
         wait_rendered(browser, "the ants-and-bees page")
         assert len(accuracies(browser)) == 4, accuracies(browser)  # pixels, scratch, frozen, fine-tuned
         assert "Where to cut the network" in browser.page_source

@@ -135,7 +135,7 @@ def test_the_running_indicator_never_covers_a_top_link(stored_server, browser):
     and 8 are not among the stored draws, so their cards train for real and the page is seen
     running (a stored position drew itself between two polls: the test never caught it running)."""
     caught, seed = 0, 7 + SIZES.index(tuple(browser.size))  # unstored at each window size too
-    for n in (1, 2):
+    for n in (1,):  # one view trained for real per window size: enough to see it running
         browser.get(f"{stored_server}/dress_colour?present=1&n_per_class={n}&seed={seed}")
         deadline = time.time() + 60
         while time.time() < deadline:
