@@ -127,8 +127,6 @@ def test_the_guided_paths_top_links_answer_a_real_click(stored_server, browser, 
     assert "present=1" in browser.current_url
 
 
-@pytest.mark.xfail(strict=False, reason="on stored runs it never caught the page running (second session's "
-                   "slow tier); now it visits unstored seeds, a fix not yet run to the end before the stop")
 def test_the_running_indicator_never_covers_a_top_link(stored_server, browser):
     """While a page runs, Streamlit shows "Stop" in its header (it sat over "Next: Movie reviews"):
     caught mid-run on the dress page, every point of both top links still reaches them. Seeds 7
