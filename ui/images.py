@@ -137,11 +137,11 @@ def depth_section(task: str, n: int, backbone: str, control: bool = False) -> No
         return
     finally:
         bar.done()
-    summary, reading = (_depth_reading(task, n, backbone, control) if not profile.attrs.get("notices")
-                        else (summarise_depth(profile), words.depth_reading(compare_depths(profile, n))))
-    if profile.attrs.get("notices"):
+    if profile.attrs.get("notices"):  # a fallback's profile: not the view's, read it as it is
+        summary, reading = summarise_depth(profile), words.depth_reading(compare_depths(profile, n))
         cards.chart(charts.depth_profile_chart, summary, sized=True)
-    else:  # the stored profile of this view: found by the view, not by hashing its summary
+    else:  # the stored profile of this view: its chart found by the view, not by hashing its summary
+        summary, reading = _depth_reading(task, n, backbone, control)
         cards.chart(charts.depth_profile_chart, sized=True, view=(task, n, backbone, control),
                     data=lambda: (summary,))
     st.markdown(reading)
