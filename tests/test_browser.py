@@ -23,7 +23,7 @@ if not (os.path.exists(CHROMIUM) and os.path.exists(CHROMEDRIVER)):
     pytest.skip("chromium and chromedriver are not installed (apt-get install chromium "
                 "chromium-driver); .ci/run installs them", allow_module_level=True)
 webdriver = pytest.importorskip("selenium.webdriver")
-from selenium.common.exceptions import StaleElementReferenceException  # noqa: E402
+from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException  # noqa: E402
 from selenium.webdriver.common.action_chains import ActionChains  # noqa: E402
 from selenium.webdriver.common.by import By  # noqa: E402
 from selenium.webdriver.common.keys import Keys  # noqa: E402
@@ -144,8 +144,16 @@ def test_every_page_renders_offline_without_errors(server, browser, step):
 def press(drv, key):
     """Press `key` on the data-size slider's thumb (it takes arrow keys; focused, as a click on
     it would, since a covered thumb refuses a synthetic click)."""
-    thumb = drv.find_element(By.CSS_SELECTOR, SLIDER)
-    drv.execute_script("arguments[0].focus()", thumb)
+    deadline = time.time() + RENDER_TIMEOUT_S  # a hang guard: a rerun can redraw the slider under us
+    while True:
+        try:
+            thumb = drv.find_element(By.CSS_SELECTOR, SLIDER)
+            drv.execute_script("arguments[0].focus()", thumb)
+            break
+        except (NoSuchElementException, StaleElementReferenceException):
+            if time.time() > deadline:
+                raise
+            time.sleep(0.1)
     ActionChains(drv).send_keys(key).perform()
 
 

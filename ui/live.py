@@ -15,6 +15,7 @@ so an attendee who moves on never cancels what another attendee waits for. Every
 touches the session state each poll: that is where Streamlit stops a script whose slider moved,
 so the new position starts at once instead of after the old one's cards.
 """
+import threading
 import time
 
 import streamlit as st
@@ -26,6 +27,7 @@ from ui import cards, waiting
 
 POLL_S = 0.15  # how often a waiting page looks at its jobs
 WAITING = ("Waiting for a free worker", 0.0)
+STARTING = ("Starting the workers (once per server)…", 0.0)
 
 
 def _asks() -> Asks:
@@ -149,6 +151,8 @@ def _gather(task, n, seed, options, ways, show, behind=(), assembled: bool = Tru
     # The position this session asked for before is released here, at once: a move never waits
     # for the old position's cards, draws or profile (a task another session holds goes on).
     asked = [(job, NOW) for job in jobs.values()] + [(job, PROFILE) for job in behind]
+    if jobs:
+        _engine_ready(lambda: [show(w, "progress", STARTING) for w in ways if runs[w.method] is None])
     futures = _asks().want(_view_group(task), asked)
     shown, failed = set(), {}
     while True:
@@ -202,6 +206,8 @@ def over_draws(task: str, n: int, progress=None, **options):
     jobs = {(s, w.method): Job.run(task, w.method, n, s, options, w.kind) for s, by_way in runs.items()
             for w in ways if by_way[w.method] is None}
     asked = [(job, PROFILE) for job in jobs.values()]
+    if jobs:
+        _engine_ready(lambda: progress and progress(*STARTING))
     futures = _asks().want(_view_group(task), asked, keep=True)
     total, before, t0 = len(DRAW_SEEDS) * len(ways), len(jobs), time.monotonic()
     while jobs:
@@ -230,6 +236,7 @@ def profile(task: str, n: int, backbone: str, progress=None, control: bool = Fal
     if found is not None:
         return found
     job = Job.profile(task, n, backbone, control)
+    _engine_ready(lambda: progress and progress(*STARTING))
     future = _asks().want(_view_group(task), [(job, PROFILE)], keep=True)[job]
     while not future.done():
         future = _still({job: future}, _view_group(task), [(job, PROFILE)], keep=True)[job]
@@ -250,6 +257,30 @@ def _still(futures: dict, group: str, pairs: list, keep: bool = False) -> dict:
     return futures
 
 
+def _engine_ready(waiting_for) -> None:
+    """Return once the cluster is up, starting it behind the page if no one has: meanwhile
+    `waiting_for()` says so and a slider move stops the wait (starting takes seconds)."""
+    if engine_started():
+        return
+    _start_engine_behind()
+    waiting_for()
+    while not engine_started() and _starting.is_alive():
+        time.sleep(POLL_S)
+        _yield()
+
+
+def _start_engine_behind() -> None:
+    """Start (or connect to) the cluster in a thread of its own, once per process."""
+    global _starting
+    with _starting_lock:
+        if _starting is None or not _starting.is_alive():
+            _starting = threading.Thread(target=current_engine, name="transfer-lab-engine-start", daemon=True)
+            _starting.start()
+
+
+_starting, _starting_lock = None, threading.Lock()
+
+
 def _view_group(task: str) -> str:
     """This session's group for what its current view waits for (re-aimed when it moves on)."""
     return f"{task}:view"
@@ -262,6 +293,9 @@ def prefetch(task: str, n: int, seed: int, hi: int, zero: bool = False, **option
     moves are those from the first step, and the first step itself. Nothing is asked ahead when
     the engine runs in this process (TRANSFER_LAB_WORKERS=0): it would queue in front of the
     pages' own work on its one thread."""
+    if not engine_started():  # a stored view never waits for the cluster to start: it starts
+        _start_engine_behind()  # behind the page, and the next view asks ahead (a move made
+        return                  # meanwhile would have waited 9 s: no wait loop to stop it)
     if not current_engine().ahead:
         return
     if task_kind(task) == "text":  # the neighbouring sizes, nearest first (no cuts to toggle)
