@@ -10,13 +10,11 @@ So the control toggle trains only the control, and a cut change only the frozen 
 
 - a run with notices (e.g. a backbone that fell back offline): it answers other settings
   than the ones asked for, and must not be served once the network is back;
-- a run that carries a live model (the text ways' `.predict`): keeping it would mean pickle,
-  and a pickle read from a cache folder, which may come from someone's pack, can run code;
 - anything trained on uploaded data: an attendee's photos stay in their session.
 
-JSON, not pickle, for the same reason: reading an entry can only ever give numbers and strings.
-Text comparisons, which carry live models, are kept in this process's memory (the last
-MEMORY_ENTRIES), so the warm-up (ui/warmup.py) can prepare the movie-review page's default view.
+JSON, not pickle: a cache folder may come from someone's pack, and reading an entry can only ever
+give numbers and strings. A text way's live model (to classify a typed review) never reaches a
+file: `lib.text.ways.plain` keeps it in the process that trained it, and the run is numbers.
 """
 import dataclasses
 import json
@@ -34,18 +32,7 @@ from lib.tasks import resolve_options, resolve_task, task_kind
 from lib.versions import result_key
 
 _RUN_FIELDS = {f.name for f in dataclasses.fields(Run)}
-MEMORY_ENTRIES = 16
-_memory: OrderedDict = OrderedDict()  # path -> Comparison, for those that cannot be stored
 _memory_lock = threading.Lock()
-_computing: dict = {}  # path -> lock: one computation of a result at a time
-
-
-def _one_at_a_time(path):
-    """The lock for computing the result at `path`. The warm-up (ui/warmup.py) and the first
-    visitor ask for the same default view at once on a fresh server: the second waits, then reads
-    what the first stored, instead of training it all again (measured: it did, twice)."""
-    with _memory_lock:
-        return _computing.setdefault(path, threading.Lock())
 
 
 def _forked() -> None:
@@ -53,16 +40,9 @@ def _forked() -> None:
     would stay held in the child for ever."""
     global _memory_lock
     _memory_lock = threading.Lock()
-    _computing.clear()
 
 
 os.register_at_fork(after_in_child=_forked)
-
-
-def entry_path(identity: str, n_per_class: int, seed: int, options: dict):
-    """Where a whole text comparison would be kept (text comparisons live in memory only)."""
-    name = result_key("comparison", identity, n_per_class, int(seed), options)
-    return cache.cache_dir("comparisons") / f"{name}.json"
 
 
 def run_path(way, identity: str, n_per_class: int, seed: int, options: dict):
@@ -205,29 +185,16 @@ def compare_stored(task, n_per_class: int, seed: int = 0, progress=None, identit
     """`compare(...)`, each way answered from disk when it was stored before (`run_stored`).
 
     Only named tasks ("dress", "sentiment") are stored, unless `identity` names the task (the
-    sweep passes it). Anything else is simply computed. Text comparisons carry live models and
-    are remembered in memory instead.
+    sweep passes it). Anything else is simply computed. A text way read from disk is numbers only:
+    a page that needs its live model (a typed review) trains the draw in its own process.
     """
     options = resolve_options(task_kind(task), options)  # one key however the options were spelled
     identity = identity or (task if isinstance(task, str) else None)
     if identity is None:
         return comparisons.compare(task, n_per_class, seed, progress=progress, **options)
-    if task_kind(task) == "image":
-        keep = lambda way, t, train, val, seed, options, say, stop: run_stored(
-            way, t, identity, n_per_class, seed, options, say, stop)
-        return comparisons.compare(task, n_per_class, seed, progress=progress, run_way=keep, **options)
-    path = entry_path(identity, n_per_class, seed, options)
-    with _one_at_a_time(path):
-        with _memory_lock:
-            if path in _memory:
-                return _memory[path]
-        c = comparisons.compare(task, n_per_class, seed, progress=progress, **options)
-        if not c.notices:
-            with _memory_lock:
-                _memory[path] = c
-                while len(_memory) > MEMORY_ENTRIES:
-                    _memory.popitem(last=False)
-        return c
+    keep = lambda way, t, train, val, seed, options, say, stop: run_stored(
+        way, t, identity, n_per_class, seed, options, say, stop)
+    return comparisons.compare(task, n_per_class, seed, progress=progress, run_way=keep, **options)
 
 
 def profile_path(task: str, n_per_class: int, options: dict, seeds=None):

@@ -28,7 +28,7 @@ def files() -> set:
 def shared_memory() -> dict:
     """What caches keep for the whole process."""
     return {"embeddings": set(encoders._memory), "features": set(features._memory),
-            "comparisons": set(stored._memory),
+            "runs read": set(stored._loaded),
             "tokens": getattr(text_models, "_remembered", text_models.tokenize).cache_info().currsize}
 
 

@@ -97,3 +97,19 @@ def test_the_sweep_fills_the_store_for_named_tasks(task, monkeypatch):
     calls = _trained(monkeypatch)
     assert stored.compare_stored(task, 2, 7, identity="toy-e").n_per_class == 2
     assert calls == []
+
+
+def test_a_stored_text_view_is_read_back_without_training_again(tiny_text_task, monkeypatch):
+    """What the workers trained and stored (lib.engine.work: run_stored, way by way), the
+    movie-review page reads back as numbers: it once trained every way again in its own process
+    (text comparisons were answered from a memory of this process only)."""
+    from lib.text.ways import text_ways_for
+    options = resolve_options("text", {})
+    by_worker = {w.method: stored.run_stored(w, tiny_text_task, "toy-text", 3, 1, options)
+                 for w in text_ways_for(tiny_text_task, options)}
+    calls = _trained(monkeypatch)
+    page = stored.compare_stored(tiny_text_task, 3, 1, identity="toy-text")
+    assert calls == [] and list(page.runs) == list(by_worker) and len(by_worker) >= 3
+    for m, run in by_worker.items():
+        assert page.runs[m].test_accuracy == run.test_accuracy
+        assert np.array_equal(page.runs[m].test_pred, run.test_pred)

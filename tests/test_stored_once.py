@@ -31,10 +31,11 @@ def test_the_same_result_asked_for_at_once_is_computed_once(monkeypatch):
 
 
 def test_a_forked_child_can_take_a_lock_another_thread_held(monkeypatch):
-    lock = stored._one_at_a_time("somewhere")
-    lock.acquire()  # as a session computing it while a sweep forks its workers
+    lock = stored._memory_lock
+    lock.acquire()  # as a session reading a stored run while a sweep forks its workers
     try:
         stored._forked()  # what os.register_at_fork runs in the child
-        assert stored._one_at_a_time("somewhere").acquire(timeout=1)
+        assert stored._memory_lock.acquire(timeout=1)
+        stored._memory_lock.release()
     finally:
         lock.release()

@@ -74,10 +74,9 @@ def sentiment_default() -> dict:
 
 def _sentiment_view():
     """The movie-review page's default view. Its heavy parts (skip-gram's pretraining on the
-    unlabeled reviews, the encoder's embeddings, fine-tuning) run on the workers first, each kept
-    in the cache they share; then the comparison the page shows, which carries live models, is
-    assembled here from what they left (issue 25: the pretraining no longer runs in the server
-    beside the first visit)."""
+    unlabeled reviews, the encoder's embeddings, fine-tuning) run on the workers, each kept in
+    the cache they share (issue 25: the pretraining no longer runs in the server beside the first
+    visit); then the comparison the page shows is read back from those files."""
     from lib import PROFILE, compare_stored, view_jobs
     view = sentiment_default()
     options = {k: v for k, v in view.items() if k not in ("task", "n_per_class", "seed")}
