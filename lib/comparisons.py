@@ -118,7 +118,8 @@ DEPTH_SEEDS = range(5)  # seeds per point of a depth profile: enough for a band,
 
 def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "efficientnet_lite0",
                   control: bool = True, progress=None) -> pd.DataFrame:
-    """Test accuracy of the frozen head (the linear probe) after every stage of `backbone`.
+    """Test accuracy of the frozen head (the linear probe) after every stage of `backbone` (a text
+    task: after every layer of the sentence encoder, lib.text.depth).
 
     One row per stage x weights x seed: columns cut, depth, feature_dim, pretrained, seed,
     test_accuracy. `control=True` adds the same architecture with random frozen weights, which
@@ -127,8 +128,9 @@ def depth_profile(task, n_per_class: int, seeds=DEPTH_SEEDS, backbone: str = "ef
     from lib.image import features
     from lib.image.ways import get_backbone, probe_run
     t = resolve_task(task)
-    if t.kind != "image":
-        raise ValueError(f"a depth profile needs an image task, got {t.name!r} ({t.kind})")
+    if t.kind == "text":  # the sentence encoder's layers (it has one network: `backbone` names it)
+        from lib.text.depth import depth_profile as text_profile
+        return text_profile(t, n_per_class, seeds, control=control, progress=progress)
     seeds = [int(s) for s in seeds]
     pre = get_backbone(backbone, True)  # offline, a downloadable network falls back to Lite0...
     nets = [pre] + ([get_backbone(pre.name, False)] if control else [])  # ...and so does its control

@@ -64,3 +64,40 @@ def fill_store(task: str, sizes, seeds, options: dict | None = None) -> int:
                          ).to_csv(path, index=False)
             written += 1
     return written
+
+
+def _fake_text_run(way, n: int, test_labels: np.ndarray, rng):
+    """A text Run with made-up numbers and the real run's shape (details the page reads)."""
+    from lib.runs import Run, accuracy_interval
+    from lib.text import encoders
+    from lib.data.reviews import UNLABELED
+    acc = float(rng.uniform(0.5, 0.99))
+    test_pred = np.where(rng.random(len(test_labels)) > acc, 1 - test_labels, test_labels).astype(np.int64)
+    acc = float((test_pred == test_labels).mean())
+    history = pd.DataFrame([(e, split, 1.0 / e, min(1.0, acc) * e / 60) for e in range(1, 61)
+                            for split in ("train", "test")], columns=["epoch", "split", "loss", "accuracy"])
+    details = {"transfer": {"skipgram": {"dims": 50, "vocabulary": 4_000, "texts": UNLABELED, "own_texts": False,
+                                         "words": 200_000}},
+               "encoder": {"backbone": encoders.DESCRIPTION}, "finetune": {"backbone": encoders.DESCRIPTION}}
+    weights = {"scratch": 20_000, "transfer": 102, "encoder": 770, "finetune": 1_775_234, "bow": 4_001}[way.method]
+    return Run(way.method, f"FAKE {way.method}", acc, float(rng.uniform(acc, 1.0)), weights, weights,
+               history, float(rng.uniform(0.1, 30)), accuracy_interval(int((test_pred == test_labels).sum()), len(test_labels)),
+               len(test_labels), test_pred, rng.integers(0, 2, 2 * n).astype(np.int64),
+               extra_tests={"hand-written": float(rng.uniform(0.5, 0.9))}, n_train=2 * n,
+               details=details.get(way.method, {}))
+
+
+def fill_text_store(task: str, sizes, seeds, options: dict | None = None) -> int:
+    """FAKE runs for every text way of `task` ("sentiment") at each size and seed, written into
+    this process's TRANSFER_LAB_CACHE through lib.stored; returns files written."""
+    from lib import resolve_options, resolve_task, ways_of
+    from lib import stored
+    options = resolve_options("text", options or {})
+    labels = resolve_task(task).test.labels
+    rng, written = np.random.default_rng(0), 0
+    for n in sizes:
+        for seed in seeds:
+            for way in ways_of(task, options, n):
+                written += stored.save_run(stored.run_path(way, task, n, seed, options),
+                                           _fake_text_run(way, n, labels, rng))
+    return written

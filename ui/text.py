@@ -10,8 +10,8 @@ import pandas as pd
 import streamlit as st
 from sklearn.decomposition import PCA
 
-from lib import (DEPTH_SEEDS, SIGNIFICANT, TEXT_CUTS, Unavailable, compare, compare_depths, neighbours, offline, polarity,
-                 resolve_task, summarise_depth, text_depth_profile, text_live, text_where_to_cut, toy_runs)
+from lib import (DEPTH_SEEDS, ENCODER_MODEL, SIGNIFICANT, TEXT_CUTS, Unavailable, compare, compare_depths, neighbours,
+                 offline, polarity, resolve_task, summarise_depth, text_depth_profile, text_live, text_where_to_cut, toy_runs)
 from ui import cards, charts, words
 from ui.palette import POLARITY_COLOURS
 
@@ -172,12 +172,6 @@ def toy_chart(df: pd.DataFrame) -> alt.Chart:
 
 # ---------------------------------------------------------------- where to cut the encoder
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def _named_profile(task: str, n: int, _progress=None):
-    return text_depth_profile(resolve_task(task), n, DEPTH_SEEDS, progress=_progress and (
-        lambda done, total: _progress(f"Training the head after every layer: {done} of {total}", done / total)))
-
-
 def depth_section(task, n: int, labeled, store: dict | None = None) -> None:
     """The sentence encoder's depth profile at this size, the image pages' chart (ui.charts): the
     linear head after each of its layers, pretrained against the same network at random weights,
@@ -198,8 +192,9 @@ def depth_section(task, n: int, labeled, store: dict | None = None) -> None:
     try:
         with st.spinner("Reading the labeled texts after every layer…"):
             cut, scores = text_where_to_cut(t, labeled)
-        if isinstance(task, str):
-            profile = _named_profile(task, n, _progress=bar)
+        if isinstance(task, str):  # on the workers, stored like the image profiles
+            from ui import live
+            profile = live.profile(task, n, ENCODER_MODEL, progress=bar, control=True)
         else:
             store = {} if store is None else store
             if n not in store:
