@@ -46,10 +46,8 @@ else:
                       f"generated ones.{off} To get them ({ROTTEN_SIZE_MB} MB, once): open this page "
                       f"on a computer with a network, or run `python scripts/prefetch.py --write "
                       f"pack.tar.gz` there and `python scripts/prefetch.py --read pack.tar.gz` here.")
-    if presenter.is_on():  # one line: a 1280 x 720 window's first screen is for the results
-        st.caption(":material/cloud_off: Generated reviews: the real ones are not on this computer "
-                   "(how to get them: About this page).")
-    else:
+    if not presenter.is_on():  # presenter mode says it in the folded introduction's label:
+        # a 1280 x 720 window's first screen is for the results
         st.info(offline_notice, icon=":material/cloud_off:")
         if why_not != "offline":
             with st.expander("What the download said"):
@@ -73,7 +71,9 @@ else:
     about = presenter.intro(f"{QUESTION} Here the reviews are **generated**, the article's controlled "
                             f"setting where every word's sentiment is known: {len(t.pool):,} to draw "
                             f"labeled examples from, {len(t.test):,} to test, {UNLABELED:,} unlabeled, "
-                            f"and {len(hand)} written by hand as a second test.")
+                            f"and {len(hand)} written by hand as a second test.",
+                            label="About this page" if real is not None else
+                            "About this page · generated reviews: the real ones are not on this computer")
     with about:
         if real is None and presenter.is_on():
             st.info(offline_notice, icon=":material/cloud_off:")
@@ -305,13 +305,14 @@ def experiment():
     labeled = len(c.train_index) + len(c.val_index)
     said = (f"every one of them trains, and the sentence above holds over {len(DRAW_SEEDS)} draws. "
             f"Pretrained beforehand: {what_was_read(c)}.")
-    # presenter mode: one line, the rest in the tooltip, so every card's accuracy is on the first screen
+    ui_text.side_by_side(c)
+    # under the cards, as on the image pages: every card's accuracy stays on the first screen;
+    # presenter mode: one line, the rest in the tooltip
     st.caption(f"**The cards: one draw** of {labeled:,} labeled reviews (seed {seed})"
                + ("." if presenter.is_on() else f"; {said}"),
                help=(f"The cards: {said[0].upper()}{said[1:]} " if presenter.is_on() else "") +
                     f"{c.backbone}. No validation split: no review is held back to tune on, and "
                     "nothing is chosen on the test reviews.")
-    ui_text.side_by_side(c)
     cards.verdict(c)
     over = cards.over_draws(headline, lambda progress: live.over_draws(task_name, n, progress=progress, **options),
                             n, "reviews", words.TEXT_IN_A_SENTENCE)

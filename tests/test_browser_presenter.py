@@ -27,7 +27,7 @@ from selenium.webdriver.common.keys import Keys  # noqa: E402
 
 from lib.data import photos  # noqa: E402
 from scripts import serve  # noqa: E402
-from tests.fake_store import fill_store  # noqa: E402
+from tests.fake_store import fill_store, fill_text_store  # noqa: E402
 from tests.standin import Server  # noqa: E402
 from tests.test_photos import hymenoptera_zip  # noqa: E402
 
@@ -35,7 +35,8 @@ SIZES = [(1280, 577), (1920, 1080)]  # a 1280 x 720 window's viewport, and a ful
 WAIT_S = 600
 POSITIONS = [1, 2, 4, 8, 16, 32, 64, 128]
 ANTS_POSITIONS = [0, 1, 2, 4, 8, 16, 32]  # the stand-in set has 61 photos of the rarer class (real: ~120)
-PAGES = {"dress_colour": POSITIONS, "ants_bees": ANTS_POSITIONS}
+MOVIE_POSITIONS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256]  # the generated reviews (offline)
+PAGES = {"dress_colour": POSITIONS, "ants_bees": ANTS_POSITIONS, "sentiment": MOVIE_POSITIONS}
 
 
 # ---------------------------------------------------------------- server and browser
@@ -56,7 +57,8 @@ def stored_server(tmp_path_factory):
         fill_store("dress", POSITIONS, DRAW_SEEDS)
         photos.fetch()  # the generated stand-in set, through the real download code
         fill_store("ants_bees", ANTS_POSITIONS[1:], DRAW_SEEDS)  # 0 (zero-shot) is computed on the walk
-        proc, url = serve.start({"TRANSFER_LAB_CACHE": str(cache), "TRANSFER_LAB_WORKERS": "0",
+        fill_text_store("sentiment", MOVIE_POSITIONS[1:], DRAW_SEEDS)
+        proc, url = serve.start({"TRANSFER_LAB_CACHE": str(cache), "TRANSFER_LAB_WORKERS": "0", "TRANSFER_LAB_OFFLINE": "1",
                                  "TRANSFER_LAB_WARMUP": "0"}, capture=True)
     except serve.DidNotStart as err:
         pytest.fail(str(err))
@@ -186,8 +188,9 @@ def first_screen(drv):
 @pytest.mark.parametrize("page", list(PAGES))
 @pytest.mark.parametrize("sidebar", ["closed", "open"])
 def test_every_accuracy_is_on_the_first_screen_at_every_slider_position(stored_server, browser, sidebar, page):
-    """The dress and the ants and bees in presenter mode, at every slider position (numbers FAKE,
-    from fill_store: the layout is the page's own; the ants' zero-labels step is computed): the
+    """The dress, the ants and bees and the movie reviews in presenter mode, at every slider
+    position (numbers FAKE, from fill_store: the layout is the page's own; each zero-labels step
+    is computed): the
     sentence over draws and each way's test accuracy end within the first screen; no card title
     and no number is cut off; nothing wider than the page. With the sidebar open as well (it
     squeezed the cards)."""
@@ -204,8 +207,10 @@ def test_every_accuracy_is_on_the_first_screen_at_every_slider_position(stored_s
             assert side["x"] >= 0 and side["width"] > 100, f"the sidebar did not open: {side}"
         shown = first_screen(browser)
         seen.append((n, max(shown["vals"] or [0]), max(shown["sentence"] or [0])))
-        # one card at 0 (no labels), three at 1, four from 2 per class on (fine-tuning)
-        assert len(shown["vals"]) == (1 if n == 0 else 3 if n == 1 else 4), (n, shown)
+        # photos: one card at 0 (no labels), three at 1, four from 2 per class on (fine-tuning);
+        # reviews: no labels alone at 0, then five ways and the no-labels reference
+        cards = (1 if n == 0 else 6) if page == "sentiment" else (1 if n == 0 else 3 if n == 1 else 4)
+        assert len(shown["vals"]) == cards, (n, shown)
         assert shown["sentence"] or n == 0, f"no sentence over draws at {n} per class"
         assert max(shown["vals"] + shown["sentence"]) <= height, (width, height, n, shown)
         assert not shown["cutTitles"] and not shown["cutNumbers"] and not shown["cutLinks"], (n, shown)

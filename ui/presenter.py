@@ -294,15 +294,15 @@ def show(text: str) -> None:
         st.info(text, icon=":material/record_voice_over:")
 
 
-def intro(*paragraphs: str):
-    """A page's introduction, in full; in presenter mode folded under "About this page", so the
-    first screen of a 1280 x 720 projector holds the slider, the sentence that says what the
-    numbers mean and every way's accuracy (tests/test_browser.py measures it). Returns where it
-    was drawn: a page adds what belongs with it (the sample photos)."""
+def intro(*paragraphs: str, label: str = "About this page"):
+    """A page's introduction, in full; in presenter mode folded under `label` ("About this page"),
+    so the first screen of a 1280 x 720 projector holds the slider, the sentence that says what the
+    numbers mean and every way's accuracy (tests/test_browser_presenter.py measures it). Returns
+    where it was drawn: a page adds what belongs with it (the sample photos)."""
     import streamlit as st
     if is_on():  # the folded introduction and the seed share a row (controls.seed_input)
         about, seed = st.columns([5, 1], vertical_alignment="bottom")
-        where = about.expander("About this page", icon=":material/info:")
+        where = about.expander(label, icon=":material/info:")
         st.session_state[SEED_SLOT] = seed
     else:
         where = st.container()
