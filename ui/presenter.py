@@ -238,7 +238,9 @@ def talking_point(step: str, **on_screen) -> str:
 #   (a full-width box) takes clicks: only its own buttons do. The path keeps clear of them: the
 #   sidebar's button on the left, the running indicator ("Stop") and the menu on the right
 #   (measured at 1280: they span 1087-1258 px). Before, no point of the top links answered a click.
-# - with the sidebar open (a presenter may open it), the cards' titles shrink to stay whole.
+# - with the sidebar open (a presenter may open it), the cards' titles, numbers and the top links
+#   shrink, and the titles may wrap, to stay whole (six movie-review cards at 1280: "79.8 %" and
+#   "Sentence encoder" were cut).
 # Streamlit sizes text and widgets in rem, so the root font scales them all. (CSS zoom would scale
 # charts too, but Streamlit measures chart widths in zoomed pixels and the charts then overflow.)
 CSS = """
@@ -250,7 +252,10 @@ html { font-size: clamp(18px, 1.15vw, 22px); }
 [data-testid="stHeader"], [data-testid="stToolbar"] { background: transparent; pointer-events: none; }
 [data-testid="stHeader"] button, [data-testid="stHeader"] a { pointer-events: auto; }
 .st-key-guided_path { padding: 0 9rem 0 1rem; }
-body:has([data-testid="stSidebar"][data-collapsed="false"]) [data-testid="stMain"] h4 { font-size: 0.95rem !important; }
+body:has([data-testid="stSidebar"][data-collapsed="false"]) [data-testid="stMain"] h4 { font-size: 0.95rem !important; white-space: normal !important; }
+body:has([data-testid="stSidebar"][data-collapsed="false"]) .st-key-guided_path [data-testid="stPageLink"] p { font-size: 0.85rem; }
+body:has([data-testid="stSidebar"][data-collapsed="false"]) [data-testid="stMetricValue"] > div { font-size: 2.3rem; }
+body:has([data-testid="stSidebar"][data-collapsed="false"]) [class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.3rem; }
 [data-testid="stMetricValue"] > div { font-size: 3rem; font-weight: 700; }
 [class*="st-key-weights_"] [data-testid="stMetricValue"] > div { font-size: 1.8rem; }
 [data-testid="stCaptionContainer"] { color: #222; }
