@@ -96,8 +96,12 @@ def comparison(task: str, n: int, seed: int, draws: bool = False, **options):
     for notice in notices():
         st.warning(notice, icon=":material/warning:")
     slots = {w.method: col.empty() for w, col in zip(ways, st.columns(len(ways)))}
+    note = st.empty()  # under the cards: what is still scored once every card is in
 
     def show(way, what, payload):
+        if what == "curves":
+            note.caption(payload) if payload else note.empty()
+            return
         slot = slots[way.method]
         if what == "card":
             with slot.container():
@@ -124,6 +128,8 @@ def computed(task: str, n: int, seed: int, assembled: bool = True, **options):
             st.error(f"{cards.way_title(way.method)} could not be trained: {payload}", icon=":material/error:")
         elif what == "card":
             done.add(way.method)
+        elif what == "curves":
+            bar(payload or "Training every way…", 1.0)
         else:
             bar(f"{cards.way_title(way.method)}: {payload[0]}", (len(done) + payload[1]) / len(ways))
 
@@ -154,7 +160,7 @@ def _gather(task, n, seed, options, ways, show, behind=(), assembled: bool = Tru
     if jobs:
         _engine_ready(lambda: [show(w, "progress", STARTING) for w in ways if runs[w.method] is None])
     futures = _asks().want(_view_group(task), asked)
-    shown, failed = set(), {}
+    shown, failed, cards_in, asked_at = set(), {}, None, time.monotonic()
     while True:
         futures = _still(futures, _view_group(task), asked)
         e = current_engine() if jobs else None
@@ -179,14 +185,39 @@ def _gather(task, n, seed, options, ways, show, behind=(), assembled: bool = Tru
                 show(way, "card", card)
                 shown.add(m)
             else:
-                show(way, "progress", e.progress.get(jobs[m].key, WAITING))
+                show(way, "progress", _waited(e.progress.get(jobs[m].key, WAITING), asked_at))
         if all(runs[w.method] is not None or w.method in failed for w in ways):
             break
+        if len(shown) + len(failed) == len(ways):  # every card is in; the curves are still scored
+            cards_in = cards_in or time.monotonic()
+            show(None, "curves", _scoring([w for w in ways if w.method not in failed], runs,
+                                          time.monotonic() - cards_in))
         time.sleep(POLL_S)
         _yield()
+    if cards_in:
+        show(None, "curves", "")
     if failed:
         return None
     return assemble(task, n, seed, runs, options) if assembled else runs
+
+
+def _so_far(since: float) -> str:
+    """Seconds waited, in steps of 5: a waiting line that changes now and then, so a page never
+    goes quiet for minutes (a room sees it working; a client that hears nothing for two minutes
+    gives up, as benchmarks/load_test.py does)."""
+    return f"{5 * int((time.monotonic() - since) // 5)} s so far"
+
+
+def _waited(progress: tuple, since: float) -> tuple:
+    """A job's (message, fraction), with the time waited while it is still queued."""
+    return (f"{progress[0]} ({_so_far(since)})", progress[1]) if progress == WAITING else progress
+
+
+def _scoring(ways, runs, seconds: float) -> str:
+    """What a view waits for once every card is in (with the time, as `_so_far`)."""
+    left = [cards.way_title(w.method) for w in ways if runs[w.method] is None]
+    return (f"Every way's numbers are in. Still scoring the test accuracy after each round, for the "
+            f"training curves below: {', '.join(left)} ({5 * int(seconds // 5)} s so far).")
 
 
 def _draw_jobs(task, n, options) -> list:
@@ -220,7 +251,8 @@ def over_draws(task: str, n: int, progress=None, **options):
             left_s = waiting.estimate(time.monotonic() - t0, before - len(jobs), len(jobs))
             progress(f"Repeating this view on {len(DRAW_SEEDS)} random draws: {total - len(jobs)} of "
                      f"{total} trainings done, {len(jobs)} left"
-                     + (f", {waiting.duration(left_s)} to go" if left_s is not None else ""),
+                     + (f", {waiting.duration(left_s)} to go" if left_s is not None else
+                        f" ({_so_far(t0)})"),
                      1 - len(jobs) / total)
         if jobs:
             time.sleep(POLL_S)
@@ -238,11 +270,12 @@ def profile(task: str, n: int, backbone: str, progress=None, control: bool = Fal
     job = Job.profile(task, n, backbone, control)
     _engine_ready(lambda: progress and progress(*STARTING))
     future = _asks().want(_view_group(task), [(job, PROFILE)], keep=True)[job]
+    asked_at = time.monotonic()
     while not future.done():
         future = _still({job: future}, _view_group(task), [(job, PROFILE)], keep=True)[job]
         e = current_engine()
         if progress:
-            progress(*e.progress.get(job.key, WAITING))
+            progress(*_waited(e.progress.get(job.key, WAITING), asked_at))
         time.sleep(POLL_S)
         _yield()
     current_engine().done(job)
