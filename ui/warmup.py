@@ -77,11 +77,12 @@ def _sentiment_view():
     unlabeled reviews, the encoder's embeddings, fine-tuning) run on the workers, each kept in
     the cache they share (issue 25: the pretraining no longer runs in the server beside the first
     visit); then the comparison the page shows is read back from those files."""
-    from lib import PROFILE, compare_stored, view_jobs
+    from lib import NEXT, compare_stored, view_jobs
     view = sentiment_default()
     options = {k: v for k, v in view.items() if k not in ("task", "n_per_class", "seed")}
     jobs = view_jobs(view["task"], view["n_per_class"], view["seed"], options)
-    for future in _the_asks().want("sentiment", [(job, PROFILE) for job in jobs]).values():
+    # behind what a page asks (its view, draws and profile): asked ahead, like the next positions
+    for future in _the_asks().want("sentiment", [(job, NEXT) for job in jobs]).values():
         future.exception()  # waits; a way that failed there is the page's to say
     compare_stored(**view)
 
