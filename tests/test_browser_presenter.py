@@ -36,6 +36,7 @@ WAIT_S = 600
 POSITIONS = [1, 2, 4, 8, 16, 32, 64, 128]
 ANTS_POSITIONS = [0, 1, 2, 4, 8, 16, 32]  # the stand-in set has 61 photos of the rarer class (real: ~120)
 MOVIE_POSITIONS = [0, 1, 2, 4, 8, 16, 32, 64, 128, 256]  # the generated reviews (offline)
+SERVER = {}  # the stored server's cache folder, once it is filled
 PAGES = {"dress_colour": POSITIONS, "ants_bees": ANTS_POSITIONS, "sentiment": MOVIE_POSITIONS}
 
 
@@ -65,6 +66,7 @@ def stored_server(tmp_path_factory):
     finally:
         mp.undo()
         stand_in.close()
+    SERVER["cache"] = str(cache)  # where the server looks: which steps it can show (the photos)
     yield url
     serve.stop(proc)
 
@@ -117,7 +119,9 @@ def test_the_guided_paths_top_links_answer_a_real_click(stored_server, browser, 
     """Every point of each top link reaches the link (Streamlit's toolbar, a full-width box, once
     lay over all of them), and a real mouse click on it opens the step it names, presenter mode on."""
     from ui.presenter import path_links, step_index
-    links = path_links(page)
+    with pytest.MonkeyPatch.context() as mp:  # the steps the server has (its cache holds the photos)
+        mp.setenv("TRANSFER_LAB_CACHE", SERVER["cache"])
+        links = path_links(page)
     browser.get(f"{stored_server}/{'' if page == 'home' else page}?present=1&n_per_class=2")
     settled(browser, page)
     top = sorted(browser.execute_script(TOP_LINKS), key=lambda a: a.rect["x"])
