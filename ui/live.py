@@ -205,7 +205,11 @@ def _so_far(since: float) -> str:
     """Seconds waited, in steps of 5: a waiting line that changes now and then, so a page never
     goes quiet for minutes (a room sees it working; a client that hears nothing for two minutes
     gives up, as benchmarks/load_test.py does)."""
-    return f"{5 * int((time.monotonic() - since) // 5)} s so far"
+    return _in_fives(time.monotonic() - since)
+
+
+def _in_fives(seconds: float) -> str:
+    return f"{5 * int(seconds // 5)} s so far"
 
 
 def _waited(progress: tuple, since: float) -> tuple:
@@ -217,7 +221,7 @@ def _scoring(ways, runs, seconds: float) -> str:
     """What a view waits for once every card is in (with the time, as `_so_far`)."""
     left = [cards.way_title(w.method) for w in ways if runs[w.method] is None]
     return (f"Every way's numbers are in. Still scoring the test accuracy after each round, for the "
-            f"training curves below: {', '.join(left)} ({5 * int(seconds // 5)} s so far).")
+            f"training curves below: {', '.join(left)} ({_in_fives(seconds)}).")
 
 
 def _draw_jobs(task, n, options) -> list:
